@@ -1,0 +1,20 @@
+/** A piece of audio ready to send: the unit pacing, limits, rollover and replay count in. */
+export interface AudioFrame {
+  /** Bytes exactly as the service receives them. Owned by the frame (never the caller's buffer). */
+  readonly data: Buffer;
+  /** Position of the frame's first sample in the whole stream, in ms. */
+  readonly streamMs: number;
+  readonly durationMs: number;
+}
+
+/** Turns written bytes into frames on demand, so unsent audio stays in the caller's buffers. */
+export interface FrameSource {
+  /** Takes a written chunk. Throws a SpeechKitError (INVALID_AUDIO) on audio it cannot accept. */
+  append(chunk: Buffer): void;
+  /** The next frame, or undefined if not enough audio is buffered; `flush` also returns the tail. */
+  next(flush: boolean): AudioFrame | undefined;
+  /** Audio held and not yet returned as frames, in ms. */
+  readonly bufferedMs: number;
+  /** Audio returned as frames so far, in ms: the stream position of the next frame. */
+  readonly positionMs: number;
+}

@@ -1,0 +1,21 @@
+import type { AuthOptions } from '../options.js';
+
+/**
+ * Where a session gets its `authorization` header. Consulted at the start of every session, so a
+ * refreshed token reaches the next session without touching the ones in flight.
+ */
+export interface Credentials {
+  /** The `authorization` header value for a new session. */
+  authorization(): Promise<string>;
+  /** Every secret value in play, so errors and logs can be scrubbed of them. */
+  secrets(): readonly string[];
+}
+
+export function createCredentials(auth: AuthOptions): Credentials {
+  if ('iamToken' in auth) {
+    const header = `Bearer ${auth.iamToken}`;
+    return { authorization: async () => header, secrets: () => [auth.iamToken] };
+  }
+  const header = `Api-Key ${auth.apiKey}`;
+  return { authorization: async () => header, secrets: () => [auth.apiKey] };
+}

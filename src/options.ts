@@ -1,0 +1,283 @@
+import { invalidOption } from './errors.js';
+import type { Clock } from './timing/clock.js';
+
+/** SpeechKit's public endpoint for streaming recognition (API v2 and v3). */
+export const DEFAULT_ENDPOINT = 'stt.api.cloud.yandex.net:443';
+/** Audio per message. SpeechKit's docs pace "400 ms every 400 ms"; 100 ms keeps latency low. */
+export const DEFAULT_CHUNK_MS = 100;
+export const MIN_CHUNK_MS = 10;
+/** Well under the service's 5 s gap limit even at pace 1. */
+export const MAX_CHUNK_MS = 1_000;
+/** Session limits from the service's docs: 5 minutes of audio, 10 MB of data. */
+export const SERVICE_MAX_AUDIO_MS = 5 * 60 * 1_000;
+export const SERVICE_MAX_BYTES = 10_000_000;
+/** Audio the stream may hold unsent before a write's callback waits (the backpressure bound). */
+export const DEFAULT_MAX_BUFFERED_MS = 2_000;
+/** How long `end()` waits for the service's last results. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
+/** v2 `folder_id` limit from the service's reference. */
+export const MAX_FOLDER_ID_LENGTH = 50;
+export const PCM_SAMPLE_RATES = [8000, 16000, 48000] as const;
+export const AUDIO_ENCODINGS = ['LINEAR16_PCM', 'OGG_OPUS'] as const;
+
+export type AudioEncoding = (typeof AUDIO_ENCODINGS)[number];
+export type PcmSampleRate = (typeof PCM_SAMPLE_RATES)[number];
+
+/** How the stream authenticates. More kinds come with the authentication module. */
+export type AuthOptions =
+  /** A ready IAM token, sent as `authorization: Bearer <token>`. Lives at most 12 hours. */
+  | { iamToken: string }
+  /** A service-account API key, sent as `authorization: Api-Key <key>`. Does not expire. */
+  | { apiKey: string };
+
+export interface SessionLimits {
+  /** Audio per session, in ms. Default 300 000 (the service's 5 minutes). */
+  maxAudioMs?: number;
+  /** Bytes of audio per session. Default 10 000 000 (the service's 10 MB). */
+  maxBytes?: number;
+}
+
+export interface RecognizeStreamOptions {
+  /** `host:port` of the service. Default `stt.api.cloud.yandex.net:443`. */
+  endpoint?: string;
+  /** TLS with the system's root certificates (default `true`). `false` is for a local emulator only. */
+  tls?: boolean;
+  /** Allow `tls: false` to a host that is not loopback. Default `false`. */
+  allowInsecure?: boolean;
+  auth: AuthOptions;
+  /** Folder ID (≤ 50 characters), required with a user account's IAM token; omit for service accounts. */
+  folderId?: string;
+  /** BCP-47 language, e.g. `ru-RU` (the service's default), `en-US`, `auto`. */
+  languageCode?: string;
+  /** Recognition model: `general` (the service's default), `general:rc`, `general:deprecated`. */
+  model?: string;
+  profanityFilter?: boolean;
+  /** Emit interim results (`final: false`) while an utterance is spoken. */
+  partialResults?: boolean;
+  /** Recognize one utterance, then stop; the stream ends after its final result. */
+  singleUtterance?: boolean;
+  /** `LINEAR16_PCM` or `OGG_OPUS`. Omitted: sniffed from the first bytes (WAV header or `OggS`). */
+  audioEncoding?: AudioEncoding;
+  /** 8000, 16000 or 48000; required for raw LINEAR16_PCM, read from the header for WAV. */
+  sampleRateHertz?: number;
+  /** Numbers as words ("one two") instead of digits. */
+  rawResults?: boolean;
+  literatureText?: boolean;
+  /** Ask the service for normalized partial results (`x-normalize-partials`, experimental upstream). */
+  normalizePartials?: boolean;
+  /** Audio per message, in ms (10–1000). Default 100. */
+  chunkMs?: number;
+  /** Real-time factor: 1 = real time (default), 2 = twice as fast, 0 = unpaced. */
+  pace?: number;
+  sessionLimits?: SessionLimits;
+  /** Unsent audio the stream holds before it stops accepting writes, in ms. Default 2000. */
+  maxBufferedMs?: number;
+  /** How long `end()` waits for the last results before failing with `SPEECHKIT_ERR_DRAIN_TIMEOUT`. Default 10 000 ms. */
+  drainTimeoutMs?: number;
+  /** Extra request metadata for every session, e.g. `{ 'x-data-logging-enabled': 'true' }`. Keys lowercase. */
+  metadata?: Record<string, string>;
+  /** Aborts the stream: cancels the call and fails the stream with `SPEECHKIT_ERR_ABORTED`. */
+  signal?: AbortSignal;
+  /** Results the readable side holds before the stream stops sending audio. Default 64. */
+  readableHighWaterMark?: number;
+  /** @internal The time source for pacing and timeouts; tests inject a fake one. */
+  clock?: Clock;
+}
+
+/** Options after validation, with every default applied. */
+export interface ResolvedOptions {
+  endpoint: string;
+  tls: boolean;
+  auth: AuthOptions;
+  folderId: string | undefined;
+  languageCode: string | undefined;
+  model: string | undefined;
+  profanityFilter: boolean;
+  partialResults: boolean;
+  singleUtterance: boolean;
+  audioEncoding: AudioEncoding | undefined;
+  sampleRateHertz: PcmSampleRate | undefined;
+  rawResults: boolean;
+  literatureText: boolean;
+  normalizePartials: boolean | undefined;
+  chunkMs: number;
+  pace: number;
+  sessionLimits: Required<SessionLimits>;
+  maxBufferedMs: number;
+  drainTimeoutMs: number;
+  metadata: Record<string, string>;
+  signal: AbortSignal | undefined;
+  readableHighWaterMark: number;
+  clock: Clock | undefined;
+}
+
+const KNOWN = new Set<string>([
+  'endpoint', 'tls', 'allowInsecure', 'auth', 'folderId', 'languageCode', 'model', 'profanityFilter', 'partialResults',
+  'singleUtterance', 'audioEncoding', 'sampleRateHertz', 'rawResults', 'literatureText', 'normalizePartials', 'chunkMs',
+  'pace', 'sessionLimits', 'maxBufferedMs', 'drainTimeoutMs', 'metadata', 'signal', 'readableHighWaterMark', 'clock',
+]);
+
+/** Headers the library owns; letting `metadata` set them would break auth or tracing. */
+const RESERVED_METADATA = new Set(['authorization', 'x-client-request-id']);
+
+export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
+  if (input === null || typeof input !== 'object') throw invalidOption('options', 'an object', input);
+  for (const key of Object.keys(input)) {
+    if (!KNOWN.has(key)) throw invalidOption(key, 'no such option (check the spelling)');
+  }
+  const endpoint = optionalString(input, 'endpoint') ?? DEFAULT_ENDPOINT;
+  if (!/^[^\s/]+:\d{1,5}$/.test(endpoint) && !/^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(endpoint)) {
+    throw invalidOption('endpoint', '"host:port"', endpoint);
+  }
+  const tls = optionalBoolean(input, 'tls') ?? true;
+  const allowInsecure = optionalBoolean(input, 'allowInsecure') ?? false;
+  if (!tls && !allowInsecure && !isLoopback(endpoint)) {
+    throw invalidOption('tls', 'true for a non-loopback endpoint (plaintext sends credentials in the clear; set `allowInsecure: true` to insist)', false);
+  }
+  const auth = resolveAuth(input.auth);
+  const folderId = optionalString(input, 'folderId');
+  if (folderId !== undefined && (folderId.length === 0 || folderId.length > MAX_FOLDER_ID_LENGTH)) {
+    throw invalidOption('folderId', `a string of 1–${MAX_FOLDER_ID_LENGTH} characters`, `${folderId.length} characters`);
+  }
+  const languageCode = optionalString(input, 'languageCode');
+  if (languageCode !== undefined && !/^(auto|[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*)$/.test(languageCode)) {
+    throw invalidOption('languageCode', 'a BCP-47 code such as "ru-RU", or "auto"', languageCode);
+  }
+  const model = optionalString(input, 'model');
+  if (model !== undefined && model.length === 0) throw invalidOption('model', 'a non-empty model name such as "general"', model);
+
+  const audioEncoding = input.audioEncoding;
+  if (audioEncoding !== undefined && !(AUDIO_ENCODINGS as readonly unknown[]).includes(audioEncoding)) {
+    throw invalidOption('audioEncoding', `one of ${AUDIO_ENCODINGS.map((e) => `"${e}"`).join(', ')}`, audioEncoding);
+  }
+  const sampleRateHertz = input.sampleRateHertz;
+  if (sampleRateHertz !== undefined && !(PCM_SAMPLE_RATES as readonly unknown[]).includes(sampleRateHertz)) {
+    throw invalidOption('sampleRateHertz', `one of ${PCM_SAMPLE_RATES.join(', ')}`, sampleRateHertz);
+  }
+  const chunkMs = optionalNumber(input, 'chunkMs') ?? DEFAULT_CHUNK_MS;
+  if (!Number.isInteger(chunkMs) || chunkMs < MIN_CHUNK_MS || chunkMs > MAX_CHUNK_MS) {
+    throw invalidOption('chunkMs', `an integer number of milliseconds from ${MIN_CHUNK_MS} to ${MAX_CHUNK_MS}`, chunkMs);
+  }
+  const pace = optionalNumber(input, 'pace') ?? 1;
+  if (!Number.isFinite(pace) || pace < 0) {
+    throw invalidOption('pace', 'a finite number ≥ 0 (1 = real time, 0 = unpaced)', pace);
+  }
+  const sessionLimits = resolveLimits(input.sessionLimits);
+  const maxBufferedMs = optionalNumber(input, 'maxBufferedMs') ?? Math.max(DEFAULT_MAX_BUFFERED_MS, 2 * chunkMs);
+  if (!Number.isFinite(maxBufferedMs) || maxBufferedMs < chunkMs) {
+    throw invalidOption('maxBufferedMs', `a number of milliseconds ≥ chunkMs (${chunkMs})`, maxBufferedMs);
+  }
+  const drainTimeoutMs = optionalNumber(input, 'drainTimeoutMs') ?? DEFAULT_DRAIN_TIMEOUT_MS;
+  if (!Number.isFinite(drainTimeoutMs) || drainTimeoutMs <= 0) {
+    throw invalidOption('drainTimeoutMs', 'a positive number of milliseconds', drainTimeoutMs);
+  }
+  const metadata = resolveMetadata(input.metadata);
+  const signal = input.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidOption('signal', 'an AbortSignal', signal);
+  const readableHighWaterMark = optionalNumber(input, 'readableHighWaterMark') ?? 64;
+  if (!Number.isInteger(readableHighWaterMark) || readableHighWaterMark < 1) {
+    throw invalidOption('readableHighWaterMark', 'a positive integer', readableHighWaterMark);
+  }
+  const clock = input.clock;
+  if (clock !== undefined && (typeof clock !== 'object' || typeof clock.now !== 'function')) {
+    throw invalidOption('clock', 'a Clock object', clock);
+  }
+  return {
+    endpoint,
+    tls,
+    auth,
+    folderId,
+    languageCode,
+    model,
+    profanityFilter: optionalBoolean(input, 'profanityFilter') ?? false,
+    partialResults: optionalBoolean(input, 'partialResults') ?? false,
+    singleUtterance: optionalBoolean(input, 'singleUtterance') ?? false,
+    audioEncoding,
+    sampleRateHertz: sampleRateHertz as PcmSampleRate | undefined,
+    rawResults: optionalBoolean(input, 'rawResults') ?? false,
+    literatureText: optionalBoolean(input, 'literatureText') ?? false,
+    normalizePartials: optionalBoolean(input, 'normalizePartials'),
+    chunkMs,
+    pace,
+    sessionLimits,
+    maxBufferedMs,
+    drainTimeoutMs,
+    metadata,
+    signal,
+    readableHighWaterMark,
+    clock,
+  };
+}
+
+function resolveAuth(auth: unknown): AuthOptions {
+  if (auth === undefined || auth === null) {
+    throw invalidOption('auth', '{ iamToken } or { apiKey } (use the emulator\'s token for local tests)', auth);
+  }
+  if (typeof auth !== 'object') throw invalidOption('auth', '{ iamToken } or { apiKey }', auth);
+  const keys = Object.keys(auth);
+  if (keys.length !== 1) throw invalidOption('auth', 'exactly one of { iamToken } or { apiKey }', `keys ${keys.join(', ') || '(none)'}`);
+  const [kind] = keys as [string];
+  const value = (auth as Record<string, unknown>)[kind];
+  if (kind !== 'iamToken' && kind !== 'apiKey') throw invalidOption('auth', '{ iamToken } or { apiKey }', `key ${kind}`);
+  // Never echo the value: it is a secret.
+  if (typeof value !== 'string' || value.trim().length === 0 || /[\r\n]/.test(value)) {
+    throw invalidOption(`auth.${kind}`, 'a non-empty single-line string');
+  }
+  return kind === 'iamToken' ? { iamToken: value.trim() } : { apiKey: value.trim() };
+}
+
+function resolveLimits(limits: SessionLimits | undefined): Required<SessionLimits> {
+  if (limits !== undefined && (limits === null || typeof limits !== 'object')) {
+    throw invalidOption('sessionLimits', '{ maxAudioMs?, maxBytes? }', limits);
+  }
+  const maxAudioMs = limits?.maxAudioMs ?? SERVICE_MAX_AUDIO_MS;
+  const maxBytes = limits?.maxBytes ?? SERVICE_MAX_BYTES;
+  if (typeof maxAudioMs !== 'number' || !Number.isFinite(maxAudioMs) || maxAudioMs < 1_000 || maxAudioMs > SERVICE_MAX_AUDIO_MS) {
+    throw invalidOption('sessionLimits.maxAudioMs', `a number of milliseconds from 1000 to ${SERVICE_MAX_AUDIO_MS}`, maxAudioMs);
+  }
+  if (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < 16_000 || maxBytes > SERVICE_MAX_BYTES) {
+    throw invalidOption('sessionLimits.maxBytes', `an integer number of bytes from 16000 to ${SERVICE_MAX_BYTES}`, maxBytes);
+  }
+  return { maxAudioMs, maxBytes };
+}
+
+function resolveMetadata(metadata: unknown): Record<string, string> {
+  if (metadata === undefined) return {};
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+    throw invalidOption('metadata', 'an object of string header values', metadata);
+  }
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(metadata)) {
+    if (!/^[0-9a-z_.-]+$/.test(key) || key.endsWith('-bin')) throw invalidOption(`metadata["${key}"]`, 'a lowercase ASCII header name');
+    if (RESERVED_METADATA.has(key)) throw invalidOption(`metadata["${key}"]`, 'a header the library does not set itself (use `auth` for credentials)');
+    if (typeof value !== 'string' || /[\r\n]/.test(value)) throw invalidOption(`metadata["${key}"]`, 'a single-line string');
+    out[key] = value;
+  }
+  return out;
+}
+
+function optionalString(input: object, key: string): string | undefined {
+  const value = (input as Record<string, unknown>)[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw invalidOption(key, 'a string', value);
+  return value;
+}
+
+function optionalBoolean(input: object, key: string): boolean | undefined {
+  const value = (input as Record<string, unknown>)[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw invalidOption(key, 'a boolean', value);
+  return value;
+}
+
+function optionalNumber(input: object, key: string): number | undefined {
+  const value = (input as Record<string, unknown>)[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number') throw invalidOption(key, 'a number', value);
+  return value;
+}
+
+export function isLoopback(endpoint: string): boolean {
+  const host = endpoint.slice(0, endpoint.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

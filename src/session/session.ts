@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { ApiAdapter } from '../api/adapter.js';
+import type { AudioFrame } from '../audio/frame.js';
+import type { RecognitionResult } from '../results.js';
+import type { CallStatus, SttCall, Transport } from '../transport/call.js';
+
+export interface SessionHandlers {
+  onResults(session: Session, results: RecognitionResult[]): void;
+  onHeaders(session: Session): void;
+  onDrain(session: Session): void;
+  /** Exactly once per session. */
+  onEnd(session: Session, status: CallStatus): void;
+}
+
+export type SessionState = 'opening' | 'open' | 'half-closed' | 'ended';
+
+/**
+ * One gRPC call: settings first, then audio frames, then half-close, then one terminal status.
+ * It owns no timers and makes no decisions; the stream decides when to open, feed and close it.
+ */
+export class Session {
+  readonly clientRequestId = randomUUID();
+  requestId: string | undefined;
+  traceId: string | undefined;
+  state: SessionState = 'opening';
+  /** Audio sent in this session, in ms and bytes: what the service's limits count. */
+  audioMs = 0;
+  bytes = 0;
+  /** The client half-closed the call: an OK status after this is a normal end. */
+  halfClosed = false;
+  /** Set when `send` hit a full transport buffer; cleared on drain. */
+  blocked = false;
+  /** Whole-stream time up to which this session has sent audio. */
+  get endOffsetMs(): number {
+    return this.baseOffsetMs + this.audioMs;
+  }
+  private call: SttCall | undefined;
+  status: CallStatus | undefined;
+
+  constructor(
+    readonly index: number,
+    /** Whole-stream position of the session's first sample. */
+    readonly baseOffsetMs: number,
+    private readonly api: ApiAdapter,
+    private readonly handlers: SessionHandlers,
+  ) {}
+
+  /** Starts the call and sends the settings message. */
+  open(transport: Transport, metadata: Record<string, string>, config: unknown): void {
+    if (this.state !== 'opening') return;
+    this.call = transport.open(this.api.method, { ...metadata, 'x-client-request-id': this.clientRequestId }, {
+      onResponse: (message) => {
+        if (this.state !== 'ended') this.handlers.onResults(this, this.api.mapResponse(message, this.index, this.baseOffsetMs));
+      },
+      onHeaders: (headers) => {
+        this.requestId = headers['x-request-id'];
+        this.traceId = headers['x-server-trace-id'];
+        this.handlers.onHeaders(this);
+      },
+      onDrain: () => {
+        this.blocked = false;
+        this.handlers.onDrain(this);
+      },
+      onStatus: (status) => this.end(status),
+    });
+    this.state = 'open';
+    this.blocked = !this.call.write(config);
+  }
+
+  send(frame: AudioFrame): void {
+    if (this.state !== 'open' || !this.call) throw new Error(`internal: send on a ${this.state} session`);
+    this.audioMs += frame.durationMs;
+    this.bytes += frame.data.length;
+    if (!this.call.write(this.api.audioMessage(frame.data))) this.blocked = true;
+  }
+
+  halfClose(): void {
+    if (this.state !== 'open' || !this.call) return;
+    this.state = 'half-closed';
+    this.halfClosed = true;
+    this.call.end();
+  }
+
+  /** Cancels the call; a no-op once it has ended. */
+  cancel(reason = 'Cancelled by the client'): void {
+    if (this.state === 'ended') return;
+    if (this.call) this.call.cancel();
+    else this.end({ code: 1, details: reason });
+  }
+
+  private end(status: CallStatus): void {
+    if (this.state === 'ended') return;
+    this.state = 'ended';
+    this.status = status;
+    this.handlers.onEnd(this, status);
+  }
+}

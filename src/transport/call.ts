@@ -1,0 +1,37 @@
+/**
+ * What the rest of the library knows about a gRPC call. Only the transport implements it, so
+ * sessions and the stream can be driven by a fake call in unit tests.
+ */
+export interface CallStatus {
+  code: number;
+  details: string;
+}
+
+export interface CallHandlers {
+  onResponse(message: unknown): void;
+  /** The service's response headers, once. */
+  onHeaders(headers: Record<string, string>): void;
+  /** The call's terminal status, exactly once. */
+  onStatus(status: CallStatus): void;
+  /** The call can take more messages after `write` returned false. */
+  onDrain(): void;
+}
+
+export interface SttCall {
+  /** Returns false when the transport's buffer is full: wait for `onDrain` before writing more. */
+  write(message: unknown): boolean;
+  /** Half-close: no more messages; responses keep coming until the status. */
+  end(): void;
+  cancel(): void;
+  /** Stop / resume delivering responses (reader backpressure). */
+  pause(): void;
+  resume(): void;
+}
+
+export type ApiMethod = 'v2';
+
+export interface Transport {
+  open(method: ApiMethod, metadata: Record<string, string>, handlers: CallHandlers): SttCall;
+  /** Releases channels; open calls are cancelled. */
+  close(): void;
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { Pacer } from '../../src/timing/pacer.js';
+
+/** Sends `count` frames of `d` ms as soon as the pacer allows, given when each becomes available. */
+function simulate(pace: number, d: number, availableAt: (k: number) => number, count: number): number[] {
+  const pacer = new Pacer(pace);
+  const sentAt: number[] = [];
+  let now = 0;
+  for (let k = 0; k < count; k++) {
+    now = Math.max(now, availableAt(k));
+    now = Math.max(now, pacer.dueAt(k * d, now));
+    pacer.sent(k * d, d, now);
+    sentAt.push(now);
+  }
+  return sentAt;
+}
+
+describe('Pacer', () => {
+  it('sends a file at real time: frame k leaves k × chunk after the first', () => {
+    expect(simulate(1, 100, () => 0, 6)).toEqual([0, 100, 200, 300, 400, 500]);
+  });
+
+  it('scales with pace and sends everything at once when unpaced', () => {
+    expect(simulate(2, 100, () => 0, 4)).toEqual([0, 50, 100, 150]);
+    expect(simulate(0, 100, () => 0, 4)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('adds no delay to a live source that arrives in real time', () => {
+    const arrive = (k: number) => 1000 + (k + 1) * 100; // frame k completes when its last sample arrives
+    const sent = simulate(1, 100, arrive, 10);
+    sent.forEach((t, k) => expect(t).toBe(arrive(k)));
+  });
+
+  it('never runs more than one frame ahead of real time', () => {
+    const sent = simulate(1, 20, () => 0, 500);
+    sent.forEach((t, k) => expect(k * 20 - t).toBeLessThanOrEqual(20));
+  });
+
+  it('catches up after a stall at no more than twice real time', () => {
+    // The source stalls for 1 s after frame 4, then delivers everything at once.
+    const sent = simulate(1, 100, (k) => (k < 5 ? k * 100 : 1400), 30);
+    for (let k = 6; k < 30; k++) expect(sent[k]! - sent[k - 1]!).toBeGreaterThanOrEqual(50);
+    expect(sent[10]! - sent[9]!).toBe(50);
+    // ...and is back on the real-time schedule once caught up.
+    expect(sent[29]).toBe(2900);
+  });
+
+  it('keeps gaps between messages far below the 5 s session idle limit while audio is available', () => {
+    const sent = simulate(1, 1000, () => 0, 20);
+    for (let k = 1; k < sent.length; k++) expect(sent[k]! - sent[k - 1]!).toBeLessThanOrEqual(1000);
+  });
+
+  it('starts a new schedule after reset', () => {
+    const pacer = new Pacer(1);
+    pacer.sent(0, 100, 0);
+    pacer.reset();
+    expect(pacer.dueAt(5000, 50)).toBe(50);
+  });
+});
