@@ -1,0 +1,309 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { constants as http2Constants } from 'node:http2';
+import { Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
+import { checkAuthorization, redactedHeaders, type AuthPolicy } from './auth.js';
+import { faultStatus, FAULT_HEADER, isTriggered, parseFaultHeader } from './faults.js';
+import { idleBreach, type RecognizerTiming, type SessionLimits } from './limits.js';
+import { ResponseQueue } from './response-queue.js';
+import { SessionRecordImpl } from './session-record.js';
+import { makeStatus, OK_STATUS } from './status.js';
+import type { FaultRule, GrpcStatusName, SessionResult, SessionStatus } from './types.js';
+
+/** What the server gives every call, whatever the API version. */
+export interface SessionContext {
+  readonly limits: SessionLimits;
+  readonly timing: RecognizerTiming;
+  readonly auth: AuthPolicy;
+  readonly responseDelayMs: number;
+  log(line: string): void;
+  /** Registers a new session record and hands back the faults scheduled for it. */
+  openSession(init: {
+    requestId: string;
+    clientRequestId?: string;
+    metadata: Record<string, string>;
+  }): { record: SessionRecordImpl; faults: FaultRule[] };
+  /** Keeps the session reachable for `close()` until it ends. */
+  track(session: ActiveSession): void;
+  untrack(session: ActiveSession): void;
+}
+
+export interface ActiveSession {
+  /** Ends the call at once with UNAVAILABLE (server going away). */
+  shutdown(details: string): void;
+}
+
+type State = 'open' | 'ending' | 'ended';
+
+const TRIGGERED_ACTIONS = new Set(['fail', 'end', 'drop']);
+
+/**
+ * One bidirectional streaming call: the parts every API version shares. It sends the response
+ * headers, checks credentials, applies faults, enforces the idle limit, writes responses in order
+ * with their delays, and ends the call exactly once, recording how. Subclasses turn request
+ * messages into responses.
+ */
+export abstract class CallSession<Req, Res> implements ActiveSession {
+  protected readonly call: ServerDuplexStream<Req, Res>;
+  protected readonly ctx: SessionContext;
+  protected readonly record: SessionRecordImpl;
+  readonly #startedAt = performance.now();
+  readonly #queue = new ResponseQueue();
+  #faults: FaultRule[];
+  #delayMs: number;
+  #state: State = 'open';
+  #idleTimer: NodeJS.Timeout | null = null;
+  #faultTimers: NodeJS.Timeout[] = [];
+  #faultsArmed = false;
+
+  constructor(call: ServerDuplexStream<Req, Res>, ctx: SessionContext) {
+    this.call = call;
+    this.ctx = ctx;
+    const clientRequestId = call.metadata.get('x-client-request-id').find((v) => typeof v === 'string');
+    const opened = ctx.openSession({
+      requestId: randomUUID(),
+      ...(clientRequestId !== undefined ? { clientRequestId } : {}),
+      metadata: redactedHeaders(call.metadata),
+    });
+    this.record = opened.record;
+    this.#faults = opened.faults;
+    this.#delayMs = ctx.responseDelayMs;
+  }
+
+  /** Handles messages until the call ends. Never throws. */
+  start(): void {
+    this.ctx.track(this);
+    const headers = new Metadata();
+    headers.set('x-request-id', this.record.requestId);
+    headers.set('x-server-trace-id', randomBytes(16).toString('hex'));
+    this.call.sendMetadata(headers);
+    this.call.on('data', (message: Req) => this.#guard(() => this.#onData(message)));
+    this.call.on('end', () => this.#guard(() => this.#onHalfClose()));
+    this.call.on('cancelled', () => this.#onCancelled());
+    this.log(`start${this.record.clientRequestId ? ` client-request-id=${this.record.clientRequestId}` : ''}`);
+
+    const refusal = this.#faults.find((f) => f.action === 'refuse');
+    if (refusal) return this.#refuse(refusal);
+    let headerFaults: FaultRule[];
+    try {
+      const values = this.call.metadata.get(FAULT_HEADER).filter((v): v is string => typeof v === 'string');
+      headerFaults = parseFaultHeader(values);
+    } catch (err) {
+      return this.fail('INVALID_ARGUMENT', (err as Error).message);
+    }
+    this.#faults = [...this.#faults, ...headerFaults];
+    const headerRefusal = headerFaults.find((f) => f.action === 'refuse');
+    if (headerRefusal) return this.#refuse(headerRefusal);
+    for (const rule of this.#faults) {
+      if (rule.action === 'delay') {
+        this.#delayMs += rule.delayMs ?? 0;
+        this.record.faults.push('delay');
+      }
+    }
+    const auth = checkAuthorization(this.call.metadata, this.ctx.auth);
+    if (!auth.ok) return this.fail('UNAUTHENTICATED', auth.details);
+    this.#touch();
+  }
+
+  /** Request message, in order, while the session is open. */
+  protected abstract onMessage(message: Req): void;
+  /** The client half-closed while the session was open. */
+  protected abstract onHalfClose(): void;
+
+  protected get isOpen(): boolean {
+    return this.#state === 'open';
+  }
+
+  protected log(line: string): void {
+    this.ctx.log(`session ${this.record.index}: ${line}`);
+  }
+
+  /** Queues a response; `results` is what the record will show once it is written. */
+  protected send(response: Res, results: SessionResult[]): void {
+    if (this.#state !== 'open') return;
+    this.#queue.push(() => {
+      if (this.#state === 'ended') return;
+      this.call.write(response);
+      this.record.results.push(...results);
+    }, this.#delayMs);
+  }
+
+  /** Stops taking input and ends the call after the responses already queued. */
+  protected finish(status: SessionStatus): void {
+    if (this.#state !== 'open') return;
+    this.#state = 'ending';
+    this.#clearTimers();
+    this.#queue.push(() => this.#end(status), this.#delayMs);
+  }
+
+  protected fail(name: GrpcStatusName, details: string): void {
+    this.finish(makeStatus(name, details));
+  }
+
+  /** Starts watching the fault trigger points; call once the session is set up (after the config). */
+  protected armFaults(): void {
+    if (this.#faultsArmed || this.#state !== 'open') return;
+    this.#faultsArmed = true;
+    for (const rule of this.#faults) {
+      if (!TRIGGERED_ACTIONS.has(rule.action) || rule.afterWallMs === undefined) continue;
+      const wait = rule.afterWallMs - this.wallMs();
+      if (wait > 0) this.#faultTimers.push(setTimeout(() => this.#guard(() => this.checkFaults()), wait));
+    }
+    this.checkFaults();
+  }
+
+  /** Fires the first fault whose trigger point has been reached. */
+  protected checkFaults(): void {
+    if (!this.#faultsArmed || this.#state !== 'open') return;
+    const progress = { audioMs: this.record.audioMs, bytes: this.record.bytes, wallMs: this.wallMs() };
+    const rule = this.#faults.find((f) => TRIGGERED_ACTIONS.has(f.action) && isTriggered(f, progress));
+    if (!rule) return;
+    this.record.faults.push(rule.action);
+    this.log(`fault ${rule.action}`);
+    if (rule.action === 'drop') return this.#drop();
+    if (rule.action === 'end') return this.finish(OK_STATUS);
+    const { name, details } = faultStatus(rule);
+    this.fail(name, details);
+  }
+
+  shutdown(details: string): void {
+    if (this.#state === 'ended') return;
+    this.#queue.cancel();
+    this.#end(makeStatus('UNAVAILABLE', details));
+  }
+
+  /** Wall ms since the call started. */
+  protected wallMs(): number {
+    return performance.now() - this.#startedAt;
+  }
+
+  #refuse(rule: FaultRule): void {
+    this.record.faults.push('refuse');
+    this.log('fault refuse');
+    const { name, details } = faultStatus(rule);
+    this.fail(name, details);
+  }
+
+  #onData(message: Req): void {
+    if (this.#state !== 'open') return;
+    this.#touch();
+    this.onMessage(message);
+  }
+
+  #onHalfClose(): void {
+    this.record.halfClosed = true;
+    if (this.#state !== 'open') return;
+    this.#stopIdle();
+    this.onHalfClose();
+  }
+
+  #onCancelled(): void {
+    if (this.#state === 'ended') return;
+    this.#state = 'ended';
+    this.#cleanup();
+    this.record.finish(makeStatus('CANCELLED', 'cancelled by the client or the connection was lost'));
+    this.log('cancelled');
+  }
+
+  #end(status: SessionStatus): void {
+    if (this.#state === 'ended') return;
+    this.#state = 'ended';
+    this.#cleanup();
+    try {
+      if (status.code === 0) this.call.end();
+      else this.call.emit('error', { code: status.code, details: status.details, metadata: new Metadata() });
+    } catch (err) {
+      this.log(`could not send status: ${(err as Error).message}`);
+    }
+    this.record.finish(status);
+    this.log(`end ${status.name}: ${status.details}`);
+  }
+
+  /**
+   * Kills the transport under the call. grpc-js gives handlers no public way to do that, so this
+   * reaches the HTTP/2 stream the library keeps on its call object (`ServerDuplexStreamImpl.call`,
+   * through any interceptor chain via `nextCall`, to `BaseServerInterceptingCall.stream`), checked
+   * by shape at every step. Preferred: destroy the HTTP/2 session, which closes the TCP connection
+   * (and every other call on it, as a real connection loss would); the client sees UNAVAILABLE
+   * "Connection dropped". If only the stream is reachable: RST_STREAM with INTERNAL_ERROR (client
+   * sees INTERNAL). If neither is reachable: end the call with UNAVAILABLE "connection dropped".
+   */
+  #drop(): void {
+    this.#state = 'ended';
+    this.#cleanup();
+    const stream = findHttp2Stream(this.call);
+    if (stream?.session && typeof stream.session.destroy === 'function') {
+      this.record.finish(makeStatus('UNAVAILABLE', 'connection dropped'));
+      this.log('dropped the HTTP/2 connection');
+      stream.session.destroy();
+      return;
+    }
+    if (stream && typeof stream.close === 'function') {
+      this.record.finish(makeStatus('INTERNAL', 'stream reset with INTERNAL_ERROR'));
+      this.log('reset the HTTP/2 stream');
+      stream.close(http2Constants.NGHTTP2_INTERNAL_ERROR);
+      return;
+    }
+    this.#state = 'ending';
+    this.#end(makeStatus('UNAVAILABLE', 'connection dropped'));
+  }
+
+  #touch(): void {
+    this.#stopIdle();
+    if (this.#state !== 'open') return;
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = null;
+      this.#guard(() => this.fail('OUT_OF_RANGE', idleBreach(this.ctx.limits)));
+    }, this.ctx.limits.idleMs);
+  }
+
+  #stopIdle(): void {
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
+  }
+
+  #clearTimers(): void {
+    this.#stopIdle();
+    for (const t of this.#faultTimers) clearTimeout(t);
+    this.#faultTimers = [];
+  }
+
+  #cleanup(): void {
+    this.#clearTimers();
+    this.#queue.cancel();
+    this.ctx.untrack(this);
+  }
+
+  /** A bug in a handler must end this call with INTERNAL, not crash the process. */
+  #guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log(`internal error: ${(err as Error).stack ?? String(err)}`);
+      if (this.#state === 'ended') return;
+      this.#queue.cancel();
+      this.#end(makeStatus('INTERNAL', 'emulator internal error'));
+    }
+  }
+}
+
+interface Http2StreamLike {
+  session?: { destroy?: () => void } | undefined;
+  close?: (code: number) => void;
+}
+
+function findHttp2Stream(call: unknown): Http2StreamLike | undefined {
+  let node: unknown = (call as { call?: unknown }).call;
+  for (let depth = 0; depth < 16 && node && typeof node === 'object'; depth++) {
+    const stream = (node as { stream?: unknown }).stream;
+    if (
+      stream &&
+      typeof stream === 'object' &&
+      typeof (stream as { respond?: unknown }).respond === 'function' &&
+      'session' in stream
+    ) {
+      return stream as Http2StreamLike;
+    }
+    node = (node as { nextCall?: unknown }).nextCall;
+  }
+  return undefined;
+}

@@ -1,0 +1,139 @@
+import type { FaultAction, FaultRule, GrpcStatusName } from './types.js';
+import { isGrpcStatusName } from './status.js';
+
+/** Request header that selects faults for the call that carries it. */
+export const FAULT_HEADER = 'x-emulator-fault';
+
+const ACTIONS: readonly FaultAction[] = ['fail', 'drop', 'end', 'delay', 'refuse'];
+const NUMERIC_KEYS = ['afterAudioMs', 'afterBytes', 'afterWallMs', 'delayMs'] as const;
+
+function checkNumber(where: string, key: string, value: unknown, integer = false): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+    throw new TypeError(`${where}: ${key} must be a non-negative ${integer ? 'integer' : 'number'}`);
+  }
+}
+
+/** Throws a TypeError naming the bad field. */
+export function validateFaultRule(rule: FaultRule, where = 'fault rule'): FaultRule {
+  if (!rule || typeof rule !== 'object') throw new TypeError(`${where} must be an object`);
+  if (!ACTIONS.includes(rule.action)) {
+    throw new TypeError(`${where}: action must be one of ${ACTIONS.join(', ')}`);
+  }
+  if (rule.status !== undefined && !isGrpcStatusName(rule.status)) {
+    throw new TypeError(`${where}: status must be a gRPC status name such as 'UNAVAILABLE'`);
+  }
+  if (rule.details !== undefined && typeof rule.details !== 'string') {
+    throw new TypeError(`${where}: details must be a string`);
+  }
+  if (rule.session !== undefined) checkNumber(where, 'session', rule.session, true);
+  if (rule.times !== undefined) {
+    checkNumber(where, 'times', rule.times, true);
+    if (rule.times < 1) throw new TypeError(`${where}: times must be at least 1`);
+  }
+  for (const key of NUMERIC_KEYS) if (rule[key] !== undefined) checkNumber(where, key, rule[key]);
+  if (rule.action === 'delay' && rule.delayMs === undefined) throw new TypeError(`${where}: delay needs delayMs`);
+  return rule;
+}
+
+interface PendingRule {
+  rule: FaultRule;
+  remaining: number;
+}
+
+/**
+ * Faults waiting for sessions. A rule with `session` applies to sessions `session ..
+ * session + times - 1`; a rule without it applies to the next `times` sessions to start.
+ */
+export class FaultRegistry {
+  #pending: PendingRule[] = [];
+
+  add(rule: FaultRule): void {
+    validateFaultRule(rule);
+    this.#pending.push({ rule: { ...rule }, remaining: rule.times ?? 1 });
+  }
+
+  clear(): void {
+    this.#pending = [];
+  }
+
+  /** The rules for the session with this index; consumes one use of each. */
+  takeFor(sessionIndex: number): FaultRule[] {
+    const taken: FaultRule[] = [];
+    for (const pending of this.#pending) {
+      const { rule } = pending;
+      if (rule.session !== undefined) {
+        const last = rule.session + (rule.times ?? 1) - 1;
+        if (sessionIndex < rule.session || sessionIndex > last) continue;
+      }
+      if (pending.remaining <= 0) continue;
+      pending.remaining -= 1;
+      taken.push(rule);
+    }
+    this.#pending = this.#pending.filter((p) => p.remaining > 0);
+    return taken;
+  }
+}
+
+const HEADER_KEYS = new Set(['action', 'status', 'details', ...NUMERIC_KEYS]);
+
+/**
+ * Parses `x-emulator-fault` values: `key=value` pairs separated by `;`, several rules separated by
+ * `,` (or sent as repeated headers). Values may be percent-encoded, e.g. `details=a%3Bb`.
+ * Example: `action=fail;status=UNAVAILABLE;afterAudioMs=2000`.
+ * `session` and `times` are not accepted: a header always applies to its own call.
+ * Throws a TypeError with a message fit for INVALID_ARGUMENT details.
+ */
+export function parseFaultHeader(values: readonly string[]): FaultRule[] {
+  const rules: FaultRule[] = [];
+  for (const value of values) {
+    for (const part of value.split(',')) {
+      if (part.trim() === '') continue;
+      const fields: Record<string, string> = {};
+      for (const pair of part.split(';')) {
+        if (pair.trim() === '') continue;
+        const eq = pair.indexOf('=');
+        if (eq < 0) throw new TypeError(`${FAULT_HEADER}: expected key=value, got '${pair.trim()}'`);
+        const key = pair.slice(0, eq).trim();
+        if (!HEADER_KEYS.has(key)) {
+          throw new TypeError(`${FAULT_HEADER}: unknown key '${key}' (known: ${[...HEADER_KEYS].join(', ')})`);
+        }
+        let decoded: string;
+        try {
+          decoded = decodeURIComponent(pair.slice(eq + 1).trim());
+        } catch {
+          throw new TypeError(`${FAULT_HEADER}: bad percent-encoding in '${key}'`);
+        }
+        fields[key] = decoded;
+      }
+      const rule: Record<string, unknown> = {};
+      for (const [key, raw] of Object.entries(fields)) {
+        rule[key] = (NUMERIC_KEYS as readonly string[]).includes(key) ? (raw === '' ? NaN : Number(raw)) : raw;
+      }
+      if (rule['action'] === undefined) throw new TypeError(`${FAULT_HEADER}: missing action`);
+      rules.push(validateFaultRule(rule as unknown as FaultRule, FAULT_HEADER));
+    }
+  }
+  return rules;
+}
+
+/** How far a session has got, for trigger points. */
+export interface SessionProgress {
+  audioMs: number;
+  bytes: number;
+  wallMs: number;
+}
+
+export function isTriggered(rule: FaultRule, progress: SessionProgress): boolean {
+  const { afterAudioMs, afterBytes, afterWallMs } = rule;
+  if (afterAudioMs === undefined && afterBytes === undefined && afterWallMs === undefined) return true;
+  return (
+    (afterAudioMs !== undefined && progress.audioMs >= afterAudioMs) ||
+    (afterBytes !== undefined && progress.bytes >= afterBytes) ||
+    (afterWallMs !== undefined && progress.wallMs >= afterWallMs)
+  );
+}
+
+export function faultStatus(rule: FaultRule): { name: GrpcStatusName; details: string } {
+  const name = rule.status ?? 'UNAVAILABLE';
+  return { name, details: rule.details ?? `emulator fault: ${rule.action} with ${name}` };
+}

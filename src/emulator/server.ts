@@ -1,0 +1,106 @@
+import { Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js';
+import { resolveAuth } from './auth.js';
+import type { ActiveSession, SessionContext } from './call-session.js';
+import { FaultRegistry } from './faults.js';
+import { resolveLimits, resolveRecognizerTiming } from './limits.js';
+import { sttV2ServiceDefinition } from './proto.js';
+import { SessionRecordImpl } from './session-record.js';
+import { isGrpcStatusName } from './status.js';
+import type { Emulator, EmulatorOptions, FaultRule, GrpcStatusName, SessionRecord } from './types.js';
+import { V2Session } from './v2-session.js';
+import type { StreamingRecognitionRequest__Output } from '../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionRequest.js';
+import type { StreamingRecognitionResponse } from '../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionResponse.js';
+
+/** How long `close()` lets connections drain before forcing them shut. */
+const GRACEFUL_SHUTDOWN_MS = 1_000;
+
+/**
+ * Starts a gRPC server that speaks SpeechKit's streaming recognition API v2 on a local port.
+ * Services are registered side by side on one server, so other API versions (v3) and an IAM token
+ * endpoint can join without touching the v2 code.
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const host = options.host ?? '127.0.0.1';
+  const requestedPort = options.port ?? 0;
+  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
+    throw new RangeError(`port must be an integer in 0..65535, got ${String(options.port)}`);
+  }
+  const responseDelayMs = options.responseDelayMs ?? 0;
+  if (!Number.isFinite(responseDelayMs) || responseDelayMs < 0) {
+    throw new RangeError('responseDelayMs must be a non-negative number');
+  }
+  const limits = resolveLimits(options.limits);
+  const timing = resolveRecognizerTiming(options.recognizer);
+  const auth = resolveAuth(options.auth);
+  const faults = new FaultRegistry();
+  for (const rule of options.faults ?? []) faults.add(rule);
+  const logger = options.logger;
+  const sessions: SessionRecord[] = [];
+  const active = new Set<ActiveSession>();
+  let nextIndex = 0;
+
+  const ctx: SessionContext = {
+    limits,
+    timing,
+    auth,
+    responseDelayMs,
+    log: (line) => logger?.(`[speechkit-emulator] ${line}`),
+    openSession: (init) => {
+      const record = new SessionRecordImpl({ index: nextIndex++, ...init });
+      sessions.push(record);
+      return { record, faults: faults.takeFor(record.index) };
+    },
+    track: (session) => active.add(session),
+    untrack: (session) => active.delete(session),
+  };
+
+  const server = new Server();
+  server.addService(sttV2ServiceDefinition(), {
+    StreamingRecognize: (call: ServerDuplexStream<StreamingRecognitionRequest__Output, StreamingRecognitionResponse>) =>
+      new V2Session(call, ctx).start(),
+  });
+
+  const bindHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${bindHost}:${requestedPort}`, ServerCredentials.createInsecure(), (err, bound) =>
+      err ? reject(err) : resolve(bound),
+    );
+  });
+  const address = `${bindHost}:${port}`;
+  ctx.log(`listening on ${address}`);
+
+  let closing: Promise<void> | null = null;
+  return {
+    address,
+    port,
+    sessions,
+    addFault(rule: FaultRule): void {
+      faults.add(rule);
+    },
+    refuseNext(count: number, status: GrpcStatusName = 'UNAVAILABLE'): void {
+      if (!Number.isInteger(count) || count < 0) throw new RangeError('count must be a non-negative integer');
+      if (!isGrpcStatusName(status)) throw new TypeError(`unknown status ${String(status)}`);
+      if (count === 0) return;
+      faults.add({ action: 'refuse', times: count, status });
+    },
+    reset(): void {
+      sessions.length = 0;
+      nextIndex = 0;
+      faults.clear();
+    },
+    close(): Promise<void> {
+      closing ??= new Promise<void>((resolve) => {
+        for (const session of [...active]) session.shutdown('emulator shutting down');
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, GRACEFUL_SHUTDOWN_MS);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }).then(() => ctx.log('closed'));
+      return closing;
+    },
+  };
+}

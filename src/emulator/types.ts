@@ -1,0 +1,169 @@
+/**
+ * Public types of the local SpeechKit emulator. Kept apart from the implementation so that the
+ * option and record shapes can be read (and later extended for API v3) in one place.
+ */
+
+/** gRPC status names a fault may end a call with. */
+export type GrpcStatusName =
+  | 'CANCELLED'
+  | 'UNKNOWN'
+  | 'INVALID_ARGUMENT'
+  | 'DEADLINE_EXCEEDED'
+  | 'NOT_FOUND'
+  | 'PERMISSION_DENIED'
+  | 'RESOURCE_EXHAUSTED'
+  | 'FAILED_PRECONDITION'
+  | 'ABORTED'
+  | 'OUT_OF_RANGE'
+  | 'UNIMPLEMENTED'
+  | 'INTERNAL'
+  | 'UNAVAILABLE'
+  | 'DATA_LOSS'
+  | 'UNAUTHENTICATED';
+
+/** What a fault does to a session. */
+export type FaultAction = 'fail' | 'drop' | 'end' | 'delay' | 'refuse';
+
+/**
+ * A scripted misbehaviour for one or more sessions.
+ *
+ * - `fail`: end the call with `status` (default UNAVAILABLE) at the trigger point.
+ * - `refuse`: end the call with `status` (default UNAVAILABLE) at call start, before the config is read.
+ * - `end`: finish with OK at the trigger point, without flushing the open utterance.
+ * - `drop`: kill the HTTP/2 connection at the trigger point; the client sees a transport failure.
+ * - `delay`: every response of the session is delayed by `delayMs` (on top of `responseDelayMs`).
+ *
+ * The trigger point of `fail`/`end`/`drop` is the first of `afterAudioMs` (audio received, in audio
+ * time), `afterBytes` (audio bytes received) and `afterWallMs` (wall time since the call started)
+ * to be reached, checked once the config has been accepted; with none of them, right after the config.
+ */
+export interface FaultRule {
+  /** Emulator-wide 0-based index of the first session this rule applies to; omitted = the next session(s) to start. */
+  session?: number;
+  /** How many sessions the rule applies to (default 1). With `session`, consecutive sessions from that index. */
+  times?: number;
+  action: FaultAction;
+  /** Status for `fail` / `refuse` (default UNAVAILABLE). */
+  status?: GrpcStatusName;
+  /** Status details for `fail` / `refuse`. */
+  details?: string;
+  afterAudioMs?: number;
+  afterBytes?: number;
+  afterWallMs?: number;
+  /** For `delay`: extra wall-time delay of every response of the session. */
+  delayMs?: number;
+}
+
+export interface EmulatorAuthOptions {
+  /** Accepted `Bearer` tokens (default `[EMULATOR_IAM_TOKEN]`). */
+  iamTokens?: string[];
+  /** Accepted `Api-Key` keys (default `[EMULATOR_API_KEY]`). */
+  apiKeys?: string[];
+  /** Accept any non-empty `Bearer x` / `Api-Key x`. */
+  acceptAny?: boolean;
+}
+
+export interface EmulatorLimitOptions {
+  /** Audio per session, in audio milliseconds (default 300 000). */
+  maxAudioMs?: number;
+  /** Audio bytes per session (default 10 000 000). */
+  maxBytes?: number;
+  /** Longest wall-time gap between client messages, in ms (default 5 000). */
+  idleMs?: number;
+}
+
+export interface EmulatorRecognizerOptions {
+  /** Audio-time silence that ends an utterance, in ms (default 600). */
+  eouSilenceMs?: number;
+  /** Audio-time interval between partial results, in ms (default 300). */
+  partialEveryMs?: number;
+}
+
+export interface EmulatorOptions {
+  /** Interface to listen on (default '127.0.0.1'). */
+  host?: string;
+  /** Port (default 0: an ephemeral port). */
+  port?: number;
+  auth?: EmulatorAuthOptions;
+  limits?: EmulatorLimitOptions;
+  recognizer?: EmulatorRecognizerOptions;
+  /** Wall-time delay of every response, in ms (default 0). Order is kept. */
+  responseDelayMs?: number;
+  faults?: FaultRule[];
+  /** Receives debug lines. Credentials are never logged. */
+  logger?: (line: string) => void;
+}
+
+/** Recognition settings of a session after server-side defaults were applied. */
+export interface SessionConfig {
+  audioEncoding: 'LINEAR16_PCM' | 'OGG_OPUS';
+  sampleRateHertz: number;
+  languageCode: string;
+  model: string;
+  profanityFilter: boolean;
+  partialResults: boolean;
+  singleUtterance: boolean;
+  rawResults: boolean;
+  literatureText: boolean;
+}
+
+export interface SessionStatus {
+  code: number;
+  name: string;
+  details: string;
+}
+
+export interface SessionResult {
+  text: string;
+  final: boolean;
+  endOfUtterance: boolean;
+}
+
+/** What the emulator saw and did in one call. */
+export interface SessionRecord {
+  /** 0-based, in start order (restarts at 0 after `reset()`). */
+  index: number;
+  /** The `x-request-id` the emulator sent back. */
+  requestId: string;
+  /** The `x-client-request-id` the client sent. */
+  clientRequestId?: string;
+  /** Request headers; `authorization` is reduced to its scheme, e.g. 'Bearer <redacted>'. */
+  metadata: Record<string, string>;
+  folderId?: string;
+  config?: SessionConfig;
+  /** Audio messages: wall ms since the session started, and size. */
+  messages: { atMs: number; bytes: number }[];
+  /** Every audio_content byte received, concatenated. */
+  readonly audio: Buffer;
+  /** Duration of the audio received, in ms (0 where the encoding's duration is not computed). */
+  audioMs: number;
+  /** Result chunks written to the client, in order. */
+  results: SessionResult[];
+  /** How the session ended; unset while it runs. */
+  status?: SessionStatus;
+  /** Whether the client half-closed its side. */
+  halfClosed: boolean;
+  /** Epoch ms. */
+  startedAt: number;
+  /** Epoch ms. */
+  endedAt?: number;
+  /** Resolves (never rejects) when the session has ended. */
+  ended: Promise<void>;
+  /** The fault actions applied to this session, in the order they took effect. */
+  faults: FaultAction[];
+}
+
+export interface Emulator {
+  /** 'host:port', usable as a client endpoint without TLS. */
+  address: string;
+  port: number;
+  /** Every session seen (including refused and failed ones), in start order. */
+  sessions: SessionRecord[];
+  addFault(rule: FaultRule): void;
+  /** Refuse the next `count` sessions at call start with `status` (default UNAVAILABLE). */
+  refuseNext(count: number, status?: GrpcStatusName): void;
+  /** Forget recorded sessions and pending faults. */
+  reset(): void;
+  /** Stop the server: active calls end with UNAVAILABLE, then graceful shutdown, forced after a short bound. */
+  close(): Promise<void>;
+}

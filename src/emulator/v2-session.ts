@@ -1,0 +1,138 @@
+import type { StreamingRecognitionRequest__Output } from '../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionRequest.js';
+import type { StreamingRecognitionResponse } from '../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionResponse.js';
+import type { WordInfo } from '../generated/yandex/cloud/ai/stt/v2/WordInfo.js';
+import type { Duration } from '../generated/google/protobuf/Duration.js';
+import { Linear16Decoder, OggOpusPassthroughDecoder, type AudioDecoder } from './audio-decoders.js';
+import { CallSession } from './call-session.js';
+import { sizeLimitBreach } from './limits.js';
+import { Recognizer, type RecognizedToken, type RecognizerEvent } from './recognizer.js';
+import { OK_STATUS } from './status.js';
+import { tokenWord, transcript } from './transcript.js';
+import type { SessionConfig } from './types.js';
+import { resolveV2Config } from './v2-config.js';
+
+type Request = StreamingRecognitionRequest__Output;
+type Response = StreamingRecognitionResponse;
+
+/** One `/yandex.cloud.ai.stt.v2.SttService/StreamingRecognize` call. */
+export class V2Session extends CallSession<Request, Response> {
+  #config: SessionConfig | null = null;
+  #decoder: AudioDecoder | null = null;
+  #recognizer: Recognizer | null = null;
+  /** False once single_utterance has produced its utterance. */
+  #recognizing = true;
+
+  protected override onMessage(message: Request): void {
+    const kind = message.streaming_request;
+    if (!this.#config) {
+      if (kind !== 'config' || !message.config) {
+        return this.fail('INVALID_ARGUMENT', 'the first message must carry config (recognition settings), not audio');
+      }
+      return this.#configure(message);
+    }
+    if (kind === 'config') {
+      return this.fail('INVALID_ARGUMENT', 'config may only be sent once, in the first message of a session');
+    }
+    if (kind !== 'audio_content') {
+      return this.fail('INVALID_ARGUMENT', 'the message carries neither config nor audio_content');
+    }
+    const audio = message.audio_content;
+    if (!audio || audio.length === 0) {
+      return this.fail('INVALID_ARGUMENT', 'audio_content is empty; every audio message must carry audio');
+    }
+    this.#onAudio(audio);
+  }
+
+  protected override onHalfClose(): void {
+    if (!this.#config) {
+      return this.fail('INVALID_ARGUMENT', 'the stream ended before the config message');
+    }
+    if (this.#recognizer && this.#recognizing) this.#emit(this.#recognizer.flush());
+    this.finish(OK_STATUS);
+  }
+
+  #configure(message: Request): void {
+    const outcome = resolveV2Config(message.config!);
+    if (!outcome.ok) return this.fail('INVALID_ARGUMENT', outcome.details);
+    const config = outcome.config;
+    this.#config = config;
+    this.record.config = config;
+    if (outcome.folderId !== undefined) this.record.folderId = outcome.folderId;
+    this.#decoder = createDecoder(config);
+    const rate = this.#decoder.sampleRate;
+    if (rate !== null) {
+      this.#recognizer = new Recognizer({ sampleRate: rate, ...this.ctx.timing });
+    }
+    this.log(
+      `config ${config.audioEncoding} ${config.sampleRateHertz} Hz ${config.languageCode} ${config.model}` +
+        `${config.partialResults ? ' partial' : ''}${config.singleUtterance ? ' single' : ''}${config.rawResults ? ' raw' : ''}`,
+    );
+    this.armFaults();
+  }
+
+  #onAudio(audio: Buffer): void {
+    this.record.addAudio(audio, this.wallMs());
+    const samples = this.#decoder!.push(audio);
+    this.record.audioMs = this.#decoder!.audioMs;
+    const breach = sizeLimitBreach(this.ctx.limits, this.record.audioMs, this.record.bytes);
+    if (breach) return this.fail('OUT_OF_RANGE', breach);
+    if (this.#recognizer && this.#recognizing) this.#emit(this.#recognizer.push(samples));
+    this.checkFaults();
+  }
+
+  #emit(events: RecognizerEvent[]): void {
+    const config = this.#config!;
+    for (const event of events) {
+      if (!this.#recognizing) return;
+      if (event.type === 'partial') {
+        if (config.partialResults) this.#sendChunk(event.tokens, false);
+        continue;
+      }
+      this.#sendChunk(event.tokens, true);
+      if (config.singleUtterance) {
+        this.#recognizing = false;
+        this.log('single utterance done; waiting for the client to close');
+      }
+    }
+  }
+
+  #sendChunk(tokens: RecognizedToken[], final: boolean): void {
+    const asWords = this.#config!.rawResults;
+    const text = transcript(
+      tokens.map((t) => t.text),
+      asWords,
+    );
+    const words: WordInfo[] = tokens.map((t) => ({
+      start_time: duration(t.startMs),
+      end_time: duration(t.endMs),
+      word: tokenWord(t.text, asWords),
+      confidence: 1,
+    }));
+    this.send(
+      {
+        chunks: [
+          {
+            alternatives: [{ text, confidence: 1, words }],
+            final,
+            end_of_utterance: final,
+          },
+        ],
+      },
+      [{ text, final, endOfUtterance: final }],
+    );
+  }
+}
+
+function createDecoder(config: SessionConfig): AudioDecoder {
+  switch (config.audioEncoding) {
+    case 'LINEAR16_PCM':
+      return new Linear16Decoder(config.sampleRateHertz);
+    case 'OGG_OPUS':
+      return new OggOpusPassthroughDecoder();
+  }
+}
+
+function duration(ms: number): Duration {
+  const micros = Math.round(ms * 1000);
+  return { seconds: Math.floor(micros / 1_000_000), nanos: (micros % 1_000_000) * 1000 };
+}
