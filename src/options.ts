@@ -1,4 +1,7 @@
 import { invalidOption } from './errors.js';
+import { DEFAULT_IDLE_AFTER_MS, SERVICE_IDLE_LIMIT_MS, type IdleOptions, type IdlePolicy } from './session/idle.js';
+import { DEFAULT_RETRY, validateRetry, type RetryOptions } from './session/retry-policy.js';
+import { DEFAULT_ROLLOVER, validateRollover, type RolloverOptions } from './session/rollover.js';
 import type { Clock } from './timing/clock.js';
 
 /** SpeechKit's public endpoint for streaming recognition (API v2 and v3). */
@@ -15,6 +18,8 @@ export const SERVICE_MAX_BYTES = 10_000_000;
 export const DEFAULT_MAX_BUFFERED_MS = 2_000;
 /** How long `end()` waits for the service's last results. */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
+/** Audio kept for replay since the last final, in ms. Longer stretches without a final replay only their end. */
+export const DEFAULT_MAX_REPLAY_MS = 30_000;
 /** v2 `folder_id` limit from the service's reference. */
 export const MAX_FOLDER_ID_LENGTH = 50;
 export const PCM_SAMPLE_RATES = [8000, 16000, 48000] as const;
@@ -70,6 +75,14 @@ export interface RecognizeStreamOptions {
   /** Real-time factor: 1 = real time (default), 2 = twice as fast, 0 = unpaced. */
   pace?: number;
   sessionLimits?: SessionLimits;
+  /** When to roll over to a new session before a limit. See `RolloverOptions`. */
+  rollover?: Partial<RolloverOptions>;
+  /** Recovery from transient failures; `false` turns it off (a failed session fails the stream). */
+  retry?: Partial<RetryOptions> | false;
+  /** What to do while no audio comes: `'keepalive'` or `'close'`, or `{ policy, afterMs }`. */
+  idle?: IdlePolicy | Partial<IdleOptions>;
+  /** Audio kept since the last final for replay after a failure or rollover, in ms. Default 30 000. */
+  maxReplayMs?: number;
   /** Unsent audio the stream holds before it stops accepting writes, in ms. Default 2000. */
   maxBufferedMs?: number;
   /** How long `end()` waits for the last results before failing with `SPEECHKIT_ERR_DRAIN_TIMEOUT`. Default 10 000 ms. */
@@ -103,6 +116,10 @@ export interface ResolvedOptions {
   chunkMs: number;
   pace: number;
   sessionLimits: Required<SessionLimits>;
+  rollover: RolloverOptions;
+  retry: RetryOptions | false;
+  idle: IdleOptions;
+  maxReplayMs: number;
   maxBufferedMs: number;
   drainTimeoutMs: number;
   metadata: Record<string, string>;
@@ -114,7 +131,7 @@ export interface ResolvedOptions {
 const KNOWN = new Set<string>([
   'endpoint', 'tls', 'allowInsecure', 'auth', 'folderId', 'languageCode', 'model', 'profanityFilter', 'partialResults',
   'singleUtterance', 'audioEncoding', 'sampleRateHertz', 'rawResults', 'literatureText', 'normalizePartials', 'chunkMs',
-  'pace', 'sessionLimits', 'maxBufferedMs', 'drainTimeoutMs', 'metadata', 'signal', 'readableHighWaterMark', 'clock',
+  'pace', 'sessionLimits', 'rollover', 'retry', 'idle', 'maxReplayMs', 'maxBufferedMs', 'drainTimeoutMs', 'metadata', 'signal', 'readableHighWaterMark', 'clock',
 ]);
 
 /** Headers the library owns; letting `metadata` set them would break auth or tracing. */
@@ -163,6 +180,11 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
     throw invalidOption('pace', 'a finite number ≥ 0 (1 = real time, 0 = unpaced)', pace);
   }
   const sessionLimits = resolveLimits(input.sessionLimits);
+  const rollover = resolveGroup('rollover', input.rollover, DEFAULT_ROLLOVER, validateRollover);
+  const retry = input.retry === false ? false : resolveGroup('retry', input.retry, DEFAULT_RETRY, validateRetry);
+  const idle = resolveIdle(input.idle);
+  const maxReplayMs = optionalNumber(input, 'maxReplayMs') ?? DEFAULT_MAX_REPLAY_MS;
+  if (!Number.isFinite(maxReplayMs) || maxReplayMs < 0) throw invalidOption('maxReplayMs', 'a number of milliseconds ≥ 0', maxReplayMs);
   const maxBufferedMs = optionalNumber(input, 'maxBufferedMs') ?? Math.max(DEFAULT_MAX_BUFFERED_MS, 2 * chunkMs);
   if (!Number.isFinite(maxBufferedMs) || maxBufferedMs < chunkMs) {
     throw invalidOption('maxBufferedMs', `a number of milliseconds ≥ chunkMs (${chunkMs})`, maxBufferedMs);
@@ -200,6 +222,10 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
     chunkMs,
     pace,
     sessionLimits,
+    rollover,
+    retry,
+    idle,
+    maxReplayMs,
     maxBufferedMs,
     drainTimeoutMs,
     metadata,
@@ -239,6 +265,34 @@ function resolveLimits(limits: SessionLimits | undefined): Required<SessionLimit
     throw invalidOption('sessionLimits.maxBytes', `an integer number of bytes from 16000 to ${SERVICE_MAX_BYTES}`, maxBytes);
   }
   return { maxAudioMs, maxBytes };
+}
+
+function resolveGroup<T extends object>(name: string, value: unknown, defaults: T, validate: (v: T) => string | undefined): T {
+  if (value === undefined) return { ...defaults };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidOption(name, 'an object', value);
+  for (const key of Object.keys(value)) {
+    if (!(key in defaults)) throw invalidOption(`${name}.${key}`, `one of ${Object.keys(defaults).join(', ')}`);
+  }
+  const merged = { ...defaults, ...value } as T;
+  const problem = validate(merged);
+  if (problem) {
+    const option = /`([^`]+)`/.exec(problem)?.[1] ?? name;
+    throw invalidOption(option, problem.replace(/^`[^`]+` must be /, ''));
+  }
+  return merged;
+}
+
+function resolveIdle(value: unknown): IdleOptions {
+  const input = typeof value === 'string' ? { policy: value } : value;
+  if (input !== undefined && (input === null || typeof input !== 'object')) throw invalidOption('idle', '"keepalive", "close" or { policy, afterMs }', value);
+  const { policy, afterMs = DEFAULT_IDLE_AFTER_MS, ...rest } = (input ?? {}) as Partial<IdleOptions>;
+  const unknown = Object.keys(rest)[0];
+  if (unknown) throw invalidOption(`idle.${unknown}`, 'policy or afterMs');
+  if (policy !== undefined && policy !== 'keepalive' && policy !== 'close') throw invalidOption('idle.policy', '"keepalive" or "close"', policy);
+  if (typeof afterMs !== 'number' || !(afterMs >= 100 && afterMs <= SERVICE_IDLE_LIMIT_MS - 1_500)) {
+    throw invalidOption('idle.afterMs', `a number of milliseconds from 100 to ${SERVICE_IDLE_LIMIT_MS - 1_500} (the service ends a session after ${SERVICE_IDLE_LIMIT_MS} ms without audio)`, afterMs);
+  }
+  return { policy, afterMs };
 }
 
 function resolveMetadata(metadata: unknown): Record<string, string> {

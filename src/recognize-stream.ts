@@ -2,10 +2,17 @@ import { Duplex } from 'node:stream';
 import { v2Adapter, type ApiAdapter } from './api/adapter.js';
 import type { AudioFrame } from './audio/frame.js';
 import { AudioIntake, type AudioFormat } from './audio/intake.js';
+import { isSilentPcm } from './audio/level.js';
 import { createCredentials, type Credentials } from './auth/credentials.js';
 import { ErrorCodes, fromGrpcStatus, GrpcStatus, invalidAudio, redact, SpeechKitError } from './errors.js';
 import { resolveOptions, type RecognizeStreamOptions, type ResolvedOptions } from './options.js';
 import type { RecognitionResult, SessionInfo } from './results.js';
+import { defaultIdlePolicy, idleAction, type IdlePolicy } from './session/idle.js';
+import { episodeFailure, runEpisode, type RetryEvent } from './session/recovery.js';
+import { ReplayBuffer } from './session/replay-buffer.js';
+import { ResultGate } from './session/result-gate.js';
+import { classify } from './session/retry-policy.js';
+import { rolloverDecision, type RolloverReason } from './session/rollover.js';
 import { Session } from './session/session.js';
 import { systemClock, type Clock } from './timing/clock.js';
 import { Pacer } from './timing/pacer.js';
@@ -15,19 +22,33 @@ import { createGrpcTransport } from './transport/grpc-transport.js';
 
 /** Frames due within this much of now leave at once rather than through a timer. */
 const SEND_EARLY_MS = 0.5;
+/** A write whose format is still undecided may hold this much before the writer waits. */
+const MAX_UNDECIDED_BYTES = 1024 * 1024;
 
-/** @internal Seams for tests: a fake transport and fake credentials. */
+/** Payload of the `rollover` event. */
+export interface RolloverEvent {
+  reason: RolloverReason;
+  /** Index of the session being replaced. */
+  fromSession: number;
+  /** Whole-stream position of the audio sent to it so far, in ms. */
+  atMs: number;
+  /** Whole-stream position the next session starts from (it replays `replayFromMs`…`atMs`). */
+  replayFromMs: number;
+}
+
+/** @internal Seams for tests: a fake transport, fake credentials, a fixed random source. */
 export interface StreamInternals {
   transport?: Transport;
   credentials?: Credentials;
+  random?: () => number;
 }
 
 /**
  * The Duplex users hold for a whole recognition job. Audio Buffers in, `RecognitionResult`s out.
  *
- * It is glue: audio intake makes frames, the pacer says when each may leave, a `Session` carries
- * them over one gRPC call. Every write goes through `pump()`, the one place that moves audio, so
- * a write can never reach a call that is not open.
+ * Sessions come and go underneath (rollover before limits, recovery after failures, idle
+ * closes); the user's stream never points at a dead one. Every frame goes through `pump()`, the
+ * one place that moves audio, and it only ever writes to the current, open session.
  */
 export class RecognizeStream extends Duplex {
   readonly options: ResolvedOptions;
@@ -37,17 +58,32 @@ export class RecognizeStream extends Duplex {
   private readonly pacer: Pacer;
   private readonly credentials: Credentials;
   private readonly transport: Transport;
+  private readonly random: () => number;
   private readonly api: ApiAdapter = v2Adapter;
+  private readonly replay: ReplayBuffer;
+  private readonly gate = new ResultGate();
   private readonly sessions: Session[] = [];
   private current: Session | undefined;
+  /** Audio sent to a replaced session that the next one must hear again, oldest first. */
+  private replayQueue: AudioFrame[] = [];
   private nextFrame: AudioFrame | undefined;
+  /** Whole-stream ms up to which finals have confirmed the audio. */
+  private confirmedMs = 0;
+  private silentRunMs = 0;
+  private lastMessageAt = 0;
+  private idlePolicy: IdlePolicy | undefined;
+  private episodeActive = false;
+  private readonly episodeAbort = new AbortController();
+  private readonly healthWaiters = new Map<Session, { resolve: () => void; reject: (error: Error) => void; cancelTimer: () => void }>();
+  private readonly drainTimers = new Map<Session, () => void>();
   private heldWrite: (() => void) | undefined;
   private heldFinal: ((error?: Error | null) => void) | undefined;
   private ending = false;
+  private readableDone = false;
   private readerBlocked = false;
   private utteranceDone = false;
   private cancelWake: (() => void) | undefined;
-  private cancelDrainTimer: (() => void) | undefined;
+  private cancelIdle: (() => void) | undefined;
   private pumping = false;
   private readonly onAbort = () => this.destroy(abortError(this.options.signal));
   /** Kept so async failures point at the code that created the stream. */
@@ -61,6 +97,8 @@ export class RecognizeStream extends Duplex {
     this.scheduler = schedulerFor(this.clock);
     this.intake = new AudioIntake(resolved, resolved.chunkMs);
     this.pacer = new Pacer(resolved.pace);
+    this.replay = new ReplayBuffer(resolved.maxReplayMs);
+    this.random = internals.random ?? Math.random;
     this.credentials = internals.credentials ?? createCredentials(resolved.auth);
     this.transport = internals.transport ?? createGrpcTransport({ endpoint: resolved.endpoint, tls: resolved.tls });
     this.creationStack = new Error().stack?.split('\n').slice(2).join('\n');
@@ -81,7 +119,7 @@ export class RecognizeStream extends Duplex {
 
   override _write(chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     if (!(chunk instanceof Uint8Array)) {
-      callback(invalidAudio(`Write audio as Buffer or Uint8Array; got ${chunk === null ? 'null' : typeof chunk === 'object' ? chunk.constructor?.name ?? 'an object' : typeof chunk}`));
+      callback(invalidAudio(`Write audio as Buffer or Uint8Array; got ${describeChunk(chunk)}`));
       return;
     }
     if (this.utteranceDone) {
@@ -103,7 +141,7 @@ export class RecognizeStream extends Duplex {
 
   override _final(callback: (error?: Error | null) => void): void {
     this.ending = true;
-    if (this.utteranceDone) {
+    if (this.utteranceDone || this.readableDone) {
       callback();
       return;
     }
@@ -119,8 +157,12 @@ export class RecognizeStream extends Duplex {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.options.signal?.removeEventListener('abort', this.onAbort);
+    this.episodeAbort.abort();
     this.cancelWake?.();
-    this.cancelDrainTimer?.();
+    this.cancelIdle?.();
+    for (const cancel of this.drainTimers.values()) cancel();
+    for (const waiter of this.healthWaiters.values()) waiter.cancelTimer();
+    this.healthWaiters.clear();
     for (const session of this.sessions) session.cancel();
     this.transport.close();
     this.creationStack = undefined;
@@ -128,10 +170,10 @@ export class RecognizeStream extends Duplex {
   }
 
   private hasRoom(): boolean {
-    return this.intake.bufferedMs < this.options.maxBufferedMs && this.intake.undecidedBytes < 1024 * 1024;
+    return this.intake.bufferedMs < this.options.maxBufferedMs && this.intake.undecidedBytes < MAX_UNDECIDED_BYTES;
   }
 
-  /** The one place audio moves: pull a frame, wait for its time, send it, and finish when done. */
+  /** The one place audio moves. Re-entrant calls are ignored; the running one loops. */
   private pump(): void {
     if (this.pumping || this.destroyed) return;
     this.pumping = true;
@@ -144,30 +186,62 @@ export class RecognizeStream extends Duplex {
     }
   }
 
+  private peekFrame(): AudioFrame | undefined {
+    if (this.replayQueue.length > 0) return this.replayQueue[0];
+    this.nextFrame ??= this.intake.next(this.ending);
+    return this.nextFrame;
+  }
+
+  private takeFrame(): void {
+    if (this.replayQueue.length > 0) this.replayQueue.shift();
+    else this.nextFrame = undefined;
+  }
+
   private pumpFrames(): void {
+    const { sessionLimits, rollover } = this.options;
     for (;;) {
       if (this.utteranceDone) break;
-      if (!this.nextFrame) this.nextFrame = this.intake.next(this.ending);
-      const frame = this.nextFrame;
+      const frame = this.peekFrame();
       if (!frame) break;
-      const session = this.current ?? this.openSession(frame.streamMs);
+      const session = this.current;
+      if (!session) {
+        this.startEpisode(undefined);
+        break;
+      }
       if (session.state !== 'open' || session.blocked || this.readerBlocked) break;
+      const decision = rolloverDecision(session, { audioMs: frame.durationMs, bytes: frame.data.length }, sessionLimits, rollover, session.jitter01);
+      if (decision === 'now') {
+        this.rollover('limit');
+        continue;
+      }
+      if (decision === 'at-boundary') {
+        session.inSoftWindow = true;
+        if (this.silentRunMs >= rollover.silenceMs) {
+          this.rollover('silence');
+          continue;
+        }
+      }
       const now = this.clock.now();
       const due = this.pacer.dueAt(frame.streamMs, now);
       if (due > now + SEND_EARLY_MS) {
         this.wakeAt(due);
         break;
       }
+      this.takeFrame();
       session.send(frame);
+      this.replay.add(frame);
       this.pacer.sent(frame.streamMs, frame.durationMs, now);
-      this.nextFrame = undefined;
+      this.lastMessageAt = now;
+      const silent = this.intake.format?.encoding === 'LINEAR16_PCM' && isSilentPcm(frame.data);
+      this.silentRunMs = silent ? this.silentRunMs + frame.durationMs : 0;
     }
     if (this.heldWrite && this.hasRoom()) {
       const release = this.heldWrite;
       this.heldWrite = undefined;
       release();
     }
-    if (this.ending && !this.nextFrame && this.intake.bufferedMs === 0) this.finishAudio();
+    if (this.ending && !this.peekFrame()) this.finishAudio();
+    else this.armIdleCheck();
   }
 
   private wakeAt(at: number): void {
@@ -180,114 +254,295 @@ export class RecognizeStream extends Duplex {
 
   /** All audio is sent: half-close and wait (bounded) for the service's last results. */
   private finishAudio(): void {
-    const final = this.heldFinal;
-    if (!final) return;
+    this.cancelIdle?.();
     const session = this.current;
-    if (!session) {
+    if (session?.state === 'open') {
+      session.halfClose();
+      this.startDrainTimer(session);
+    }
+    if (this.heldFinal && (!session || session.halfClosed)) {
+      const final = this.heldFinal;
       this.heldFinal = undefined;
       final();
-      this.push(null);
-      return;
     }
-    if (session.state === 'opening') return;
-    this.heldFinal = undefined;
-    session.halfClose();
-    this.startDrainTimer(session);
-    final();
+    this.maybeEndReadable();
   }
 
-  private startDrainTimer(session: Session): void {
-    if (this.cancelDrainTimer) return;
-    this.cancelDrainTimer = this.scheduler.at(this.clock.now() + this.options.drainTimeoutMs, () => {
-      this.cancelDrainTimer = undefined;
-      if (session.state === 'ended') return;
-      const error = new SpeechKitError(
-        ErrorCodes.DRAIN_TIMEOUT,
-        `SpeechKit sent no final status within ${this.options.drainTimeoutMs} ms after the audio ended (session ${session.index})`,
-        { session: session.index, clientRequestId: session.clientRequestId, ...(session.requestId && { requestId: session.requestId }) },
-      );
-      this.destroy(error);
+  private maybeEndReadable(): void {
+    if (this.readableDone || this.episodeActive || this.drainTimers.size > 0) return;
+    const done = this.utteranceDone || (this.ending && !this.peekFrame());
+    if (!done || (this.current && this.current.state !== 'ended')) return;
+    this.readableDone = true;
+    this.cancelIdle?.();
+    this.push(null);
+  }
+
+  private armIdleCheck(): void {
+    const session = this.current;
+    if (!session || session.state !== 'open' || this.ending || this.cancelIdle) return;
+    this.cancelIdle = this.scheduler.at(this.lastMessageAt + this.options.idle.afterMs, () => {
+      this.cancelIdle = undefined;
+      this.onIdleCheck(session);
     });
   }
 
-  private openSession(baseOffsetMs: number): Session {
-    const format = this.intake.format!;
-    const session = new Session(this.sessions.length, baseOffsetMs, this.api, {
+  private onIdleCheck(session: Session): void {
+    if (this.destroyed || session !== this.current || session.state !== 'open' || this.ending) return;
+    const now = this.clock.now();
+    const stuck = this.readerBlocked || session.blocked || !this.peekFrame();
+    const action = stuck ? idleAction(this.idlePolicyFor(), this.lastMessageAt, now, this.options.idle.afterMs) : 'wait';
+    if (action === 'keepalive') {
+      const format = this.intake.format!;
+      const bytes = Math.round((format.sampleRateHertz! * this.options.chunkMs) / 1000) * 2;
+      session.sendSilence(Buffer.alloc(bytes), this.options.chunkMs);
+      this.lastMessageAt = now;
+    } else if (action === 'close') {
+      this.emit('idle', { session: session.index, atMs: session.streamEndMs });
+      session.halfClose();
+      this.startDrainTimer(session);
+      return;
+    }
+    this.pump();
+    this.armIdleCheck();
+  }
+
+  private idlePolicyFor(): IdlePolicy {
+    this.idlePolicy ??= this.options.idle.policy ?? defaultIdlePolicy(this.intake.format!.encoding);
+    return this.idlePolicy;
+  }
+
+  private startDrainTimer(session: Session): void {
+    if (this.drainTimers.has(session) || session.state === 'ended') return;
+    const cancel = this.scheduler.at(this.clock.now() + this.options.drainTimeoutMs, () => {
+      this.drainTimers.delete(session);
+      if (session.state === 'ended') return;
+      if (session.retired) {
+        // A replaced session owes us nothing the next one does not cover.
+        session.cancel();
+        return;
+      }
+      this.fail(new SpeechKitError(
+        ErrorCodes.DRAIN_TIMEOUT,
+        `SpeechKit sent no final status within ${this.options.drainTimeoutMs} ms after the audio ended (session ${session.index})`,
+        sessionIds(session),
+      ));
+    });
+    this.drainTimers.set(session, cancel);
+  }
+
+  /** Where the next session starts: the last confirmed final, within the replay bound. */
+  private replayStart(positionMs: number): number {
+    const { maxReplayMs, rollover, sessionLimits } = this.options;
+    // A replay must leave the new session room to make progress before its own soft point.
+    const bound = Math.min(maxReplayMs, 0.5 * rollover.softRatio * sessionLimits.maxAudioMs);
+    let start = Math.max(this.confirmedMs, this.replay.startMs ?? positionMs, positionMs - bound);
+    const bytesBound = 0.5 * rollover.softRatio * sessionLimits.maxBytes;
+    let bytes = 0;
+    for (const frame of this.replay.from(start).reverse()) {
+      bytes += frame.data.length;
+      if (bytes > bytesBound) {
+        start = frame.streamMs + frame.durationMs;
+        break;
+      }
+    }
+    return Math.min(start, positionMs);
+  }
+
+  /** Moves the audio since the last final back in line for the next session. */
+  private requeueReplay(replayFromMs: number): void {
+    this.replayQueue = [...this.replay.from(replayFromMs), ...this.replayQueue];
+    this.replay.clear();
+  }
+
+  private rollover(reason: RolloverReason): void {
+    const old = this.current!;
+    const atMs = old.streamEndMs;
+    const replayFromMs = this.replayStart(atMs);
+    old.retired = true;
+    // The old session keeps only what the replay cannot cover.
+    this.gate.replace(old.index, replayFromMs > this.confirmedMs + 1e-6 ? replayFromMs : undefined);
+    this.resolveHealthy(old);
+    if (old.state === 'open') old.halfClose();
+    this.startDrainTimer(old);
+    this.current = undefined;
+    this.requeueReplay(replayFromMs);
+    this.cancelIdle?.();
+    this.cancelIdle = undefined;
+    this.emit('rollover', { reason, fromSession: old.index, atMs, replayFromMs } satisfies RolloverEvent);
+    this.startEpisode(undefined);
+  }
+
+  /** Opens sessions until one is healthy (see `runEpisode`); a no-op while one is running. */
+  private startEpisode(cause: SpeechKitError | undefined): void {
+    if (this.episodeActive || this.current || this.destroyed) return;
+    this.episodeActive = true;
+    let attempts = 0;
+    runEpisode(this.options.retry, cause, this.scheduler, this.episodeAbort.signal, {
+      open: () => {
+        attempts++;
+        return this.openSession();
+      },
+      onRetry: (event: RetryEvent) => this.emit('retry', event),
+    }, this.random).then(
+      () => {
+        this.episodeActive = false;
+        this.pump();
+        this.maybeEndReadable();
+      },
+      (error: unknown) => {
+        this.episodeActive = false;
+        if (!this.destroyed) this.fail(episodeFailure(error, attempts));
+      },
+    );
+  }
+
+  private openSession(): Promise<void> {
+    const first = this.peekFrame();
+    const baseOffsetMs = first?.streamMs ?? this.intake.positionMs;
+    const session = new Session(this.sessions.length, baseOffsetMs, this.random(), this.api, {
       onResults: (s, results) => this.onResults(s, results),
       onHeaders: (s) => this.emit('session', sessionInfo(s)),
       onDrain: () => this.pump(),
       onEnd: (s, status) => this.onSessionEnd(s, status),
     });
     this.sessions.push(session);
+    this.gate.open(session.index);
     this.current = session;
+    this.silentRunMs = 0;
+    const healthy = new Promise<void>((resolve, reject) => {
+      const cancelTimer = this.options.retry === false
+        ? () => {}
+        : this.scheduler.at(this.clock.now() + this.options.retry.healthyAfterMs, () => this.resolveHealthy(session));
+      this.healthWaiters.set(session, { resolve, reject, cancelTimer });
+    });
     const metadata = { ...this.options.metadata, ...this.api.metadata(this.options) };
-    const config = this.api.configMessage(this.options, format);
+    const config = this.api.configMessage(this.options, this.intake.format!);
     this.credentials.authorization().then(
       (authorization) => {
         if (this.destroyed || session.state !== 'opening') return;
         session.open(this.transport, { ...metadata, authorization }, config);
+        this.lastMessageAt = this.clock.now();
         this.pump();
       },
       (error: unknown) => {
         const message = redact(error instanceof Error ? error.message : String(error), this.credentials.secrets());
-        this.destroy(new SpeechKitError(ErrorCodes.AUTH, `Could not get credentials: ${message}`, { session: session.index }));
+        this.fail(new SpeechKitError(ErrorCodes.AUTH, `Could not get credentials: ${message}`, { session: session.index }));
       },
     );
-    return session;
+    return healthy;
+  }
+
+  private resolveHealthy(session: Session): void {
+    const waiter = this.healthWaiters.get(session);
+    if (!waiter) return;
+    this.healthWaiters.delete(session);
+    waiter.cancelTimer();
+    waiter.resolve();
   }
 
   private onResults(session: Session, results: RecognitionResult[]): void {
-    for (const result of results) {
-      if (this.utteranceDone) return;
-      if (!this.push(result)) this.readerBlocked = true;
-      if (this.options.singleUtterance && result.final && result.endOfUtterance) {
-        // The service stops listening after one utterance and waits for the client to close.
-        this.utteranceDone = true;
-        this.nextFrame = undefined;
-        session.halfClose();
-        this.startDrainTimer(session);
-        this.heldWrite?.();
-        this.heldWrite = undefined;
+    if (this.destroyed) return;
+    let boundary = false;
+    if (session === this.current) {
+      for (const result of results) {
+        if (!result.final) continue;
+        this.resolveHealthy(session);
+        this.confirmedMs = Math.max(this.confirmedMs, result.endMs ?? session.streamEndMs);
+        this.replay.trimTo(this.confirmedMs);
+        if (result.endOfUtterance) boundary = true;
       }
+    }
+    for (const result of this.gate.accept(session.index, results)) {
+      if (this.utteranceDone) break;
+      if (!this.push(result)) this.readerBlocked = true;
+      if (this.options.singleUtterance && result.final && result.endOfUtterance) this.finishUtterance(session);
+    }
+    if (boundary && session === this.current && session.inSoftWindow && !this.utteranceDone && session.state === 'open') {
+      this.rollover('end-of-utterance');
+      this.pump();
     }
   }
 
+  /** singleUtterance: the service stops listening after one utterance and waits for the client to close. */
+  private finishUtterance(session: Session): void {
+    this.utteranceDone = true;
+    this.nextFrame = undefined;
+    this.replayQueue = [];
+    session.halfClose();
+    this.startDrainTimer(session);
+    this.heldWrite?.();
+    this.heldWrite = undefined;
+  }
+
   private onSessionEnd(session: Session, status: CallStatus): void {
+    this.drainTimers.get(session)?.();
+    this.drainTimers.delete(session);
     if (this.destroyed) return;
-    this.cancelDrainTimer?.();
-    this.cancelDrainTimer = undefined;
-    if (status.code === GrpcStatus.OK && session.halfClosed) {
-      if (this.heldFinal) {
-        const final = this.heldFinal;
-        this.heldFinal = undefined;
-        final();
-      }
-      this.push(null);
+    for (const result of this.gate.end(session.index)) {
+      if (!this.push(result)) this.readerBlocked = true;
+    }
+    if (session.retired || session !== this.current) {
+      this.maybeEndReadable();
       return;
     }
-    const ids = {
-      session: session.index,
-      clientRequestId: session.clientRequestId,
-      ...(session.requestId && { requestId: session.requestId }),
-      ...(session.traceId && { traceId: session.traceId }),
-    };
-    const error =
-      status.code === GrpcStatus.OK
-        ? new SpeechKitError(ErrorCodes.SESSION_ENDED, `SpeechKit ended session ${session.index} while audio was still being sent`, ids)
-        : fromGrpcStatus(status, ids, this.credentials.secrets());
-    if (this.creationStack) error.stack = `${error.stack}\n    --- stream created at ---\n${this.creationStack}`;
+    if (status.code === GrpcStatus.OK && session.halfClosed) {
+      // A clean end we asked for: everything it heard is confirmed.
+      this.resolveHealthy(session);
+      this.confirmedMs = Math.max(this.confirmedMs, session.streamEndMs);
+      this.replay.trimTo(this.confirmedMs);
+      this.current = undefined;
+      this.pump();
+      this.maybeEndReadable();
+      return;
+    }
+    const error = status.code === GrpcStatus.OK
+      ? new SpeechKitError(ErrorCodes.SESSION_ENDED, `SpeechKit ended session ${session.index} while audio was still being sent`, sessionIds(session))
+      : fromGrpcStatus(status, sessionIds(session), this.credentials.secrets());
+    if (this.options.retry === false || classify(error.code) === 'fail') {
+      this.fail(error);
+      return;
+    }
+    // Recoverable: the next session hears again everything since the last final.
+    this.current = undefined;
+    this.requeueReplay(this.replayStart(session.streamEndMs));
+    this.cancelIdle?.();
+    this.cancelIdle = undefined;
+    const waiter = this.healthWaiters.get(session);
+    if (waiter) {
+      this.healthWaiters.delete(session);
+      waiter.cancelTimer();
+      waiter.reject(error);
+    } else {
+      this.startEpisode(error);
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.destroyed) return;
+    if (this.creationStack && error instanceof SpeechKitError && error.code !== ErrorCodes.ABORTED) {
+      error.stack = `${error.stack}\n    --- stream created at ---\n${this.creationStack}`;
+    }
     this.destroy(error);
   }
 }
 
-function sessionInfo(session: Session): SessionInfo {
+function sessionIds(session: Session) {
   return {
     session: session.index,
     clientRequestId: session.clientRequestId,
     ...(session.requestId !== undefined && { requestId: session.requestId }),
     ...(session.traceId !== undefined && { traceId: session.traceId }),
-    baseOffsetMs: session.baseOffsetMs,
   };
+}
+
+function sessionInfo(session: Session): SessionInfo {
+  return { ...sessionIds(session), baseOffsetMs: session.baseOffsetMs };
+}
+
+function describeChunk(chunk: unknown): string {
+  if (chunk === null) return 'null';
+  if (typeof chunk === 'object') return (chunk as object).constructor?.name ?? 'an object';
+  return typeof chunk;
 }
 
 function abortError(signal: AbortSignal | undefined): SpeechKitError {

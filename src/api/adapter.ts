@@ -10,7 +10,7 @@ export interface ApiAdapter {
   configMessage(options: ResolvedOptions, format: AudioFormat): unknown;
   audioMessage(data: Buffer): unknown;
   metadata(options: ResolvedOptions): Record<string, string>;
-  mapResponse(message: unknown, session: number, baseOffsetMs: number): RecognitionResult[];
+  mapResponse(message: unknown, session: number, toStreamMs: (sessionMs: number) => number): RecognitionResult[];
 }
 
 export const v2Adapter: ApiAdapter = {
@@ -18,5 +18,5 @@ export const v2Adapter: ApiAdapter = {
   configMessage: configRequest,
   audioMessage: audioRequest,
   metadata: settingsMetadata,
-  mapResponse: (message, session, baseOffsetMs) => mapResponse(message as Parameters<typeof mapResponse>[0], session, baseOffsetMs),
+  mapResponse: (message, session, toStreamMs) => mapResponse(message as Parameters<typeof mapResponse>[0], session, toStreamMs),
 };

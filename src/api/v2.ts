@@ -36,7 +36,11 @@ export function settingsMetadata(options: ResolvedOptions): Record<string, strin
 }
 
 /** Maps one response to results, moving word times from session time to whole-stream time. */
-export function mapResponse(response: StreamingRecognitionResponse__Output, session: number, baseOffsetMs: number): RecognitionResult[] {
+export function mapResponse(
+  response: StreamingRecognitionResponse__Output,
+  session: number,
+  toStreamMs: (sessionMs: number) => number,
+): RecognitionResult[] {
   const results: RecognitionResult[] = [];
   for (const chunk of response.chunks ?? []) {
     const alternatives = (chunk.alternatives ?? []).map((alt) => ({
@@ -45,8 +49,8 @@ export function mapResponse(response: StreamingRecognitionResponse__Output, sess
       words: (alt.words ?? []).map(
         (w): RecognizedWord => ({
           text: w.word ?? '',
-          startMs: baseOffsetMs + durationMs(w.start_time),
-          endMs: baseOffsetMs + durationMs(w.end_time),
+          startMs: toStreamMs(durationMs(w.start_time)),
+          endMs: toStreamMs(durationMs(w.end_time)),
           confidence: w.confidence ?? 0,
         }),
       ),

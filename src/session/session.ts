@@ -3,6 +3,7 @@ import type { ApiAdapter } from '../api/adapter.js';
 import type { AudioFrame } from '../audio/frame.js';
 import type { RecognitionResult } from '../results.js';
 import type { CallStatus, SttCall, Transport } from '../transport/call.js';
+import { SessionTimeline } from './timeline.js';
 
 export interface SessionHandlers {
   onResults(session: Session, results: RecognitionResult[]): void;
@@ -23,34 +24,43 @@ export class Session {
   requestId: string | undefined;
   traceId: string | undefined;
   state: SessionState = 'opening';
-  /** Audio sent in this session, in ms and bytes: what the service's limits count. */
+  /** Audio sent in this session, in ms and bytes (keep-alive silence included): what the service's limits count. */
   audioMs = 0;
   bytes = 0;
+  /** Whole-stream position just after the last frame of the user's audio sent here. */
+  streamEndMs: number;
   /** The client half-closed the call: an OK status after this is a normal end. */
   halfClosed = false;
   /** Set when `send` hit a full transport buffer; cleared on drain. */
   blocked = false;
-  /** Whole-stream time up to which this session has sent audio. */
-  get endOffsetMs(): number {
-    return this.baseOffsetMs + this.audioMs;
-  }
-  private call: SttCall | undefined;
+  /** The session is inside its soft rollover window: roll over at the next natural boundary. */
+  inSoftWindow = false;
+  /** Replaced by a newer session (rollover or idle close); its failures no longer matter. */
+  retired = false;
   status: CallStatus | undefined;
+  readonly timeline: SessionTimeline;
+  private call: SttCall | undefined;
+  private silenceSinceMs: number | undefined;
 
   constructor(
     readonly index: number,
     /** Whole-stream position of the session's first sample. */
     readonly baseOffsetMs: number,
+    /** A draw in [0, 1) that spreads this session's rollover point. */
+    readonly jitter01: number,
     private readonly api: ApiAdapter,
     private readonly handlers: SessionHandlers,
-  ) {}
+  ) {
+    this.streamEndMs = baseOffsetMs;
+    this.timeline = new SessionTimeline(baseOffsetMs);
+  }
 
   /** Starts the call and sends the settings message. */
   open(transport: Transport, metadata: Record<string, string>, config: unknown): void {
     if (this.state !== 'opening') return;
     this.call = transport.open(this.api.method, { ...metadata, 'x-client-request-id': this.clientRequestId }, {
       onResponse: (message) => {
-        if (this.state !== 'ended') this.handlers.onResults(this, this.api.mapResponse(message, this.index, this.baseOffsetMs));
+        if (this.state !== 'ended') this.handlers.onResults(this, this.api.mapResponse(message, this.index, (ms) => this.timeline.toStreamMs(ms)));
       },
       onHeaders: (headers) => {
         this.requestId = headers['x-request-id'];
@@ -68,10 +78,25 @@ export class Session {
   }
 
   send(frame: AudioFrame): void {
+    if (this.silenceSinceMs !== undefined) {
+      this.timeline.mark(this.audioMs, frame.streamMs);
+      this.silenceSinceMs = undefined;
+    }
+    this.write(frame.data, frame.durationMs);
+    this.streamEndMs = frame.streamMs + frame.durationMs;
+  }
+
+  /** Keep-alive silence: session time that is not part of the user's stream. */
+  sendSilence(data: Buffer, durationMs: number): void {
+    this.silenceSinceMs ??= this.audioMs;
+    this.write(data, durationMs);
+  }
+
+  private write(data: Buffer, durationMs: number): void {
     if (this.state !== 'open' || !this.call) throw new Error(`internal: send on a ${this.state} session`);
-    this.audioMs += frame.durationMs;
-    this.bytes += frame.data.length;
-    if (!this.call.write(this.api.audioMessage(frame.data))) this.blocked = true;
+    this.audioMs += durationMs;
+    this.bytes += data.length;
+    if (!this.call.write(this.api.audioMessage(data))) this.blocked = true;
   }
 
   halfClose(): void {

@@ -27,7 +27,7 @@ describe('v2 wire format', () => {
 
   it('decodes a response and maps it to a result', () => {
     const decoded = v2('StreamingRecognitionResponse').deserialize(Buffer.from(GOLDEN.response, 'hex'));
-    const [result] = mapResponse(decoded as never, 3, 0);
+    const [result] = mapResponse(decoded as never, 3, (ms) => ms);
     expect(result).toMatchObject({ type: 'final', text: 'hi', final: true, endOfUtterance: true, session: 3 });
     expect(result!.alternatives[0]!.confidence).toBe(1);
   });
@@ -36,7 +36,7 @@ describe('v2 wire format', () => {
     const word = v2('WordInfo').deserialize(Buffer.from(GOLDEN.word, 'hex'));
     expect(word).toMatchObject({ word: 'hi', start_time: { seconds: 1, nanos: 500_000_000 } });
     expect(hex(v2('WordInfo').serialize({ start_time: { seconds: 1, nanos: 500_000_000 }, word: 'hi' }))).toBe(GOLDEN.word);
-    const [result] = mapResponse({ chunks: [{ alternatives: [{ text: 'hi', confidence: 0, words: [word as never] }], final: true, end_of_utterance: false }] }, 1, 60_000);
+    const [result] = mapResponse({ chunks: [{ alternatives: [{ text: 'hi', confidence: 0, words: [word as never] }], final: true, end_of_utterance: false }] }, 1, (ms) => 60_000 + ms);
     expect(result!.alternatives[0]!.words[0]).toMatchObject({ text: 'hi', startMs: 61_500, endMs: 60_000 });
     expect(result!.startMs).toBe(61_500);
   });

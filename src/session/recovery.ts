@@ -1,0 +1,100 @@
+import pRetry from 'p-retry';
+import { ErrorCodes, SpeechKitError } from '../errors.js';
+import type { Scheduler } from '../timing/scheduler.js';
+import { backoffDelay, classify, type RetryOptions } from './retry-policy.js';
+
+export interface RetryEvent {
+  /** 1 for the first new session after a failure. */
+  attempt: number;
+  /** The failure's stable code, e.g. `SPEECHKIT_ERR_UNAVAILABLE`. */
+  code: string;
+  grpcCode: number | undefined;
+  /** Backoff before the new session, in ms. */
+  delayMs: number;
+  /** Index of the session that failed. */
+  session: number | undefined;
+}
+
+export interface EpisodeHooks {
+  /** Opens a session; resolves once it is healthy, rejects with its failure. */
+  open(): Promise<void>;
+  onRetry(event: RetryEvent): void;
+}
+
+/**
+ * One recovery episode: new sessions until one is healthy, with p-retry counting the attempts and
+ * the retry table deciding what is worth retrying. Backoff waits run on the injected scheduler
+ * (full jitter), so tests drive them with fake time. A healthy session ends the episode, which
+ * resets the budget for the next failure.
+ */
+export function runEpisode(
+  policy: RetryOptions | false,
+  cause: SpeechKitError | undefined,
+  scheduler: Scheduler,
+  signal: AbortSignal,
+  hooks: EpisodeHooks,
+  random: () => number = Math.random,
+): Promise<void> {
+  let lastError = cause;
+  const startedAt = scheduler.clock.now();
+  return pRetry(
+    async (attemptNumber) => {
+      if (lastError) {
+        const retryClass = classify(lastError.code);
+        const delayMs = policy === false || retryClass === 'rollover' ? 0 : backoffDelay(policy, retryClass, attemptNumber, random());
+        hooks.onRetry({ attempt: attemptNumber, code: lastError.code, grpcCode: lastError.grpcCode, delayMs, session: lastError.session });
+        if (delayMs > 0) await sleep(scheduler, delayMs, signal);
+      }
+      try {
+        await hooks.open();
+      } catch (error) {
+        lastError = error as SpeechKitError;
+        throw error;
+      }
+    },
+    {
+      retries: policy === false ? 0 : policy.retries,
+      // Waiting happens above, on the injected clock; p-retry only counts and decides.
+      minTimeout: 0,
+      maxTimeout: 0,
+      factor: 1,
+      signal,
+      shouldRetry: ({ error }) =>
+        policy !== false &&
+        error instanceof SpeechKitError &&
+        classify(error.code) !== 'fail' &&
+        scheduler.clock.now() - startedAt < policy.maxTotalMs,
+    },
+  );
+}
+
+/** The error a stream fails with when an episode gives up. */
+export function episodeFailure(error: unknown, attempts: number): Error {
+  if (!(error instanceof SpeechKitError)) return error as Error;
+  if (classify(error.code) === 'fail') return error;
+  return new SpeechKitError(ErrorCodes.RETRIES_EXHAUSTED, `Gave up after ${attempts} attempts; last failure: ${error.message}`, {
+    cause: error,
+    ...(error.grpcCode !== undefined && { grpcCode: error.grpcCode }),
+    ...(error.grpcStatus !== undefined && { grpcStatus: error.grpcStatus }),
+    ...(error.session !== undefined && { session: error.session }),
+    ...(error.requestId !== undefined && { requestId: error.requestId }),
+  });
+}
+
+function sleep(scheduler: Scheduler, ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      cancel();
+      reject(signal.reason);
+    };
+    const cancel = scheduler.at(scheduler.clock.now() + ms, () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
