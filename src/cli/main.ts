@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+import { runDemo } from './demo.js';
+import { runEmulator } from './emulator.js';
+import { runRecognize } from './recognize.js';
+
+const USAGE = `Usage:
+  speechkit-stream recognize FILE|-   Recognize a WAV, Ogg Opus or raw PCM file (or stdin)
+  speechkit-stream emulator [--port N] [--host H]
+                                      Run the local SpeechKit emulator
+  speechkit-stream demo               Start the emulator and recognize a dialled-digit sample
+
+recognize options:
+  --endpoint HOST:PORT   service address (default stt.api.cloud.yandex.net:443)
+  --insecure             plaintext gRPC (local emulator only)
+  --emulator             start an in-process emulator and recognize against it
+  --folder-id ID         folder (or env SPEECHKIT_FOLDER_ID)
+  --language CODE        e.g. ru-RU, en-US, auto
+  --model NAME           general, general:rc, general:deprecated
+  --rate HZ              sample rate of raw PCM (8000, 16000, 48000)
+  --encoding ENC         LINEAR16_PCM or OGG_OPUS (default: sniffed)
+  --partial              print partial results
+  --raw                  numbers as words
+  --pace X               real-time factor (default 1; 0 = unpaced)
+  --json                 one JSON result per line
+Credentials come from the environment, never from arguments:
+  SPEECHKIT_API_KEY or SPEECHKIT_IAM_TOKEN`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'recognize':
+      return runRecognize(rest);
+    case 'emulator':
+      return runEmulator(rest);
+    case 'demo':
+      return runDemo(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      console.error(`Unknown command "${command}".\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const e = error as { code?: string; message?: string };
+    console.error(`speechkit-stream: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(error)}`);
+    process.exitCode = 1;
+  },
+);
