@@ -81,6 +81,7 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
     this.call.on('cancelled', () => this.#onCancelled());
     this.log(`start${this.record.clientRequestId ? ` client-request-id=${this.record.clientRequestId}` : ''}`);
 
+    this.#applyDelays(this.#faults);
     const refusal = this.#faults.find((f) => f.action === 'refuse');
     if (refusal) return this.#refuse(refusal);
     let headerFaults: FaultRule[];
@@ -91,14 +92,9 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
       return this.fail('INVALID_ARGUMENT', (err as Error).message);
     }
     this.#faults = [...this.#faults, ...headerFaults];
+    this.#applyDelays(headerFaults);
     const headerRefusal = headerFaults.find((f) => f.action === 'refuse');
     if (headerRefusal) return this.#refuse(headerRefusal);
-    for (const rule of this.#faults) {
-      if (rule.action === 'delay') {
-        this.#delayMs += rule.delayMs ?? 0;
-        this.record.faults.push('delay');
-      }
-    }
     const auth = checkAuthorization(this.call.metadata, this.ctx.auth);
     if (!auth.ok) return this.fail('UNAUTHENTICATED', auth.details);
     this.#touch();
@@ -144,11 +140,23 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
     if (this.#faultsArmed || this.#state !== 'open') return;
     this.#faultsArmed = true;
     for (const rule of this.#faults) {
-      if (!TRIGGERED_ACTIONS.has(rule.action) || rule.afterWallMs === undefined) continue;
-      const wait = rule.afterWallMs - this.wallMs();
-      if (wait > 0) this.#faultTimers.push(setTimeout(() => this.#guard(() => this.checkFaults()), wait));
+      if (TRIGGERED_ACTIONS.has(rule.action) && rule.afterWallMs !== undefined) this.#watchWallClock(rule.afterWallMs);
     }
     this.checkFaults();
+  }
+
+  /** Timers may fire a little early against performance.now(); re-arm until the point is really reached. */
+  #watchWallClock(atMs: number): void {
+    const wait = atMs - this.wallMs();
+    if (wait <= 0 || this.#state !== 'open') return;
+    const timer = setTimeout(() => {
+      this.#faultTimers = this.#faultTimers.filter((t) => t !== timer);
+      this.#guard(() => {
+        this.checkFaults();
+        this.#watchWallClock(atMs);
+      });
+    }, Math.ceil(wait));
+    this.#faultTimers.push(timer);
   }
 
   /** Fires the first fault whose trigger point has been reached. */
@@ -174,6 +182,15 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
   /** Wall ms since the call started. */
   protected wallMs(): number {
     return performance.now() - this.#startedAt;
+  }
+
+  /** Delays hold back everything the session writes, its final status included. */
+  #applyDelays(rules: FaultRule[]): void {
+    for (const rule of rules) {
+      if (rule.action !== 'delay') continue;
+      this.#delayMs += rule.delayMs ?? 0;
+      this.record.faults.push('delay');
+    }
   }
 
   #refuse(rule: FaultRule): void {

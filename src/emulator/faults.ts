@@ -42,7 +42,11 @@ interface PendingRule {
 
 /**
  * Faults waiting for sessions. A rule with `session` applies to sessions `session ..
- * session + times - 1`; a rule without it applies to the next `times` sessions to start.
+ * session + times - 1`, alongside any other rule for them. Rules without `session` form a queue
+ * for the next sessions to start: each session takes every pending `delay` rule but only the
+ * first pending session-ending rule (`refuse`, `fail`, `end`, `drop`), so that, for example,
+ * `refuseNext(2)` followed by `addFault({ action: 'fail' })` refuses two sessions and fails the
+ * third, instead of spending all three on the first session.
  */
 export class FaultRegistry {
   #pending: PendingRule[] = [];
@@ -59,13 +63,17 @@ export class FaultRegistry {
   /** The rules for the session with this index; consumes one use of each. */
   takeFor(sessionIndex: number): FaultRule[] {
     const taken: FaultRule[] = [];
+    let endingTaken = false;
     for (const pending of this.#pending) {
       const { rule } = pending;
+      if (pending.remaining <= 0) continue;
       if (rule.session !== undefined) {
         const last = rule.session + (rule.times ?? 1) - 1;
         if (sessionIndex < rule.session || sessionIndex > last) continue;
+      } else if (rule.action !== 'delay') {
+        if (endingTaken) continue;
+        endingTaken = true;
       }
-      if (pending.remaining <= 0) continue;
       pending.remaining -= 1;
       taken.push(rule);
     }
