@@ -85,6 +85,7 @@ export class RecognizeStream extends Duplex {
   private cancelWake: (() => void) | undefined;
   private cancelIdle: (() => void) | undefined;
   private pumping = false;
+  private pumpAgain = false;
   private readonly onAbort = () => this.destroy(abortError(this.options.signal));
   /** Kept so async failures point at the code that created the stream. */
   private creationStack: string | undefined;
@@ -173,12 +174,22 @@ export class RecognizeStream extends Duplex {
     return this.intake.bufferedMs < this.options.maxBufferedMs && this.intake.undecidedBytes < MAX_UNDECIDED_BYTES;
   }
 
-  /** The one place audio moves. Re-entrant calls are ignored; the running one loops. */
+  /**
+   * The one place audio moves. A call made while it runs (a released write callback can bring the
+   * next write synchronously) makes the running one go round again instead of nesting.
+   */
   private pump(): void {
-    if (this.pumping || this.destroyed) return;
+    if (this.destroyed) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
     this.pumping = true;
     try {
-      this.pumpFrames();
+      do {
+        this.pumpAgain = false;
+        this.pumpFrames();
+      } while (this.pumpAgain && !this.destroyed);
     } catch (error) {
       this.destroy(error as Error);
     } finally {
