@@ -36,6 +36,9 @@ type State = 'open' | 'ending' | 'ended';
 
 const TRIGGERED_ACTIONS = new Set(['fail', 'end', 'drop']);
 
+/** Wall time between the client's half-close and its handling; see `#onHalfClose`. */
+const HALF_CLOSE_SETTLE_MS = 20;
+
 /**
  * One bidirectional streaming call: the parts every API version shares. It sends the response
  * headers, checks credentials, applies faults, enforces the idle limit, writes responses in order
@@ -52,6 +55,7 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
   #delayMs: number;
   #state: State = 'open';
   #idleTimer: NodeJS.Timeout | null = null;
+  #settleTimer: NodeJS.Timeout | null = null;
   #faultTimers: NodeJS.Timeout[] = [];
   #faultsArmed = false;
 
@@ -72,6 +76,10 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
   /** Handles messages until the call ends. Never throws. */
   start(): void {
     this.ctx.track(this);
+    this.#guard(() => this.#begin());
+  }
+
+  #begin(): void {
     const headers = new Metadata();
     headers.set('x-request-id', this.record.requestId);
     headers.set('x-server-trace-id', randomBytes(16).toString('hex'));
@@ -104,10 +112,6 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
   protected abstract onMessage(message: Req): void;
   /** The client half-closed while the session was open. */
   protected abstract onHalfClose(): void;
-
-  protected get isOpen(): boolean {
-    return this.#state === 'open';
-  }
 
   protected log(line: string): void {
     this.ctx.log(`session ${this.record.index}: ${line}`);
@@ -206,11 +210,25 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
     this.onMessage(message);
   }
 
+  /**
+   * A client cancel (grpc-js `call.cancel()`, an abort) reaches the server as END_STREAM followed
+   * a moment later by RST_STREAM: Node's `Http2Stream.close()` ends the writable side before it
+   * resets. Taken at face value the END_STREAM is a half-close, and an instant flush + OK would win
+   * the race against the reset. A real service also needs a moment to finalize after a half-close,
+   * so the emulator waits HALF_CLOSE_SETTLE_MS of wall time first; a reset arriving meanwhile makes
+   * the session CANCELLED, as the client intended.
+   */
   #onHalfClose(): void {
-    this.record.halfClosed = true;
     if (this.#state !== 'open') return;
     this.#stopIdle();
-    this.onHalfClose();
+    this.#settleTimer = setTimeout(() => {
+      this.#settleTimer = null;
+      this.#guard(() => {
+        if (this.#state !== 'open' || transportReset(this.call)) return;
+        this.record.halfClosed = true;
+        this.onHalfClose();
+      });
+    }, HALF_CLOSE_SETTLE_MS);
   }
 
   #onCancelled(): void {
@@ -280,6 +298,8 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
 
   #clearTimers(): void {
     this.#stopIdle();
+    if (this.#settleTimer) clearTimeout(this.#settleTimer);
+    this.#settleTimer = null;
     for (const t of this.#faultTimers) clearTimeout(t);
     this.#faultTimers = [];
   }
@@ -306,6 +326,16 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
 interface Http2StreamLike {
   session?: { destroy?: () => void } | undefined;
   close?: (code: number) => void;
+  closed?: boolean;
+  destroyed?: boolean;
+  rstCode?: number;
+}
+
+/** Whether the call's HTTP/2 stream is known to have been reset or destroyed (false when unknown). */
+function transportReset(call: unknown): boolean {
+  const stream = findHttp2Stream(call);
+  if (!stream) return false;
+  return stream.destroyed === true || (typeof stream.rstCode === 'number' && stream.rstCode !== 0);
 }
 
 function findHttp2Stream(call: unknown): Http2StreamLike | undefined {

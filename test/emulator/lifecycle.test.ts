@@ -33,6 +33,27 @@ describe('lifecycle', () => {
     }
   });
 
+  it('never mistakes a cancel with audio in flight for a half-close', async () => {
+    const emu = await startEmulator();
+    try {
+      for (let i = 0; i < 10; i++) {
+        const open = openCall(connect(emu));
+        void open.write({ config: { specification: PCM8K } });
+        for (let j = 0; j < 5; j++) void open.write({ audio_content: dialledDigitsPcm(['1'], { sampleRate: 8000, trailMs: 0 }) });
+        while (emu.sessions.length <= i) await sleep(1);
+        if (i % 2) await sleep(i % 5);
+        open.call.cancel();
+        await open.status;
+        await emu.sessions[i]!.ended;
+        expect(emu.sessions[i]!.status?.name).toBe('CANCELLED');
+        expect(emu.sessions[i]!.halfClosed).toBe(false);
+        expect(emu.sessions[i]!.results).toEqual([]);
+      }
+    } finally {
+      await emu.close();
+    }
+  });
+
   it('close() ends active calls with UNAVAILABLE and returns promptly', async () => {
     const emu = await startEmulator();
     const open = openCall(connect(emu));
