@@ -1,0 +1,77 @@
+import type { ApiMethod, CallHandlers, CallStatus, SttCall, Transport } from '../../src/transport/call.js';
+import type { Clock } from '../../src/timing/clock.js';
+
+export interface FakeCall {
+  metadata: Record<string, string>;
+  handlers: CallHandlers;
+  /** Every message written, with the clock time it was written at. */
+  writes: { at: number; message: Record<string, unknown> }[];
+  halfClosed: boolean;
+  cancelled: boolean;
+  ended: boolean;
+  respond(message: unknown): void;
+  finish(status?: Partial<CallStatus>): void;
+  /** Audio bytes written (v2 `audio_content`). */
+  audio(): Buffer;
+}
+
+/** An in-memory transport: each opened call is recorded and driven by the test. */
+export class FakeTransport implements Transport {
+  readonly calls: FakeCall[] = [];
+  onOpen: ((call: FakeCall) => void) | undefined;
+
+  constructor(private readonly clock: Clock) {}
+
+  open(_method: ApiMethod, metadata: Record<string, string>, handlers: CallHandlers): SttCall {
+    const clock = this.clock;
+    const call: FakeCall = {
+      metadata,
+      handlers,
+      writes: [],
+      halfClosed: false,
+      cancelled: false,
+      ended: false,
+      respond(message) {
+        if (!this.ended) handlers.onResponse(message);
+      },
+      finish(status = {}) {
+        if (this.ended) return;
+        this.ended = true;
+        handlers.onStatus({ code: status.code ?? 0, details: status.details ?? '' });
+      },
+      audio() {
+        return Buffer.concat(this.writes.filter((w) => w.message.audio_content).map((w) => w.message.audio_content as Buffer));
+      },
+    };
+    this.calls.push(call);
+    queueMicrotask(() => handlers.onHeaders({ 'x-request-id': `req-${this.calls.length - 1}` }));
+    this.onOpen?.(call);
+    return {
+      write(message) {
+        call.writes.push({ at: clock.now(), message: message as Record<string, unknown> });
+        return true;
+      },
+      end() {
+        call.halfClosed = true;
+      },
+      cancel() {
+        call.cancelled = true;
+        call.finish({ code: 1, details: 'Cancelled on client' });
+      },
+      pause() {},
+      resume() {},
+    };
+  }
+
+  close(): void {}
+}
+
+/** A v2 response with one final, end-of-utterance chunk whose one word spans the given session times. */
+export function v2Final(text: string, startMs: number, endMs: number): unknown {
+  const d = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 });
+  return {
+    chunks: [{ alternatives: [{ text, confidence: 1, words: [{ word: text, start_time: d(startMs), end_time: d(endMs), confidence: 1 }] }], final: true, end_of_utterance: true }],
+  };
+}
+
+export const flushMicrotasks = () => new Promise<void>((resolve) => setImmediate(resolve));
