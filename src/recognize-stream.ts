@@ -8,7 +8,7 @@ import { ErrorCodes, fromGrpcStatus, GrpcStatus, invalidAudio, redact, SpeechKit
 import { resolveOptions, type RecognizeStreamOptions, type ResolvedOptions } from './options.js';
 import type { RecognitionResult, SessionInfo } from './results.js';
 import { defaultIdlePolicy, idleAction, type IdlePolicy } from './session/idle.js';
-import { episodeFailure, runEpisode, type RetryEvent } from './session/recovery.js';
+import { episodeFailure, markRefreshRetry, runEpisode, type RetryEvent } from './session/recovery.js';
 import { ReplayBuffer } from './session/replay-buffer.js';
 import { ResultGate } from './session/result-gate.js';
 import { classify } from './session/retry-policy.js';
@@ -73,6 +73,8 @@ export class RecognizeStream extends Duplex {
   private lastMessageAt = 0;
   private idlePolicy: IdlePolicy | undefined;
   private episodeActive = false;
+  /** A forced credential refresh was tried since the last healthy session. */
+  private authRefreshed = false;
   private readonly episodeAbort = new AbortController();
   private readonly healthWaiters = new Map<Session, { resolve: () => void; reject: (error: Error) => void; cancelTimer: () => void }>();
   private readonly drainTimers = new Map<Session, () => void>();
@@ -166,6 +168,7 @@ export class RecognizeStream extends Duplex {
     this.healthWaiters.clear();
     for (const session of this.sessions) session.cancel();
     this.transport.close();
+    this.credentials.release?.();
     this.creationStack = undefined;
     callback(error);
   }
@@ -243,7 +246,7 @@ export class RecognizeStream extends Duplex {
       this.replay.add(frame);
       this.pacer.sent(frame.streamMs, frame.durationMs, now);
       this.lastMessageAt = now;
-      const silent = this.intake.format?.encoding === 'LINEAR16_PCM' && isSilentPcm(frame.data);
+      const silent = frame.silent ?? (this.intake.format?.encoding === 'LINEAR16_PCM' && isSilentPcm(frame.data));
       this.silentRunMs = silent ? this.silentRunMs + frame.durationMs : 0;
     }
     if (this.heldWrite && this.hasRoom()) {
@@ -431,7 +434,7 @@ export class RecognizeStream extends Duplex {
     this.credentials.authorization().then(
       (authorization) => {
         if (this.destroyed || session.state !== 'opening') return;
-        session.open(this.transport, { ...metadata, authorization }, config);
+        session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession());
         this.lastMessageAt = this.clock.now();
         this.pump();
       },
@@ -446,6 +449,7 @@ export class RecognizeStream extends Duplex {
   private resolveHealthy(session: Session): void {
     const waiter = this.healthWaiters.get(session);
     if (!waiter) return;
+    this.authRefreshed = false;
     this.healthWaiters.delete(session);
     waiter.cancelTimer();
     waiter.resolve();
@@ -509,7 +513,11 @@ export class RecognizeStream extends Duplex {
     const error = status.code === GrpcStatus.OK
       ? new SpeechKitError(ErrorCodes.SESSION_ENDED, `SpeechKit ended session ${session.index} while audio was still being sent`, sessionIds(session))
       : fromGrpcStatus(status, sessionIds(session), this.credentials.secrets());
-    if (this.options.retry === false || classify(error.code) === 'fail') {
+    if (error.code === ErrorCodes.UNAUTHENTICATED && this.credentials.refresh && !this.authRefreshed) {
+      // An expired or revoked token: one forced refresh and a new session; a second refusal fails.
+      this.authRefreshed = true;
+      markRefreshRetry(error, this.credentials.refresh());
+    } else if (this.options.retry === false || classify(error.code) === 'fail') {
       this.fail(error);
       return;
     }

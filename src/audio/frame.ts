@@ -5,6 +5,19 @@ export interface AudioFrame {
   /** Position of the frame's first sample in the whole stream, in ms. */
   readonly streamMs: number;
   readonly durationMs: number;
+  /** Set by sources that know the frame is silence (a natural rollover point). */
+  readonly silent?: boolean;
+}
+
+/**
+ * How one session sees the audio. Containers need this: every Ogg session must begin with the
+ * stream's header pages, and its pages must form a valid stream for that session.
+ */
+export interface SessionWire {
+  /** Bytes the session receives first, before any frame (no duration). */
+  readonly prelude: Buffer | undefined;
+  /** The bytes to send for `frame` in this session. */
+  encode(frame: AudioFrame): Buffer;
 }
 
 /** Turns written bytes into frames on demand, so unsent audio stays in the caller's buffers. */
@@ -17,4 +30,6 @@ export interface FrameSource {
   readonly bufferedMs: number;
   /** Audio returned as frames so far, in ms: the stream position of the next frame. */
   readonly positionMs: number;
+  /** A fresh view for a new session; absent when frames go out as they are. */
+  openSession?(): SessionWire;
 }

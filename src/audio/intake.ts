@@ -1,6 +1,6 @@
 import { invalidAudio } from '../errors.js';
 import type { AudioEncoding, PcmSampleRate } from '../options.js';
-import type { AudioFrame, FrameSource } from './frame.js';
+import type { AudioFrame, FrameSource, SessionWire } from './frame.js';
 import { OggFramer } from './ogg-framer.js';
 import { PcmFramer } from './pcm-framer.js';
 import { looksLikeWav, parseWavHeader } from './wav.js';
@@ -55,6 +55,11 @@ export class AudioIntake {
     const head = this.pending.length === 1 ? chunk : Buffer.concat(this.pending);
     this.pending = [head];
     this.decide(head, false);
+  }
+
+  /** How a new session should see the audio (see `SessionWire`); undefined: frames as they are. */
+  openSession(): SessionWire | undefined {
+    return this.framer?.openSession?.();
   }
 
   next(flush: boolean): AudioFrame | undefined {

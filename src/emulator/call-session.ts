@@ -263,23 +263,24 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
    * sees INTERNAL). If neither is reachable: end the call with UNAVAILABLE "connection dropped".
    */
   #drop(): void {
+    const stream = findHttp2Stream(this.call);
+    const session = stream?.session;
+    if (!session?.destroy && !stream?.close) {
+      this.#queue.cancel();
+      this.#end(makeStatus('UNAVAILABLE', 'connection dropped'));
+      return;
+    }
     this.#state = 'ended';
     this.#cleanup();
-    const stream = findHttp2Stream(this.call);
-    if (stream?.session && typeof stream.session.destroy === 'function') {
+    if (session?.destroy) {
       this.record.finish(makeStatus('UNAVAILABLE', 'connection dropped'));
       this.log('dropped the HTTP/2 connection');
-      stream.session.destroy();
-      return;
-    }
-    if (stream && typeof stream.close === 'function') {
+      session.destroy();
+    } else {
       this.record.finish(makeStatus('INTERNAL', 'stream reset with INTERNAL_ERROR'));
       this.log('reset the HTTP/2 stream');
-      stream.close(http2Constants.NGHTTP2_INTERNAL_ERROR);
-      return;
+      stream!.close!(http2Constants.NGHTTP2_INTERNAL_ERROR);
     }
-    this.#state = 'ending';
-    this.#end(makeStatus('UNAVAILABLE', 'connection dropped'));
   }
 
   #touch(): void {

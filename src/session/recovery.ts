@@ -36,13 +36,16 @@ export function runEpisode(
   random: () => number = Math.random,
 ): Promise<void> {
   let lastError = cause;
+  let budgetUsed = 0;
   const startedAt = scheduler.clock.now();
   return pRetry(
     async (attemptNumber) => {
       if (lastError) {
+        const refreshed = refreshRetries.get(lastError);
         const retryClass = classify(lastError.code);
-        const delayMs = policy === false || retryClass === 'rollover' ? 0 : backoffDelay(policy, retryClass, attemptNumber, random());
+        const delayMs = policy === false || retryClass === 'rollover' || refreshed ? 0 : backoffDelay(policy, retryClass, attemptNumber, random());
         hooks.onRetry({ attempt: attemptNumber, code: lastError.code, grpcCode: lastError.grpcCode, delayMs, session: lastError.session });
+        if (refreshed) await refreshed;
         if (delayMs > 0) await sleep(scheduler, delayMs, signal);
       }
       try {
@@ -53,19 +56,36 @@ export function runEpisode(
       }
     },
     {
-      retries: policy === false ? 0 : policy.retries,
+      // One more than the budget, for a retry after a forced credential refresh.
+      retries: policy === false ? 1 : policy.retries + 1,
       // Waiting happens above, on the injected clock; p-retry only counts and decides.
       minTimeout: 0,
       maxTimeout: 0,
       factor: 1,
       signal,
-      shouldRetry: ({ error }) =>
-        policy !== false &&
-        error instanceof SpeechKitError &&
-        classify(error.code) !== 'fail' &&
-        scheduler.clock.now() - startedAt < policy.maxTotalMs,
+      shouldRetry: ({ error }) => {
+        if (!(error instanceof SpeechKitError)) return false;
+        if (refreshRetries.has(error)) return true;
+        budgetUsed++;
+        return (
+          policy !== false &&
+          budgetUsed <= policy.retries &&
+          classify(error.code) !== 'fail' &&
+          scheduler.clock.now() - startedAt < policy.maxTotalMs
+        );
+      },
     },
   );
+}
+
+const refreshRetries = new WeakMap<SpeechKitError, Promise<void>>();
+
+/**
+ * Marks a refusal (UNAUTHENTICATED) as worth exactly one new session once `refreshed` settles:
+ * the credentials were refreshed by force.
+ */
+export function markRefreshRetry(error: SpeechKitError, refreshed: Promise<void>): void {
+  refreshRetries.set(error, refreshed.catch(() => {}));
 }
 
 /** The error a stream fails with when an episode gives up. */

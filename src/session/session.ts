@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiAdapter } from '../api/adapter.js';
-import type { AudioFrame } from '../audio/frame.js';
+import type { AudioFrame, SessionWire } from '../audio/frame.js';
 import type { RecognitionResult } from '../results.js';
 import type { CallStatus, SttCall, Transport } from '../transport/call.js';
 import { SessionTimeline } from './timeline.js';
@@ -55,8 +55,10 @@ export class Session {
     this.timeline = new SessionTimeline(baseOffsetMs);
   }
 
-  /** Starts the call and sends the settings message. */
-  open(transport: Transport, metadata: Record<string, string>, config: unknown): void {
+  private wire: SessionWire | undefined;
+
+  /** Starts the call, sends the settings message and then the audio's prelude, if any. */
+  open(transport: Transport, metadata: Record<string, string>, config: unknown, wire?: SessionWire): void {
     if (this.state !== 'opening') return;
     this.call = transport.open(this.api.method, { ...metadata, 'x-client-request-id': this.clientRequestId }, {
       onResponse: (message) => {
@@ -74,7 +76,9 @@ export class Session {
       onStatus: (status) => this.end(status),
     });
     this.state = 'open';
+    this.wire = wire;
     this.blocked = !this.call.write(config);
+    if (wire?.prelude) this.write(wire.prelude, 0);
   }
 
   send(frame: AudioFrame): void {
@@ -82,7 +86,7 @@ export class Session {
       this.timeline.mark(this.audioMs, frame.streamMs);
       this.silenceSinceMs = undefined;
     }
-    this.write(frame.data, frame.durationMs);
+    this.write(this.wire ? this.wire.encode(frame) : frame.data, frame.durationMs);
     this.streamEndMs = frame.streamMs + frame.durationMs;
   }
 

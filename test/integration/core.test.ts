@@ -1,13 +1,13 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { dialledDigitsPcm, pcmToWav } from '../../src/emulator/index.js';
+import { dialledDigitsPcm, pcmToWav, type PcmSampleRate } from '../../src/emulator/index.js';
 import { RecognizeStream } from '../../src/recognize-stream.js';
 import type { RecognitionResult } from '../../src/results.js';
 import type { SessionInfo } from '../../src/results.js';
 import { finalsText, recognize, streamOptions, withEmulator } from '../helpers/emulator.js';
 
-const rate = 8000;
+const rate: PcmSampleRate = 8000;
 const digits = (utterances: string[], sampleRate = rate) => dialledDigitsPcm(utterances, { sampleRate });
 
 async function expectFailure(promise: Promise<unknown>): Promise<Record<string, unknown>> {
