@@ -8,7 +8,7 @@ import type { SessionInfo } from '../../src/results.js';
 import { finalsText, recognize, streamOptions, withEmulator } from '../helpers/emulator.js';
 
 const rate: PcmSampleRate = 8000;
-const digits = (utterances: string[], sampleRate = rate) => dialledDigitsPcm(utterances, { sampleRate });
+const digits = (utterances: string[], sampleRate: PcmSampleRate = rate) => dialledDigitsPcm(utterances, { sampleRate });
 
 async function expectFailure(promise: Promise<unknown>): Promise<Record<string, unknown>> {
   try {
