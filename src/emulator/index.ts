@@ -1,7 +1,29 @@
 /**
  * `speechkit-stream/emulator`: a local gRPC server that behaves like Yandex SpeechKit streaming
- * recognition (API v2), recognizing DTMF keypad tones instead of speech, with scripted faults and
- * a record of every session, plus helpers that make matching test audio.
+ * recognition (API v2, `/yandex.cloud.ai.stt.v2.SttService/StreamingRecognize`), with scripted
+ * faults and a record of every session, plus helpers that make matching test audio.
+ *
+ * ```ts
+ * const emulator = await startEmulator();
+ * // client: endpoint emulator.address, tls false, `authorization: Bearer ${EMULATOR_IAM_TOKEN}`
+ * const audio = dialledDigitsPcm(['123', '45'], { sampleRate: 16000 }); // finals "123", "45"
+ * await emulator.close();
+ * ```
+ *
+ * What it does like the service: response headers `x-request-id` / `x-server-trace-id`; `Bearer`
+ * and `Api-Key` auth; server-side defaults (OGG_OPUS, 48000 Hz, ru-RU, general) and validation
+ * with INVALID_ARGUMENT naming the field; session limits (5 min of audio, 10 MB, 5 s between
+ * messages) ending with OUT_OF_RANGE `session limit: ...` (the real code is not documented);
+ * partial results, end of utterance, single utterance, raw results.
+ *
+ * What it recognizes: DTMF keypad tones in LINEAR16_PCM (8, 16 or 48 kHz). Each utterance (sound
+ * ended by 600 ms of audio silence, or by the client's half-close) becomes one final whose text is
+ * its symbols ("123#"), or with `raw_results` words ("one two three hash"; `*` is "star", A-D stay
+ * letters), with one word per tone timed in session audio time. Sound without tones gives
+ * {@link SPEECH_PLACEHOLDER}. OGG_OPUS is accepted and counted but not decoded yet.
+ *
+ * Faults: `addFault`, `refuseNext`, the `faults` option, or per call the `x-emulator-fault` header
+ * (`action=fail;status=UNAVAILABLE;afterAudioMs=2000`; see {@link FaultRule}).
  */
 export { startEmulator } from './server.js';
 export { EMULATOR_API_KEY, EMULATOR_IAM_TOKEN } from './auth.js';
