@@ -1,16 +1,22 @@
 import { invalidAudio } from '../errors.js';
 import type { AudioFrame, FrameSource } from './frame.js';
+import { PCM_COPY, type SampleDecoder } from './g711.js';
 
 const BYTES_PER_SAMPLE = 2;
 
 /**
  * Rechunks 16-bit mono PCM into frames of exactly `chunkMs`, sample-aligned, whatever the write
  * sizes. Only the flushed tail may be shorter; no frame is ever empty.
+ *
+ * Written bytes are copied (or, through `decoder`, expanded from G.711) straight into the frame
+ * being filled, which is allocated at its exact size outside Node's shared buffer pool: audio is
+ * copied once, a writer may reuse its buffer after the write, and a frame kept for replay holds
+ * exactly its own bytes (a pooled slice would keep its whole 8 KiB slab alive).
  */
 export class PcmFramer implements FrameSource {
-  private readonly parts: Buffer[] = [];
-  private head = 0; // bytes of parts[0] already consumed
-  private buffered = 0;
+  private readonly ready: Buffer[] = [];
+  private fill: Buffer | undefined;
+  private filled = 0;
   private emittedBytes = 0;
   readonly frameBytes: number;
   private readonly bytesPerMs: number;
@@ -18,67 +24,50 @@ export class PcmFramer implements FrameSource {
   constructor(
     readonly sampleRate: number,
     readonly chunkMs: number,
+    private readonly decoder: SampleDecoder = PCM_COPY,
   ) {
     this.bytesPerMs = (sampleRate * BYTES_PER_SAMPLE) / 1000;
     this.frameBytes = Math.round((sampleRate * chunkMs) / 1000) * BYTES_PER_SAMPLE;
   }
 
   get bufferedMs(): number {
-    return this.buffered / this.bytesPerMs;
+    return (this.ready.length * this.frameBytes + this.filled) / this.bytesPerMs;
   }
 
   get positionMs(): number {
     return this.emittedBytes / this.bytesPerMs;
   }
 
-  /** Copies the chunk: a writer may reuse its buffer once the write has called back. */
   append(chunk: Buffer): void {
-    if (chunk.length === 0) return;
-    this.parts.push(Buffer.from(chunk));
-    this.buffered += chunk.length;
+    const { expansion } = this.decoder;
+    let at = 0;
+    while (at < chunk.length) {
+      this.fill ??= Buffer.allocUnsafeSlow(this.frameBytes);
+      const take = Math.min(chunk.length - at, (this.frameBytes - this.filled) / expansion);
+      this.decoder.decode(chunk, at, at + take, this.fill, this.filled);
+      at += take;
+      this.filled += take * expansion;
+      if (this.filled === this.frameBytes) {
+        this.ready.push(this.fill);
+        this.fill = undefined;
+        this.filled = 0;
+      }
+    }
   }
 
   next(flush: boolean): AudioFrame | undefined {
-    let size = this.frameBytes;
-    if (this.buffered < size) {
-      if (!flush || this.buffered === 0) return undefined;
-      if (this.buffered % BYTES_PER_SAMPLE !== 0) {
-        throw invalidAudio(`The audio ended on half a sample: ${this.buffered} trailing bytes of 16-bit PCM is an odd count`);
+    let data = this.ready.shift();
+    if (!data) {
+      if (!flush || this.filled === 0) return undefined;
+      if (this.filled % BYTES_PER_SAMPLE !== 0) {
+        throw invalidAudio(`The audio ended on half a sample: ${this.filled} trailing bytes of 16-bit PCM is an odd count`);
       }
-      size = this.buffered;
+      data = this.fill!.subarray(0, this.filled);
+      this.fill = undefined;
+      this.filled = 0;
     }
-    const frame: AudioFrame = { data: this.take(size), streamMs: this.positionMs, durationMs: size / this.bytesPerMs };
-    this.emittedBytes += size;
+    const frame: AudioFrame = { data, streamMs: this.positionMs, durationMs: data.length / this.bytesPerMs };
+    this.emittedBytes += data.length;
     return frame;
-  }
-
-  private take(size: number): Buffer {
-    const first = this.parts[0]!;
-    if (first.length - this.head >= size) {
-      // The parts are our own copies, so a frame may be a view into one.
-      const view = first.subarray(this.head, this.head + size);
-      this.head += size;
-      if (this.head === first.length) {
-        this.parts.shift();
-        this.head = 0;
-      }
-      this.buffered -= size;
-      return view;
-    }
-    const out = Buffer.allocUnsafe(size);
-    let filled = 0;
-    while (filled < size) {
-      const part = this.parts[0]!;
-      const n = Math.min(part.length - this.head, size - filled);
-      part.copy(out, filled, this.head, this.head + n);
-      filled += n;
-      this.head += n;
-      if (this.head === part.length) {
-        this.parts.shift();
-        this.head = 0;
-      }
-    }
-    this.buffered -= size;
-    return out;
   }
 }

@@ -143,7 +143,12 @@ export class DtmfDetector {
     const im = this.#ringIm[slot]!;
     let energy = 0;
     for (let j = 0; j < block.length; j++) energy += block[j]! * block[j]!;
-    for (let i = 0; i < FREQUENCIES.length; i++) {
+    // Digital silence has every DFT value exactly 0: skip the filters (most blocks of a call).
+    if (energy === 0) {
+      re.fill(0);
+      im.fill(0);
+    }
+    for (let i = 0; i < FREQUENCIES.length && energy !== 0; i++) {
       const coeff = this.#coeff[i]!;
       let s1 = 0;
       let s2 = 0;

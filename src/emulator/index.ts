@@ -28,6 +28,7 @@
 export { startEmulator } from './server.js';
 export { EMULATOR_API_KEY, EMULATOR_IAM_TOKEN } from './auth.js';
 export { dialledDigitsLayout, dialledDigitsPcm, pcmToWav } from './dtmf-audio.js';
+export { pcmToG711, type G711Law } from './g711-audio.js';
 export type { DialledDigitsLayout, DialledDigitsOptions, DialledTone, PcmSampleRate } from './dtmf-audio.js';
 export { DTMF_SYMBOLS } from './dtmf.js';
 export { FAULT_HEADER } from './faults.js';

@@ -46,7 +46,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     responseDelayMs,
     log: (line) => logger?.(`[speechkit-emulator] ${line}`),
     openSession: (init) => {
-      const record = new SessionRecordImpl({ index: nextIndex++, ...init });
+      const record = new SessionRecordImpl({ index: nextIndex++, ...init, keepAudio: options.recordAudio ?? true });
       sessions.push(record);
       return { record, faults: faults.takeFor(record.index) };
     },

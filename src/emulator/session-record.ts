@@ -31,8 +31,11 @@ export class SessionRecordImpl implements SessionRecord {
   #bytes = 0;
   #resolveEnded!: () => void;
 
-  constructor(init: { index: number; requestId: string; clientRequestId?: string; metadata: Record<string, string> }) {
+  readonly #keepAudio: boolean;
+
+  constructor(init: { index: number; requestId: string; clientRequestId?: string; metadata: Record<string, string>; keepAudio?: boolean }) {
     this.index = init.index;
+    this.#keepAudio = init.keepAudio ?? true;
     this.requestId = init.requestId;
     if (init.clientRequestId !== undefined) this.clientRequestId = init.clientRequestId;
     this.metadata = init.metadata;
@@ -53,7 +56,7 @@ export class SessionRecordImpl implements SessionRecord {
   }
 
   addAudio(chunk: Buffer, atMs: number): void {
-    this.#chunks.push(Buffer.from(chunk));
+    if (this.#keepAudio) this.#chunks.push(Buffer.from(chunk));
     this.#bytes += chunk.length;
     this.#joined = null;
     this.messages.push({ atMs, bytes: chunk.length });
