@@ -1,7 +1,9 @@
+import { G711_ENCODINGS, G711_SAMPLE_RATE, isG711, type G711Encoding } from './audio/g711.js';
 import { invalidOption } from './errors.js';
 import { DEFAULT_IDLE_AFTER_MS, SERVICE_IDLE_LIMIT_MS, type IdleOptions, type IdlePolicy } from './session/idle.js';
 import { DEFAULT_RETRY, validateRetry, type RetryOptions } from './session/retry-policy.js';
 import { DEFAULT_ROLLOVER, validateRollover, type RolloverOptions } from './session/rollover.js';
+import { isSessionStartLimiter, type SessionStartLimiter } from './session/start-limiter.js';
 import type { Clock } from './timing/clock.js';
 
 /** SpeechKit's public endpoint for streaming recognition (API v2 and v3). */
@@ -25,7 +27,11 @@ export const MAX_FOLDER_ID_LENGTH = 50;
 export const PCM_SAMPLE_RATES = [8000, 16000, 48000] as const;
 export const AUDIO_ENCODINGS = ['LINEAR16_PCM', 'OGG_OPUS'] as const;
 
+/** What may be written: the wire encodings, and G.711 telephone audio sent as LINEAR16_PCM at 8 kHz. */
+export const INPUT_ENCODINGS = [...AUDIO_ENCODINGS, ...G711_ENCODINGS] as const;
+
 export type AudioEncoding = (typeof AUDIO_ENCODINGS)[number];
+export type InputEncoding = AudioEncoding | G711Encoding;
 export type PcmSampleRate = (typeof PCM_SAMPLE_RATES)[number];
 
 /** How the stream authenticates. More kinds come with the authentication module. */
@@ -61,9 +67,12 @@ export interface RecognizeStreamOptions {
   partialResults?: boolean;
   /** Recognize one utterance, then stop; the stream ends after its final result. */
   singleUtterance?: boolean;
-  /** `LINEAR16_PCM` or `OGG_OPUS`. Omitted: sniffed from the first bytes (WAV header or `OggS`). */
-  audioEncoding?: AudioEncoding;
-  /** 8000, 16000 or 48000; required for raw LINEAR16_PCM, read from the header for WAV. */
+  /**
+   * `LINEAR16_PCM` or `OGG_OPUS`; or telephone audio, `MULAW` or `ALAW` (G.711, 8 kHz), expanded to
+   * LINEAR16_PCM at 8 kHz on the way in. Omitted: sniffed from the first bytes (WAV header or `OggS`).
+   */
+  audioEncoding?: InputEncoding;
+  /** 8000, 16000 or 48000; required for raw LINEAR16_PCM, read from the header for WAV, 8000 for G.711. */
   sampleRateHertz?: number;
   /** Numbers as words ("one two") instead of digits. */
   rawResults?: boolean;
@@ -93,6 +102,13 @@ export interface RecognizeStreamOptions {
   signal?: AbortSignal;
   /** Results the readable side holds before the stream stops sending audio. Default 64. */
   readableHighWaterMark?: number;
+  /**
+   * Paces the start of new sessions (first ones, rollovers, recoveries) to stay within the service's
+   * quota of new streaming requests per second. Default: one limiter per endpoint shared by the
+   * whole process, at 40 starts a second. Pass your own from `createSessionStartLimiter()` for a
+   * raised quota or a quota shared with other processes; `false` turns limiting off.
+   */
+  startLimiter?: SessionStartLimiter | false;
   /** @internal The time source for pacing and timeouts; tests inject a fake one. */
   clock?: Clock;
 }
@@ -108,7 +124,7 @@ export interface ResolvedOptions {
   profanityFilter: boolean;
   partialResults: boolean;
   singleUtterance: boolean;
-  audioEncoding: AudioEncoding | undefined;
+  audioEncoding: InputEncoding | undefined;
   sampleRateHertz: PcmSampleRate | undefined;
   rawResults: boolean;
   literatureText: boolean;
@@ -125,6 +141,8 @@ export interface ResolvedOptions {
   metadata: Record<string, string>;
   signal: AbortSignal | undefined;
   readableHighWaterMark: number;
+  /** Undefined: the process-wide limiter for the endpoint. */
+  startLimiter: SessionStartLimiter | false | undefined;
   clock: Clock | undefined;
 }
 
@@ -132,6 +150,7 @@ const KNOWN = new Set<string>([
   'endpoint', 'tls', 'allowInsecure', 'auth', 'folderId', 'languageCode', 'model', 'profanityFilter', 'partialResults',
   'singleUtterance', 'audioEncoding', 'sampleRateHertz', 'rawResults', 'literatureText', 'normalizePartials', 'chunkMs',
   'pace', 'sessionLimits', 'rollover', 'retry', 'idle', 'maxReplayMs', 'maxBufferedMs', 'drainTimeoutMs', 'metadata', 'signal', 'readableHighWaterMark', 'clock',
+  'startLimiter',
 ]);
 
 /** Headers the library owns; letting `metadata` set them would break auth or tracing. */
@@ -164,12 +183,18 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
   if (model !== undefined && model.length === 0) throw invalidOption('model', 'a non-empty model name such as "general"', model);
 
   const audioEncoding = input.audioEncoding;
-  if (audioEncoding !== undefined && !(AUDIO_ENCODINGS as readonly unknown[]).includes(audioEncoding)) {
-    throw invalidOption('audioEncoding', `one of ${AUDIO_ENCODINGS.map((e) => `"${e}"`).join(', ')}`, audioEncoding);
+  if (audioEncoding !== undefined && !(INPUT_ENCODINGS as readonly unknown[]).includes(audioEncoding)) {
+    throw invalidOption('audioEncoding', `one of ${INPUT_ENCODINGS.map((e) => `"${e}"`).join(', ')}`, audioEncoding);
   }
-  const sampleRateHertz = input.sampleRateHertz;
+  let sampleRateHertz = input.sampleRateHertz;
   if (sampleRateHertz !== undefined && !(PCM_SAMPLE_RATES as readonly unknown[]).includes(sampleRateHertz)) {
     throw invalidOption('sampleRateHertz', `one of ${PCM_SAMPLE_RATES.join(', ')}`, sampleRateHertz);
+  }
+  if (isG711(audioEncoding)) {
+    if (sampleRateHertz !== undefined && sampleRateHertz !== G711_SAMPLE_RATE) {
+      throw invalidOption('sampleRateHertz', `${G711_SAMPLE_RATE} or nothing with ${audioEncoding} (G.711 is an 8 kHz codec)`, sampleRateHertz);
+    }
+    sampleRateHertz = G711_SAMPLE_RATE;
   }
   const chunkMs = optionalNumber(input, 'chunkMs') ?? DEFAULT_CHUNK_MS;
   if (!Number.isInteger(chunkMs) || chunkMs < MIN_CHUNK_MS || chunkMs > MAX_CHUNK_MS) {
@@ -199,6 +224,10 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
   const readableHighWaterMark = optionalNumber(input, 'readableHighWaterMark') ?? 64;
   if (!Number.isInteger(readableHighWaterMark) || readableHighWaterMark < 1) {
     throw invalidOption('readableHighWaterMark', 'a positive integer', readableHighWaterMark);
+  }
+  const startLimiter = input.startLimiter;
+  if (startLimiter !== undefined && startLimiter !== false && !isSessionStartLimiter(startLimiter)) {
+    throw invalidOption('startLimiter', 'a limiter from createSessionStartLimiter(), or false', startLimiter);
   }
   const clock = input.clock;
   if (clock !== undefined && (typeof clock !== 'object' || typeof clock.now !== 'function')) {
@@ -231,6 +260,7 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
     metadata,
     signal,
     readableHighWaterMark,
+    startLimiter,
     clock,
   };
 }

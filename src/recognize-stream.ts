@@ -14,14 +14,17 @@ import { ResultGate } from './session/result-gate.js';
 import { classify } from './session/retry-policy.js';
 import { rolloverDecision, type RolloverReason } from './session/rollover.js';
 import { Session } from './session/session.js';
+import { sharedStartLimiter, type SessionStartLimiter } from './session/start-limiter.js';
 import { systemClock, type Clock } from './timing/clock.js';
 import { Pacer } from './timing/pacer.js';
-import { schedulerFor, type Scheduler } from './timing/scheduler.js';
+import { schedulerFor, type Scheduler, type SchedulerTimer } from './timing/scheduler.js';
 import type { CallStatus, Transport } from './transport/call.js';
 import { createGrpcTransport } from './transport/grpc-transport.js';
 
 /** Frames due within this much of now leave at once rather than through a timer. */
 const SEND_EARLY_MS = 0.5;
+/** Shortest wait before the idle check looks again. */
+const MIN_IDLE_RECHECK_MS = 10;
 /** A write whose format is still undecided may hold this much before the writer waits. */
 const MAX_UNDECIDED_BYTES = 1024 * 1024;
 
@@ -84,10 +87,18 @@ export class RecognizeStream extends Duplex {
   private readableDone = false;
   private readerBlocked = false;
   private utteranceDone = false;
-  private cancelWake: (() => void) | undefined;
+  /** The pacing wake-up: one reusable scheduler entry, moved per frame (no allocation). */
+  private readonly wake: SchedulerTimer;
   private cancelIdle: (() => void) | undefined;
   private pumping = false;
   private pumpAgain = false;
+  /** Session starts are paced process-wide (the service's quota); undefined when turned off. */
+  private readonly starts: SessionStartLimiter | undefined;
+  /** A rollover waiting for a start slot; the current session keeps taking audio meanwhile. */
+  private pendingRollover: { reason: RolloverReason; cancel: () => void } | undefined;
+  /** The next session's start slot is already taken (by the rollover that opens it). */
+  private startGranted = false;
+  private cancelStartWait: (() => void) | undefined;
   private readonly onAbort = () => this.destroy(abortError(this.options.signal));
   /** Kept so async failures point at the code that created the stream. */
   private creationStack: string | undefined;
@@ -98,6 +109,8 @@ export class RecognizeStream extends Duplex {
     this.options = resolved;
     this.clock = resolved.clock ?? systemClock;
     this.scheduler = schedulerFor(this.clock);
+    this.wake = this.scheduler.timer(() => this.pump());
+    this.starts = resolved.startLimiter === false ? undefined : resolved.startLimiter ?? sharedStartLimiter(this.scheduler, resolved.endpoint);
     this.intake = new AudioIntake(resolved, resolved.chunkMs);
     this.pacer = new Pacer(resolved.pace);
     this.replay = new ReplayBuffer(resolved.maxReplayMs);
@@ -161,7 +174,9 @@ export class RecognizeStream extends Duplex {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.options.signal?.removeEventListener('abort', this.onAbort);
     this.episodeAbort.abort();
-    this.cancelWake?.();
+    this.wake.clear();
+    this.cancelStartWait?.();
+    this.pendingRollover?.cancel();
     this.cancelIdle?.();
     for (const cancel of this.drainTimers.values()) cancel();
     for (const waiter of this.healthWaiters.values()) waiter.cancelTimer();
@@ -225,15 +240,13 @@ export class RecognizeStream extends Duplex {
       if (session.state !== 'open' || session.blocked || this.readerBlocked) break;
       const decision = rolloverDecision(session, { audioMs: frame.durationMs, bytes: frame.data.length }, sessionLimits, rollover, session.jitter01);
       if (decision === 'now') {
-        this.rollover('limit');
-        continue;
+        // Past the hard margin nothing more goes to this session, even while the next one waits.
+        if (this.requestRollover('limit')) continue;
+        break;
       }
       if (decision === 'at-boundary') {
         session.inSoftWindow = true;
-        if (this.silentRunMs >= rollover.silenceMs) {
-          this.rollover('silence');
-          continue;
-        }
+        if (this.silentRunMs >= rollover.silenceMs && this.requestRollover('silence')) continue;
       }
       const now = this.clock.now();
       const due = this.pacer.dueAt(frame.streamMs, now);
@@ -259,11 +272,7 @@ export class RecognizeStream extends Duplex {
   }
 
   private wakeAt(at: number): void {
-    this.cancelWake?.();
-    this.cancelWake = this.scheduler.at(at, () => {
-      this.cancelWake = undefined;
-      this.pump();
-    });
+    this.wake.set(at);
   }
 
   /** All audio is sent: half-close and wait (bounded) for the service's last results. */
@@ -294,7 +303,9 @@ export class RecognizeStream extends Duplex {
   private armIdleCheck(): void {
     const session = this.current;
     if (!session || session.state !== 'open' || this.ending || this.cancelIdle) return;
-    this.cancelIdle = this.scheduler.at(this.lastMessageAt + this.options.idle.afterMs, () => {
+    // Never in the past: a check that finds audio still held would otherwise re-run at once, forever.
+    const at = Math.max(this.lastMessageAt + this.options.idle.afterMs, this.clock.now() + MIN_IDLE_RECHECK_MS);
+    this.cancelIdle = this.scheduler.at(at, () => {
       this.cancelIdle = undefined;
       this.onIdleCheck(session);
     });
@@ -303,7 +314,8 @@ export class RecognizeStream extends Duplex {
   private onIdleCheck(session: Session): void {
     if (this.destroyed || session !== this.current || session.state !== 'open' || this.ending) return;
     const now = this.clock.now();
-    const stuck = this.readerBlocked || session.blocked || !this.peekFrame();
+    // A rollover waiting for its start slot at the hard margin holds audio back too: keep the session alive.
+    const stuck = this.readerBlocked || session.blocked || !this.peekFrame() || this.pendingRollover !== undefined;
     const action = stuck ? idleAction(this.idlePolicyFor(), this.lastMessageAt, now, this.options.idle.afterMs) : 'wait';
     if (action === 'keepalive') {
       const format = this.intake.format!;
@@ -311,6 +323,7 @@ export class RecognizeStream extends Duplex {
       session.sendSilence(Buffer.alloc(bytes), this.options.chunkMs);
       this.lastMessageAt = now;
     } else if (action === 'close') {
+      this.dropPendingRollover();
       this.emit('idle', { session: session.index, atMs: session.streamEndMs });
       session.halfClose();
       this.startDrainTimer(session);
@@ -366,6 +379,35 @@ export class RecognizeStream extends Duplex {
   private requeueReplay(replayFromMs: number): void {
     this.replayQueue = [...this.replay.from(replayFromMs), ...this.replayQueue];
     this.replay.clear();
+  }
+
+  /**
+   * Rolls over now if a session start slot is free; otherwise queues for one and rolls over when it
+   * comes, while the current session keeps taking audio (it is still inside its limits), so a busy
+   * quota delays the switch instead of stalling the audio. Returns whether it rolled over now.
+   */
+  private requestRollover(reason: RolloverReason): boolean {
+    if (this.pendingRollover) return false;
+    if (!this.starts || this.starts.tryAcquire()) {
+      this.startGranted = this.starts !== undefined;
+      this.rollover(reason);
+      return true;
+    }
+    const session = this.current;
+    const cancel = this.starts.acquire(() => {
+      this.pendingRollover = undefined;
+      if (this.destroyed || this.utteranceDone || this.current !== session || session?.state !== 'open') return;
+      this.startGranted = true;
+      this.rollover(reason);
+      this.pump();
+    });
+    this.pendingRollover = { reason, cancel };
+    return false;
+  }
+
+  private dropPendingRollover(): void {
+    this.pendingRollover?.cancel();
+    this.pendingRollover = undefined;
   }
 
   private rollover(reason: RolloverReason): void {
@@ -431,8 +473,8 @@ export class RecognizeStream extends Duplex {
     });
     const metadata = { ...this.options.metadata, ...this.api.metadata(this.options) };
     const config = this.api.configMessage(this.options, this.intake.format!);
-    this.credentials.authorization().then(
-      (authorization) => {
+    Promise.all([this.credentials.authorization(), this.startSlot()]).then(
+      ([authorization]) => {
         if (this.destroyed || session.state !== 'opening') return;
         session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession());
         this.lastMessageAt = this.clock.now();
@@ -444,6 +486,20 @@ export class RecognizeStream extends Duplex {
       },
     );
     return healthy;
+  }
+
+  /** Resolves when this session may start: at once if its rollover took the slot, else in the limiter's turn. */
+  private startSlot(): Promise<void> {
+    const granted = this.startGranted;
+    this.startGranted = false;
+    const starts = this.starts;
+    if (granted || !starts || starts.tryAcquire()) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.cancelStartWait = starts.acquire(() => {
+        this.cancelStartWait = undefined;
+        resolve();
+      });
+    });
   }
 
   private resolveHealthy(session: Session): void {
@@ -473,8 +529,7 @@ export class RecognizeStream extends Duplex {
       if (this.options.singleUtterance && result.final && result.endOfUtterance) this.finishUtterance(session);
     }
     if (boundary && session === this.current && session.inSoftWindow && !this.utteranceDone && session.state === 'open') {
-      this.rollover('end-of-utterance');
-      this.pump();
+      if (this.requestRollover('end-of-utterance')) this.pump();
     }
   }
 
@@ -500,6 +555,7 @@ export class RecognizeStream extends Duplex {
       this.maybeEndReadable();
       return;
     }
+    this.dropPendingRollover();
     if (status.code === GrpcStatus.OK && session.halfClosed) {
       // A clean end we asked for: everything it heard is confirmed.
       this.resolveHealthy(session);

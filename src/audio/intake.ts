@@ -1,6 +1,7 @@
 import { invalidAudio } from '../errors.js';
-import type { AudioEncoding, PcmSampleRate } from '../options.js';
+import type { AudioEncoding, InputEncoding, PcmSampleRate } from '../options.js';
 import type { AudioFrame, FrameSource, SessionWire } from './frame.js';
+import { g711Decoder, G711_SAMPLE_RATE, isG711 } from './g711.js';
 import { OggFramer } from './ogg-framer.js';
 import { PcmFramer } from './pcm-framer.js';
 import { looksLikeWav, parseWavHeader } from './wav.js';
@@ -28,7 +29,7 @@ export class AudioIntake {
   format: AudioFormat | undefined;
 
   constructor(
-    private readonly declared: { audioEncoding: AudioEncoding | undefined; sampleRateHertz: PcmSampleRate | undefined },
+    private readonly declared: { audioEncoding: InputEncoding | undefined; sampleRateHertz: PcmSampleRate | undefined },
     private readonly chunkMs: number,
   ) {}
 
@@ -84,9 +85,19 @@ export class AudioIntake {
       if (sampleRateHertz !== undefined && sampleRateHertz !== info.sampleRate) {
         throw invalidAudio(`\`sampleRateHertz\` is ${sampleRateHertz} but the WAV header says ${info.sampleRate} Hz`);
       }
+      if (audioEncoding !== undefined && info.encoding !== audioEncoding) {
+        throw invalidAudio(`\`audioEncoding\` is ${audioEncoding} but the WAV header says ${info.encoding} (leave \`audioEncoding\` out for WAV files)`);
+      }
       this.format = { encoding: 'LINEAR16_PCM', sampleRateHertz: info.sampleRate as PcmSampleRate, source: 'wav-header' };
       this.wavDataLeft = info.dataBytes;
-      this.start(new PcmFramer(info.sampleRate, this.chunkMs), head.subarray(info.headerBytes));
+      const decoder = isG711(info.encoding) ? g711Decoder(info.encoding) : undefined;
+      this.start(new PcmFramer(info.sampleRate, this.chunkMs, decoder), head.subarray(info.headerBytes));
+      return;
+    }
+    if (isG711(audioEncoding)) {
+      // Raw telephone audio has no signature to sniff: the option is the only word on it.
+      this.format = { encoding: 'LINEAR16_PCM', sampleRateHertz: G711_SAMPLE_RATE, source: 'options' };
+      this.start(new PcmFramer(G711_SAMPLE_RATE, this.chunkMs, g711Decoder(audioEncoding)), head);
       return;
     }
     if (head.length >= 4 && head.toString('latin1', 0, 4) === 'OggS') {

@@ -1,6 +1,9 @@
 import { invalidAudio } from '../errors.js';
+import { G711_SAMPLE_RATE, type G711Encoding } from './g711.js';
 
 export interface WavInfo {
+  /** 16-bit PCM, or G.711 telephone audio (µ-law, A-law) that the stream expands to it. */
+  encoding: 'LINEAR16_PCM' | G711Encoding;
   sampleRate: number;
   channels: number;
   bitsPerSample: number;
@@ -14,6 +17,8 @@ export interface WavInfo {
 const MAX_HEADER_BYTES = 64 * 1024;
 const WAVE_FORMAT_PCM = 1;
 const WAVE_FORMAT_IEEE_FLOAT = 3;
+const WAVE_FORMAT_ALAW = 6;
+const WAVE_FORMAT_MULAW = 7;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 
 export function looksLikeWav(head: Buffer): boolean {
@@ -35,9 +40,10 @@ export function parseWavHeader(buf: Buffer): WavInfo | undefined {
     const body = offset + 8;
     if (id === 'data') {
       if (!fmt) throw invalidAudio('WAV header: `data` chunk before `fmt ` chunk');
-      checkFormat(fmt);
+      const encoding = checkFormat(fmt);
       const streamed = size === 0 || size >= 0x7fff0000;
-      return { ...fmt, headerBytes: body, dataBytes: streamed ? undefined : size };
+      const { channels, sampleRate, bitsPerSample } = fmt;
+      return { encoding, channels, sampleRate, bitsPerSample, headerBytes: body, dataBytes: streamed ? undefined : size };
     }
     if (id === 'fmt ') {
       if (size < 16) throw invalidAudio(`WAV header: \`fmt \` chunk of ${size} bytes is too short`);
@@ -55,18 +61,35 @@ export function parseWavHeader(buf: Buffer): WavInfo | undefined {
   }
 }
 
-function checkFormat(fmt: { format: number; channels: number; sampleRate: number; bitsPerSample: number }): void {
+function checkFormat(fmt: { format: number; channels: number; sampleRate: number; bitsPerSample: number }): WavInfo['encoding'] {
   if (fmt.format === WAVE_FORMAT_IEEE_FLOAT) {
     throw invalidAudio('WAV audio is 32-bit float; SpeechKit takes 16-bit signed PCM (convert with ffmpeg: -acodec pcm_s16le)');
   }
+  if (fmt.format === WAVE_FORMAT_MULAW || fmt.format === WAVE_FORMAT_ALAW) return checkG711(fmt);
   if (fmt.format !== WAVE_FORMAT_PCM) throw invalidAudio(`WAV audio format ${fmt.format} is not PCM; SpeechKit takes 16-bit signed PCM`);
   if (fmt.bitsPerSample !== 16) {
     throw invalidAudio(`WAV audio is ${fmt.bitsPerSample}-bit; SpeechKit takes 16-bit signed PCM (convert with ffmpeg: -acodec pcm_s16le)`);
   }
-  if (fmt.channels !== 1) {
-    throw invalidAudio(`WAV audio has ${fmt.channels} channels; SpeechKit streaming takes mono (convert with ffmpeg: -ac 1)`);
-  }
+  checkMono(fmt.channels);
   if (fmt.sampleRate !== 8000 && fmt.sampleRate !== 16000 && fmt.sampleRate !== 48000) {
     throw invalidAudio(`WAV sample rate ${fmt.sampleRate} Hz is not supported; use 8000, 16000 or 48000 (convert with ffmpeg: -ar 16000)`);
+  }
+  return 'LINEAR16_PCM';
+}
+
+/** A telephone recording: 8-bit G.711 at 8 kHz, expanded to 16-bit PCM on the way in. */
+function checkG711(fmt: { format: number; channels: number; sampleRate: number; bitsPerSample: number }): G711Encoding {
+  const name = fmt.format === WAVE_FORMAT_MULAW ? 'µ-law' : 'A-law';
+  if (fmt.bitsPerSample !== 8) throw invalidAudio(`WAV ${name} audio must be 8-bit; the header says ${fmt.bitsPerSample}-bit`);
+  checkMono(fmt.channels);
+  if (fmt.sampleRate !== G711_SAMPLE_RATE) {
+    throw invalidAudio(`WAV ${name} audio at ${fmt.sampleRate} Hz is not supported; G.711 is 8000 Hz (convert with ffmpeg: -ar 8000)`);
+  }
+  return fmt.format === WAVE_FORMAT_MULAW ? 'MULAW' : 'ALAW';
+}
+
+function checkMono(channels: number): void {
+  if (channels !== 1) {
+    throw invalidAudio(`WAV audio has ${channels} channels; SpeechKit streaming takes mono (convert with ffmpeg: -ac 1)`);
   }
 }

@@ -46,8 +46,10 @@ export function rolloverDecision(
   options: RolloverOptions,
   jitter01: number,
 ): RolloverDecision {
-  const after = { audioMs: usage.audioMs + next.audioMs, bytes: usage.bytes + next.bytes };
-  if (after.audioMs > limits.maxAudioMs * options.hardRatio || after.bytes > limits.maxBytes * options.hardRatio) return 'now';
+  // Runs once per frame per stream: plain numbers, no objects.
+  const afterMs = usage.audioMs + next.audioMs;
+  const afterBytes = usage.bytes + next.bytes;
+  if (afterMs > limits.maxAudioMs * options.hardRatio || afterBytes > limits.maxBytes * options.hardRatio) return 'now';
   const window = options.hardRatio - options.softRatio;
   const soft = Math.min(options.hardRatio, options.softRatio + window * options.jitter * (2 * jitter01 - 1));
   if (usage.audioMs >= limits.maxAudioMs * soft || usage.bytes >= limits.maxBytes * soft) return 'at-boundary';

@@ -4,69 +4,182 @@ import type { Clock, TimerHandle } from './clock.js';
  * One timer for many streams. Each stream asks to be woken at a time; the scheduler keeps the
  * earliest deadline on a single clock timer and runs everything due when it fires, so a thousand
  * paced streams cost one timer, not a thousand.
+ *
+ * Pacing asks for a wake-up per frame per stream (ten thousand a second for a thousand streams),
+ * so the hot path allocates nothing: a stream keeps one reusable {@link SchedulerTimer} and moves
+ * it in place in the heap.
  */
 export interface Scheduler {
   /** Runs `fn` at (or just after) `atMs` on the scheduler's clock. Returns a cancel function. */
   at(atMs: number, fn: () => void): () => void;
+  /** A reusable wake-up for `fn`: at most one pending time, moved by `set`, dropped by `clear`. */
+  timer(fn: () => void): SchedulerTimer;
   readonly clock: Clock;
 }
 
-interface Entry {
-  at: number;
-  seq: number;
-  fn: (() => void) | undefined;
+/** A reusable scheduler entry (see {@link Scheduler.timer}). */
+export interface SchedulerTimer {
+  /** Runs the callback at `atMs` instead of any time set before. */
+  set(atMs: number): void;
+  /** Cancels the pending run, if any. */
+  clear(): void;
+  /** Whether a run is pending. */
+  readonly pending: boolean;
 }
 
 /** Deadlines this close together fire from the same timer. */
 const COALESCE_MS = 1;
 
-export function createScheduler(clock: Clock): Scheduler {
-  const heap: Entry[] = [];
-  let seq = 0;
-  let timer: TimerHandle | undefined;
-  let timerAt = Infinity;
+class Entry implements SchedulerTimer {
+  at = 0;
+  seq = 0;
+  /** Position in the heap, or -1 when not queued. */
+  index = -1;
 
-  function arm(): void {
-    while (heap.length > 0 && heap[0]!.fn === undefined) pop(heap);
-    const next = heap[0];
+  constructor(
+    private readonly owner: HeapScheduler,
+    readonly fn: () => void,
+  ) {}
+
+  get pending(): boolean {
+    return this.index >= 0;
+  }
+
+  set(atMs: number): void {
+    this.owner.set(this, atMs);
+  }
+
+  clear(): void {
+    this.owner.remove(this);
+  }
+}
+
+class HeapScheduler implements Scheduler {
+  private readonly heap: Entry[] = [];
+  private seq = 0;
+  private handle: TimerHandle | undefined;
+  private handleAt = Infinity;
+  private firing = false;
+  private readonly onFire = () => this.fire();
+
+  constructor(readonly clock: Clock) {}
+
+  at(atMs: number, fn: () => void): () => void {
+    const entry = new Entry(this, fn);
+    this.set(entry, atMs);
+    return () => this.remove(entry);
+  }
+
+  timer(fn: () => void): SchedulerTimer {
+    return new Entry(this, fn);
+  }
+
+  set(entry: Entry, atMs: number): void {
+    entry.at = atMs;
+    entry.seq = this.seq++;
+    if (entry.index < 0) {
+      entry.index = this.heap.length;
+      this.heap.push(entry);
+      this.up(entry.index);
+    } else {
+      // A new seq only ever sorts later, so an entry moves up only if its time did.
+      this.down(entry.index);
+      this.up(entry.index);
+    }
+    this.arm();
+  }
+
+  remove(entry: Entry): void {
+    const i = entry.index;
+    if (i < 0) return;
+    entry.index = -1;
+    const last = this.heap.pop()!;
+    if (i < this.heap.length) {
+      this.heap[i] = last;
+      last.index = i;
+      this.down(i);
+      this.up(last.index);
+    }
+    if (i === 0) this.arm();
+  }
+
+  private arm(): void {
+    if (this.firing) return;
+    const next = this.heap[0];
     if (next === undefined) {
-      if (timer !== undefined) clock.clearTimeout(timer);
-      timer = undefined;
-      timerAt = Infinity;
+      if (this.handle !== undefined) this.clock.clearTimeout(this.handle);
+      this.handle = undefined;
+      this.handleAt = Infinity;
       return;
     }
-    if (timer !== undefined && timerAt <= next.at) return;
-    if (timer !== undefined) clock.clearTimeout(timer);
-    timerAt = next.at;
-    timer = clock.setTimeout(fire, next.at - clock.now());
+    if (this.handle !== undefined && this.handleAt <= next.at) return;
+    if (this.handle !== undefined) this.clock.clearTimeout(this.handle);
+    this.handleAt = next.at;
+    this.handle = this.clock.setTimeout(this.onFire, next.at - this.clock.now());
   }
 
-  function fire(): void {
-    timer = undefined;
-    timerAt = Infinity;
-    const due = clock.now() + COALESCE_MS;
-    const run: Array<() => void> = [];
-    while (heap.length > 0 && heap[0]!.at <= due) {
-      const entry = pop(heap)!;
-      if (entry.fn) run.push(entry.fn);
-      entry.fn = undefined;
+  private fire(): void {
+    this.handle = undefined;
+    this.handleAt = Infinity;
+    const due = this.clock.now() + COALESCE_MS;
+    // Entries set while this runs (a stream re-arming itself) wait for the next timer, so one
+    // callback cannot keep this loop going.
+    const fence = this.seq;
+    this.firing = true;
+    try {
+      for (;;) {
+        const top = this.heap[0];
+        if (top === undefined || top.at > due || top.seq >= fence) break;
+        this.remove(top);
+        top.fn();
+      }
+    } finally {
+      this.firing = false;
+      this.arm();
     }
-    arm();
-    for (const fn of run) fn();
   }
 
-  return {
-    clock,
-    at(atMs, fn) {
-      const entry: Entry = { at: atMs, seq: seq++, fn };
-      push(heap, entry);
-      arm();
-      return () => {
-        entry.fn = undefined;
-        if (heap[0] === entry) arm();
-      };
-    },
-  };
+  private before(a: Entry, b: Entry): boolean {
+    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  }
+
+  private up(i: number): void {
+    const heap = this.heap;
+    const entry = heap[i]!;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent]!;
+      if (!this.before(entry, p)) break;
+      heap[i] = p;
+      p.index = i;
+      i = parent;
+    }
+    heap[i] = entry;
+    entry.index = i;
+  }
+
+  private down(i: number): void {
+    const heap = this.heap;
+    const entry = heap[i]!;
+    const n = heap.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const child = r < n && this.before(heap[r]!, heap[l]!) ? r : l;
+      const c = heap[child]!;
+      if (!this.before(c, entry)) break;
+      heap[i] = c;
+      c.index = i;
+      i = child;
+    }
+    heap[i] = entry;
+    entry.index = i;
+  }
+}
+
+export function createScheduler(clock: Clock): Scheduler {
+  return new HeapScheduler(clock);
 }
 
 const shared = new WeakMap<Clock, Scheduler>();
@@ -79,39 +192,4 @@ export function schedulerFor(clock: Clock): Scheduler {
     shared.set(clock, scheduler);
   }
   return scheduler;
-}
-
-function before(a: Entry, b: Entry): boolean {
-  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-}
-
-function push(heap: Entry[], entry: Entry): void {
-  heap.push(entry);
-  let i = heap.length - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (!before(heap[i]!, heap[parent]!)) break;
-    [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-    i = parent;
-  }
-}
-
-function pop(heap: Entry[]): Entry | undefined {
-  const top = heap[0];
-  const last = heap.pop();
-  if (heap.length > 0 && last !== undefined) {
-    heap[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && before(heap[l]!, heap[m]!)) m = l;
-      if (r < heap.length && before(heap[r]!, heap[m]!)) m = r;
-      if (m === i) break;
-      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-      i = m;
-    }
-  }
-  return top;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ALAW_TO_LINEAR, MULAW_TO_LINEAR } from '../../src/audio/g711.js';
 import { AudioIntake } from '../../src/audio/intake.js';
 import type { AudioFrame } from '../../src/audio/frame.js';
 
@@ -62,7 +63,9 @@ describe('AudioIntake', () => {
     [{ bits: 8 }, /8-bit/],
     [{ format: 3, bits: 32 }, /float/],
     [{ rate: 44100 }, /44100 Hz/],
-    [{ format: 6 }, /not PCM/],
+    [{ format: 2 }, /not PCM/],
+    [{ format: 7, bits: 16, rate: 8000 }, /µ-law audio must be 8-bit/],
+    [{ format: 6, bits: 8, rate: 16000 }, /A-law audio at 16000 Hz/],
   ])('rejects an unsupported WAV (%o) with a clear error', (opts, message) => {
     const intake = new AudioIntake(declaredNone, 100);
     expect(() => intake.append(Buffer.concat([wavHeader(opts), audio]))).toThrowError(
@@ -94,5 +97,34 @@ describe('AudioIntake', () => {
   it('catches a declared format that contradicts the audio', () => {
     expect(() => new AudioIntake({ audioEncoding: 'OGG_OPUS', sampleRateHertz: undefined }, 100).append(Buffer.concat([wavHeader(), audio]))).toThrowError(/WAV/);
     expect(() => new AudioIntake({ audioEncoding: 'LINEAR16_PCM', sampleRateHertz: 8000 }, 100).append(Buffer.concat([wavHeader({ rate: 16000 }), audio]))).toThrowError(/16000/);
+  });
+
+  it('expands raw G.711 to 16-bit PCM at 8 kHz, sent as LINEAR16_PCM', () => {
+    const codes = Buffer.from(Array.from({ length: 1200 }, (_, i) => (i * 13) & 0xff)); // 150 ms
+    for (const [law, table] of [['MULAW', MULAW_TO_LINEAR], ['ALAW', ALAW_TO_LINEAR]] as const) {
+      const intake = new AudioIntake({ audioEncoding: law, sampleRateHertz: 8000 }, 100);
+      // 20 ms writes, as RTP and media-server sockets deliver them.
+      const frames = run(intake, Array.from({ length: 8 }, (_, i) => codes.subarray(i * 160, i * 160 + 160)));
+      expect(intake.format).toEqual({ encoding: 'LINEAR16_PCM', sampleRateHertz: 8000, source: 'options' });
+      expect(frames.map((f) => [f.streamMs, f.durationMs])).toEqual([[0, 100], [100, 50]]);
+      const pcm = Buffer.concat(frames.map((f) => f.data));
+      expect(pcm.length).toBe(codes.length * 2);
+      for (let i = 0; i < codes.length; i++) expect(pcm.readInt16LE(i * 2)).toBe(table[codes[i]!]);
+    }
+  });
+
+  it('reads a G.711 WAV (format 7 µ-law, 6 A-law) and expands it, with or without the option', () => {
+    const codes = Buffer.from(Array.from({ length: 800 }, (_, i) => (i * 7) & 0xff));
+    for (const [format, law, table] of [[7, 'MULAW', MULAW_TO_LINEAR], [6, 'ALAW', ALAW_TO_LINEAR]] as const) {
+      const wav = Buffer.concat([wavHeader({ format, bits: 8, rate: 8000, dataBytes: codes.length }), codes]);
+      for (const declared of [declaredNone, { audioEncoding: law, sampleRateHertz: 8000 as const }]) {
+        const intake = new AudioIntake(declared, 100);
+        const pcm = Buffer.concat(run(intake, [wav.subarray(0, 30), wav.subarray(30)]).map((f) => f.data));
+        expect(intake.format).toEqual({ encoding: 'LINEAR16_PCM', sampleRateHertz: 8000, source: 'wav-header' });
+        expect([...Array(codes.length).keys()].every((i) => pcm.readInt16LE(i * 2) === table[codes[i]!])).toBe(true);
+      }
+      const wrong = new AudioIntake({ audioEncoding: 'LINEAR16_PCM', sampleRateHertz: 8000 }, 100);
+      expect(() => wrong.append(wav)).toThrowError(expect.objectContaining({ code: 'SPEECHKIT_ERR_INVALID_AUDIO', message: expect.stringContaining(law) }));
+    }
   });
 });

@@ -54,11 +54,22 @@ describe('resolveOptions', () => {
     rejects({ auth, metadata: { authorization: 'x' } }, 'metadata["authorization"]');
     rejects({ auth, chunkMS: 100 }, 'chunkMS');
     rejects({ auth, maxBufferedMs: 10 }, 'maxBufferedMs');
+    rejects({ auth, audioEncoding: 'PCMU' }, 'audioEncoding');
+    rejects({ auth, audioEncoding: 'MULAW', sampleRateHertz: 16000 }, 'sampleRateHertz');
+    rejects({ auth, startLimiter: { perSecond: 40 } }, 'startLimiter');
+    rejects({ auth, startLimiter: true }, 'startLimiter');
   });
 
   it('accepts a folder ID of exactly 50 characters and every supported rate', () => {
     expect(resolveOptions({ auth, folderId: 'b'.repeat(50) }).folderId).toHaveLength(50);
     for (const rate of [8000, 16000, 48000]) expect(resolveOptions({ auth, sampleRateHertz: rate }).sampleRateHertz).toBe(rate);
+  });
+
+  it('takes G.711 telephone audio at 8 kHz, the rate implied when omitted', () => {
+    for (const audioEncoding of ['MULAW', 'ALAW'] as const) {
+      expect(resolveOptions({ auth, audioEncoding })).toMatchObject({ audioEncoding, sampleRateHertz: 8000 });
+      expect(resolveOptions({ auth, audioEncoding, sampleRateHertz: 8000 }).sampleRateHertz).toBe(8000);
+    }
   });
 
   it('allows plaintext only to loopback unless told to insist', () => {
