@@ -9,6 +9,13 @@ export {
   type RecognizeStreamOptions,
   type AuthOptions,
   type AudioEncoding,
+  type InputEncoding,
   type SessionLimits,
 } from './options.js';
+export {
+  createSessionStartLimiter,
+  DEFAULT_SESSION_STARTS_PER_SECOND,
+  type SessionStartLimiter,
+  type SessionStartLimiterOptions,
+} from './session/start-limiter.js';
 export type { Clock } from './timing/clock.js';

@@ -73,6 +73,8 @@ export class RecognizeStream extends Duplex {
   /** Whole-stream ms up to which finals have confirmed the audio. */
   private confirmedMs = 0;
   private silentRunMs = 0;
+  /** Scratch for the per-frame rollover check (no allocation per frame). */
+  private readonly nextUsage = { audioMs: 0, bytes: 0 };
   private lastMessageAt = 0;
   private idlePolicy: IdlePolicy | undefined;
   private episodeActive = false;
@@ -238,7 +240,9 @@ export class RecognizeStream extends Duplex {
         break;
       }
       if (session.state !== 'open' || session.blocked || this.readerBlocked) break;
-      const decision = rolloverDecision(session, { audioMs: frame.durationMs, bytes: frame.data.length }, sessionLimits, rollover, session.jitter01);
+      this.nextUsage.audioMs = frame.durationMs;
+      this.nextUsage.bytes = frame.data.length;
+      const decision = rolloverDecision(session, this.nextUsage, sessionLimits, rollover, session.jitter01);
       if (decision === 'now') {
         // Past the hard margin nothing more goes to this session, even while the next one waits.
         if (this.requestRollover('limit')) continue;
@@ -259,8 +263,11 @@ export class RecognizeStream extends Duplex {
       this.replay.add(frame);
       this.pacer.sent(frame.streamMs, frame.durationMs, now);
       this.lastMessageAt = now;
-      const silent = frame.silent ?? (this.intake.format?.encoding === 'LINEAR16_PCM' && isSilentPcm(frame.data));
-      this.silentRunMs = silent ? this.silentRunMs + frame.durationMs : 0;
+      // Silence is a rollover point only inside the soft window; scanning every frame elsewhere is waste.
+      if (session.inSoftWindow) {
+        const silent = frame.silent ?? (this.intake.format?.encoding === 'LINEAR16_PCM' && isSilentPcm(frame.data));
+        this.silentRunMs = silent ? this.silentRunMs + frame.durationMs : 0;
+      }
     }
     if (this.heldWrite && this.hasRoom()) {
       const release = this.heldWrite;

@@ -1,4 +1,5 @@
 import { invalidAudio } from '../errors.js';
+import { FrameAllocator } from './frame-buffer.js';
 import type { AudioFrame, FrameSource } from './frame.js';
 import { PCM_COPY, type SampleDecoder } from './g711.js';
 
@@ -9,9 +10,9 @@ const BYTES_PER_SAMPLE = 2;
  * sizes. Only the flushed tail may be shorter; no frame is ever empty.
  *
  * Written bytes are copied (or, through `decoder`, expanded from G.711) straight into the frame
- * being filled, which is allocated at its exact size outside Node's shared buffer pool: audio is
- * copied once, a writer may reuse its buffer after the write, and a frame kept for replay holds
- * exactly its own bytes (a pooled slice would keep its whole 8 KiB slab alive).
+ * being filled, cut from the stream's own slabs (see `FrameAllocator`): audio is copied once, a
+ * writer may reuse its buffer after the write, and the frame can go on the wire without another
+ * copy.
  */
 export class PcmFramer implements FrameSource {
   private readonly ready: Buffer[] = [];
@@ -20,6 +21,7 @@ export class PcmFramer implements FrameSource {
   private emittedBytes = 0;
   readonly frameBytes: number;
   private readonly bytesPerMs: number;
+  private readonly frames: FrameAllocator;
 
   constructor(
     readonly sampleRate: number,
@@ -28,6 +30,7 @@ export class PcmFramer implements FrameSource {
   ) {
     this.bytesPerMs = (sampleRate * BYTES_PER_SAMPLE) / 1000;
     this.frameBytes = Math.round((sampleRate * chunkMs) / 1000) * BYTES_PER_SAMPLE;
+    this.frames = new FrameAllocator(this.frameBytes);
   }
 
   get bufferedMs(): number {
@@ -42,7 +45,7 @@ export class PcmFramer implements FrameSource {
     const { expansion } = this.decoder;
     let at = 0;
     while (at < chunk.length) {
-      this.fill ??= Buffer.allocUnsafeSlow(this.frameBytes);
+      this.fill ??= this.frames.alloc();
       const take = Math.min(chunk.length - at, (this.frameBytes - this.filled) / expansion);
       this.decoder.decode(chunk, at, at + take, this.fill, this.filled);
       at += take;

@@ -11,8 +11,8 @@ export const DEFAULT_SESSION_STARTS_PER_SECOND = 40;
 
 /**
  * Paces session starts across many streams: at most `perSecond` in any second, spaced evenly
- * (one every `1000 / perSecond` ms), first come first served. Evenly spaced rather than in bursts,
- * so a few ms of network jitter cannot push a burst over the service's own count.
+ * (one every `1000 / perSecond` ms, plus a 2 % margin), first come first served. Evenly spaced
+ * rather than in bursts, so network jitter cannot push a burst over the service's own count.
  */
 export interface SessionStartLimiter {
   /** Starts allowed per second. */
@@ -32,7 +32,12 @@ export interface SessionStartLimiterOptions {
   clock?: Clock;
 }
 
-/** A tenth of the nanosecond the spacing is padded by (see the constructor). */
+/**
+ * Starts are spaced 2 % wider than `1000 / perSecond` ms: the service counts them as they arrive,
+ * and a few ms of network jitter must not make any second look like one start too many.
+ */
+const SPACING_MARGIN = 1.02;
+/** Clock noise tolerated when a slot's timer fires (far below the spacing margin). */
 const TIME_NOISE_MS = 1e-7;
 
 interface Waiter {
@@ -57,8 +62,7 @@ class StartLimiter implements SessionStartLimiter {
     private readonly scheduler: Scheduler,
   ) {
     this.perSecond = perSecond;
-    // A nanosecond over the exact spacing, so float rounding can never fit one start too many in a second.
-    this.intervalMs = 1000 / perSecond + 1e-6;
+    this.intervalMs = (1000 / perSecond) * SPACING_MARGIN;
     this.timer = scheduler.timer(() => this.grantDue());
   }
 

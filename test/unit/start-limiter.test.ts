@@ -25,7 +25,8 @@ describe('session start limiter', () => {
     expect(limiter.waiting).toBe(100);
     clock.advance(10_000);
     expect(granted.map(([i]) => i)).toEqual([...Array(100).keys()]);
-    granted.forEach(([, t], k) => expect(t).toBeCloseTo(25 * (k + 1), 3));
+    // 25 ms apart, plus the 2 % margin.
+    granted.forEach(([, t], k) => expect(t).toBeCloseTo(25.5 * (k + 1), 3));
     expect(limiter.waiting).toBe(0);
     expect(clock.pendingTimers).toBe(0);
   });
@@ -59,7 +60,7 @@ describe('session start limiter', () => {
       expect(limiter.waiting).toBe(0);
       expect(starts).toHaveLength(asked - cancelled);
       expect(maxInWindow(starts, 1000)).toBeLessThanOrEqual(perSecond);
-      for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(1000 / perSecond - 1e-9);
+      for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(1000 / perSecond);
     }
   });
 
@@ -72,7 +73,7 @@ describe('session start limiter', () => {
     limiter.acquire(() => log.push(`c@${clock.now()}`));
     cancelB();
     clock.advance(1000);
-    expect(log.map((l) => l.replace(/@(.*)/, (_, t: string) => `@${Math.round(Number(t))}`))).toEqual(['a@0', 'c@100']);
+    expect(log.map((l) => l.replace(/@(.*)/, (_, t: string) => `@${Math.round(Number(t))}`))).toEqual(['a@0', 'c@102']);
     clock.advance(5000);
     expect(limiter.tryAcquire()).toBe(true);
     const cancelD = limiter.acquire(() => log.push('d'));

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { audioRequest, configRequest } from '../../src/api/v2.js';
+import { FrameAllocator, WIRE_HEADROOM } from '../../src/audio/frame-buffer.js';
+import { PcmFramer } from '../../src/audio/pcm-framer.js';
+import { resolveOptions } from '../../src/options.js';
+import { encodeV2AudioInPlace, messageType, methodCodec } from '../../src/transport/proto.js';
+
+const reference = messageType('v2', 'yandex.cloud.ai.stt.v2.StreamingRecognitionRequest');
+
+function filled(frame: Buffer, seed: number): Buffer {
+  for (let i = 0; i < frame.length; i++) frame[i] = (i * 31 + seed) & 0xff;
+  return frame;
+}
+
+describe('v2 audio messages encoded in place', () => {
+  it('are byte for byte what the protobuf encoder makes, for every varint length', () => {
+    for (const size of [1, 2, 127, 128, 320, 3200, 9600, 16383, 16384, 100_000]) {
+      const frame = filled(new FrameAllocator(size).alloc(), size);
+      const inPlace = encodeV2AudioInPlace(audioRequest(frame));
+      expect(inPlace, `size ${size}`).toBeDefined();
+      expect(inPlace!.equals(reference.serialize(audioRequest(Buffer.from(frame))))).toBe(true);
+      // The codec the transport uses takes the same path.
+      expect(methodCodec('v2').serialize(audioRequest(frame)).equals(inPlace!)).toBe(true);
+    }
+  });
+
+  it('share memory with the frame (no copy) and leave the neighbouring frames intact', () => {
+    const allocator = new FrameAllocator(3200);
+    const frames = [0, 1, 2, 3].map((k) => filled(allocator.alloc(), k));
+    const copies = frames.map((f) => Buffer.from(f));
+    const encoded = frames.map((f) => encodeV2AudioInPlace(audioRequest(f))!);
+    // Encoding twice (a replay into a new session) gives the same bytes.
+    encoded.forEach((e, k) => expect(encodeV2AudioInPlace(audioRequest(frames[k]!))!.equals(e)).toBe(true));
+    frames.forEach((f, k) => expect(f.equals(copies[k]!)).toBe(true));
+    expect(encoded[1]!.buffer).toBe(frames[1]!.buffer);
+    expect(encoded[1]!.byteOffset + encoded[1]!.length).toBe(frames[1]!.byteOffset + frames[1]!.length);
+    expect(frames[1]!.byteOffset - frames[0]!.byteOffset).toBe(3200 + WIRE_HEADROOM);
+  });
+
+  it('fall back to the encoder for audio that is not a frame, and for settings', () => {
+    const plain = Buffer.from([9, 9]);
+    expect(encodeV2AudioInPlace(audioRequest(plain))).toBeUndefined();
+    expect(methodCodec('v2').serialize(audioRequest(plain)).toString('hex')).toBe('12020909');
+    // A view that does not start where a frame starts has no headroom of its own.
+    const view = new FrameAllocator(100).alloc().subarray(10, 50);
+    expect(encodeV2AudioInPlace(audioRequest(view))).toBeUndefined();
+    expect(methodCodec('v2').serialize(audioRequest(view)).equals(reference.serialize(audioRequest(Buffer.from(view))))).toBe(true);
+    const config = configRequest(resolveOptions({ auth: { iamToken: 't' } }), { encoding: 'LINEAR16_PCM', sampleRateHertz: 8000, source: 'options' });
+    expect(encodeV2AudioInPlace(config)).toBeUndefined();
+    expect(methodCodec('v2').serialize(config).equals(reference.serialize(config))).toBe(true);
+  });
+
+  it('are what the PCM framer produces for whole frames', () => {
+    const framer = new PcmFramer(16000, 100);
+    framer.append(Buffer.alloc(3200 * 3 + 100, 7));
+    const frames = [framer.next(false)!, framer.next(false)!, framer.next(true)!];
+    expect(frames.slice(0, 2).every((f) => encodeV2AudioInPlace(audioRequest(f.data)) !== undefined)).toBe(true);
+    // The flushed short tail starts where a frame starts: in place too, and correct.
+    expect(encodeV2AudioInPlace(audioRequest(frames[2]!.data))).toBeDefined();
+    expect(methodCodec('v2').serialize(audioRequest(frames[2]!.data)).equals(reference.serialize(audioRequest(Buffer.from(frames[2]!.data))))).toBe(true);
+  });
+});
