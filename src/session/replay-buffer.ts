@@ -1,11 +1,22 @@
 import type { AudioFrame } from '../audio/frame.js';
 
+/** Numbers kept per frame: position, duration, byte offset, byte length, silent (1/0/-1). */
+const FIELDS = 5;
+
 /**
  * Audio sent since the last final result: what a new session must hear again so that no word is
  * lost when a session ends early or is rolled over. Trimmed forward only, and bounded in ms.
+ *
+ * Each frame is kept as a record (its memory, offset, length, position) in flat arrays rather
+ * than as the frame object: a thousand streams each hold a few seconds of frames here, and
+ * objects that live that long are what the garbage collector copies and promotes on every
+ * young-generation pass. Frames are rebuilt (as views of the same bytes) only for a replay.
  */
 export class ReplayBuffer {
-  private frames: AudioFrame[] = [];
+  private memory: ArrayBufferLike[] = [];
+  private fields = new Float64Array(16 * FIELDS);
+  private head = 0;
+  private count = 0;
   private heldMs = 0;
   /** Audio that fell off the bounded buffer unconfirmed, in ms (replay cannot cover it). */
   overflowMs = 0;
@@ -18,36 +29,83 @@ export class ReplayBuffer {
 
   /** Whole-stream position of the oldest held frame, or undefined when empty. */
   get startMs(): number | undefined {
-    return this.frames[0]?.streamMs;
+    return this.count === 0 ? undefined : this.fields[this.head * FIELDS]!;
   }
 
   add(frame: AudioFrame): void {
-    this.frames.push(frame);
+    if (this.head + this.count === this.memory.length) this.makeRoom();
+    const i = this.head + this.count;
+    const f = i * FIELDS;
+    this.memory[i] = frame.data.buffer;
+    this.fields[f] = frame.streamMs;
+    this.fields[f + 1] = frame.durationMs;
+    this.fields[f + 2] = frame.data.byteOffset;
+    this.fields[f + 3] = frame.data.length;
+    this.fields[f + 4] = frame.silent === undefined ? -1 : frame.silent ? 1 : 0;
+    this.count++;
     this.heldMs += frame.durationMs;
-    while (this.heldMs > this.maxMs && this.frames.length > 1) {
-      const dropped = this.frames.shift()!;
-      this.heldMs -= dropped.durationMs;
-      this.overflowMs += dropped.durationMs;
+    while (this.heldMs > this.maxMs && this.count > 1) {
+      const dropped = this.fields[this.head * FIELDS + 1]!;
+      this.dropOldest();
+      this.heldMs -= dropped;
+      this.overflowMs += dropped;
     }
   }
 
   /** Drops frames that end at or before `streamMs` (confirmed by a final). */
   trimTo(streamMs: number): void {
-    while (this.frames.length > 0) {
-      const first = this.frames[0]!;
-      if (first.streamMs + first.durationMs > streamMs + 1e-6) break;
-      this.frames.shift();
-      this.heldMs -= first.durationMs;
+    while (this.count > 0) {
+      const f = this.head * FIELDS;
+      const durationMs = this.fields[f + 1]!;
+      if (this.fields[f]! + durationMs > streamMs + 1e-6) break;
+      this.dropOldest();
+      this.heldMs -= durationMs;
     }
   }
 
   /** Frames to replay, starting with the one that contains `streamMs`. */
   from(streamMs: number): AudioFrame[] {
-    return this.frames.filter((f) => f.streamMs + f.durationMs > streamMs + 1e-6);
+    const out: AudioFrame[] = [];
+    for (let i = this.head; i < this.head + this.count; i++) {
+      const f = i * FIELDS;
+      const start = this.fields[f]!;
+      const durationMs = this.fields[f + 1]!;
+      if (start + durationMs <= streamMs + 1e-6) continue;
+      const silent = this.fields[f + 4]!;
+      const data = Buffer.from(this.memory[i]!, this.fields[f + 2]!, this.fields[f + 3]!);
+      out.push(silent < 0 ? { data, streamMs: start, durationMs } : { data, streamMs: start, durationMs, silent: silent === 1 });
+    }
+    return out;
   }
 
   clear(): void {
-    this.frames = [];
+    this.memory = [];
+    this.fields = new Float64Array(16 * FIELDS);
+    this.head = 0;
+    this.count = 0;
     this.heldMs = 0;
+  }
+
+  private dropOldest(): void {
+    this.memory[this.head] = undefined as unknown as ArrayBufferLike;
+    this.head++;
+    this.count--;
+  }
+
+  /** Moves the live records to the front, into arrays twice as large when they are more than half full. */
+  private makeRoom(): void {
+    const capacity = this.fields.length / FIELDS;
+    const live = this.fields.subarray(this.head * FIELDS, (this.head + this.count) * FIELDS);
+    if (this.count * 2 > capacity) {
+      const fields = new Float64Array(capacity * 2 * FIELDS);
+      fields.set(live);
+      this.fields = fields;
+    } else {
+      this.fields.copyWithin(0, this.head * FIELDS, (this.head + this.count) * FIELDS);
+    }
+    const memory = this.memory.slice(this.head, this.head + this.count);
+    memory.length = this.fields.length / FIELDS;
+    this.memory = memory;
+    this.head = 0;
   }
 }

@@ -70,3 +70,37 @@ describe('SessionTimeline', () => {
     expect(timeline.toStreamMs(900)).toBe(60_900);
   });
 });
+
+describe('ReplayBuffer records', () => {
+  it('gives back the very bytes and flags of each frame, through growth and trimming', () => {
+    const buffer = new ReplayBuffer(1_000_000);
+    const slab = Buffer.alloc(100 * 64);
+    const frames: AudioFrame[] = [];
+    let kept = 0;
+    for (let k = 0; k < 100; k++) {
+      const data = slab.subarray(k * 64 + 8, k * 64 + 8 + 40 + (k % 7));
+      data.fill(k);
+      const f: AudioFrame = k % 3 === 0 ? { data, streamMs: k * 100, durationMs: 100, silent: k % 2 === 0 } : { data, streamMs: k * 100, durationMs: 100 };
+      frames.push(f);
+      buffer.add(f);
+      // Trim now and then, as finals come, so the records move and the arrays grow and compact.
+      if (k % 10 === 9) {
+        kept = k - 4;
+        buffer.trimTo(kept * 100);
+      }
+    }
+    const replay = buffer.from(0);
+    expect(replay.map((f) => f.streamMs)).toEqual(frames.slice(kept).map((f) => f.streamMs));
+    replay.forEach((f, i) => {
+      const original = frames[kept + i]!;
+      expect(f.data.equals(original.data)).toBe(true);
+      expect(f.data.buffer).toBe(original.data.buffer);
+      expect(f.data.byteOffset).toBe(original.data.byteOffset);
+      expect(f.silent).toBe(original.silent);
+    });
+    expect(buffer.durationMs).toBe((100 - kept) * 100);
+    buffer.clear();
+    expect(buffer.startMs).toBeUndefined();
+    expect(buffer.from(0)).toEqual([]);
+  });
+});
