@@ -37,6 +37,8 @@ export const ErrorCodes = {
   ABORTED: 'SPEECHKIT_ERR_ABORTED',
   /** Getting credentials failed (token provider threw, key unreadable, IAM exchange failed). */
   AUTH: 'SPEECHKIT_ERR_AUTH',
+  /** `decodeAudio()` needs the `ffmpeg` program and could not find it. */
+  FFMPEG_MISSING: 'SPEECHKIT_ERR_FFMPEG_MISSING',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

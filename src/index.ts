@@ -12,3 +12,6 @@ export {
   type SessionLimits,
 } from './options.js';
 export type { Clock } from './timing/clock.js';
+export { decodeAudio, type DecodeAudioOptions, type DecodedAudio } from './audio/ffmpeg.js';
+export { createOggOpusEncoder, encodeOggOpus, type OggOpusEncoderOptions } from './audio/ogg-opus-encoder.js';
+export type { EncodeOption, OpusEncodeOptions } from './audio/encode-options.js';

@@ -1,3 +1,4 @@
+import { resolveEncode, type EncodeOption, type ResolvedEncode } from './audio/encode-options.js';
 import { invalidOption } from './errors.js';
 import { DEFAULT_IDLE_AFTER_MS, SERVICE_IDLE_LIMIT_MS, type IdleOptions, type IdlePolicy } from './session/idle.js';
 import { DEFAULT_RETRY, validateRetry, type RetryOptions } from './session/retry-policy.js';
@@ -65,6 +66,8 @@ export interface RecognizeStreamOptions {
   audioEncoding?: AudioEncoding;
   /** 8000, 16000 or 48000; required for raw LINEAR16_PCM, read from the header for WAV. */
   sampleRateHertz?: number;
+  /** Encode PCM input (WAV or raw) to Ogg Opus in-process before sending: `'opus'` or `{ codec: 'opus', bitrate?, complexity? }`. */
+  encode?: EncodeOption;
   /** Numbers as words ("one two") instead of digits. */
   rawResults?: boolean;
   literatureText?: boolean;
@@ -110,6 +113,7 @@ export interface ResolvedOptions {
   singleUtterance: boolean;
   audioEncoding: AudioEncoding | undefined;
   sampleRateHertz: PcmSampleRate | undefined;
+  encode: ResolvedEncode | undefined;
   rawResults: boolean;
   literatureText: boolean;
   normalizePartials: boolean | undefined;
@@ -130,7 +134,7 @@ export interface ResolvedOptions {
 
 const KNOWN = new Set<string>([
   'endpoint', 'tls', 'allowInsecure', 'auth', 'folderId', 'languageCode', 'model', 'profanityFilter', 'partialResults',
-  'singleUtterance', 'audioEncoding', 'sampleRateHertz', 'rawResults', 'literatureText', 'normalizePartials', 'chunkMs',
+  'singleUtterance', 'audioEncoding', 'sampleRateHertz', 'encode', 'rawResults', 'literatureText', 'normalizePartials', 'chunkMs',
   'pace', 'sessionLimits', 'rollover', 'retry', 'idle', 'maxReplayMs', 'maxBufferedMs', 'drainTimeoutMs', 'metadata', 'signal', 'readableHighWaterMark', 'clock',
 ]);
 
@@ -171,6 +175,7 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
   if (sampleRateHertz !== undefined && !(PCM_SAMPLE_RATES as readonly unknown[]).includes(sampleRateHertz)) {
     throw invalidOption('sampleRateHertz', `one of ${PCM_SAMPLE_RATES.join(', ')}`, sampleRateHertz);
   }
+  const encode = resolveEncode(input.encode);
   const chunkMs = optionalNumber(input, 'chunkMs') ?? DEFAULT_CHUNK_MS;
   if (!Number.isInteger(chunkMs) || chunkMs < MIN_CHUNK_MS || chunkMs > MAX_CHUNK_MS) {
     throw invalidOption('chunkMs', `an integer number of milliseconds from ${MIN_CHUNK_MS} to ${MAX_CHUNK_MS}`, chunkMs);
@@ -216,6 +221,7 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
     singleUtterance: optionalBoolean(input, 'singleUtterance') ?? false,
     audioEncoding,
     sampleRateHertz: sampleRateHertz as PcmSampleRate | undefined,
+    encode,
     rawResults: optionalBoolean(input, 'rawResults') ?? false,
     literatureText: optionalBoolean(input, 'literatureText') ?? false,
     normalizePartials: optionalBoolean(input, 'normalizePartials'),

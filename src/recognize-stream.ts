@@ -168,6 +168,7 @@ export class RecognizeStream extends Duplex {
     this.healthWaiters.clear();
     for (const session of this.sessions) session.cancel();
     this.transport.close();
+    this.intake.close();
     this.credentials.release?.();
     this.creationStack = undefined;
     callback(error);
@@ -306,9 +307,7 @@ export class RecognizeStream extends Duplex {
     const stuck = this.readerBlocked || session.blocked || !this.peekFrame();
     const action = stuck ? idleAction(this.idlePolicyFor(), this.lastMessageAt, now, this.options.idle.afterMs) : 'wait';
     if (action === 'keepalive') {
-      const format = this.intake.format!;
-      const bytes = Math.round((format.sampleRateHertz! * this.options.chunkMs) / 1000) * 2;
-      session.sendSilence(Buffer.alloc(bytes), this.options.chunkMs);
+      session.sendSilence(this.intake.silence(this.options.chunkMs));
       this.lastMessageAt = now;
     } else if (action === 'close') {
       this.emit('idle', { session: session.index, atMs: session.streamEndMs });
@@ -434,7 +433,7 @@ export class RecognizeStream extends Duplex {
     this.credentials.authorization().then(
       (authorization) => {
         if (this.destroyed || session.state !== 'opening') return;
-        session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession());
+        session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession(this.peekFrame()));
         this.lastMessageAt = this.clock.now();
         this.pump();
       },

@@ -4,7 +4,9 @@ import { runEmulator } from './emulator.js';
 import { runRecognize } from './recognize.js';
 
 const USAGE = `Usage:
-  speechkit-stream recognize FILE|-   Recognize a WAV, Ogg Opus or raw PCM file (or stdin)
+  speechkit-stream recognize FILE|-   Recognize an audio file (or stdin: WAV, Ogg Opus or raw PCM).
+                                      16-bit mono WAV and Ogg Opus go as they are; MP3, M4A,
+                                      WebM, other WAVs… are decoded with ffmpeg
   speechkit-stream emulator [--port N] [--host H]
                                       Run the local SpeechKit emulator
   speechkit-stream demo               Start the emulator and recognize a dialled-digit sample
@@ -18,6 +20,7 @@ recognize options:
   --model NAME           general, general:rc, general:deprecated
   --rate HZ              sample rate of raw PCM (8000, 16000, 48000)
   --encoding ENC         LINEAR16_PCM or OGG_OPUS (default: sniffed)
+  --opus                 encode PCM to Ogg Opus before sending (about a tenth of the bytes)
   --partial              print partial results
   --raw                  numbers as words
   --pace X               real-time factor (default 1; 0 = unpaced)

@@ -1,9 +1,15 @@
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { createRecognizeStream, type AuthOptions, type RecognitionResult, type RecognizeStreamOptions } from '../index.js';
+import { createRecognizeStream, decodeAudio, type AuthOptions, type RecognitionResult, type RecognizeStreamOptions } from '../index.js';
 import { EMULATOR_IAM_TOKEN, startEmulator, type Emulator } from '../emulator/index.js';
 import { formatResult } from './print.js';
+import { sendsAsIs } from './sniff.js';
+
+/** Enough of a file's start to see its WAV format chunk or Ogg OpusHead. */
+const SNIFF_BYTES = 4096;
 
 export async function runRecognize(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -18,6 +24,7 @@ export async function runRecognize(argv: string[]): Promise<number> {
       model: { type: 'string' },
       rate: { type: 'string' },
       encoding: { type: 'string' },
+      opus: { type: 'boolean', default: false },
       partial: { type: 'boolean', default: false },
       raw: { type: 'boolean', default: false },
       pace: { type: 'string' },
@@ -46,14 +53,35 @@ export async function runRecognize(argv: string[]): Promise<number> {
       partialResults: values.partial,
       rawResults: values.raw,
     };
+    let input: Readable;
+    const raw = values.rate !== undefined || values.encoding !== undefined;
+    if (file === '-' || raw || sendsAsIs(await readHead(file))) {
+      input = file === '-' ? process.stdin : createReadStream(file);
+    } else {
+      // MP3, M4A, WebM, stereo or 44.1 kHz WAV…: ffmpeg makes 16 kHz mono PCM of it.
+      const decoded = decodeAudio(file, { sampleRateHertz: 16000 });
+      options.sampleRateHertz = decoded.sampleRateHertz;
+      options.audioEncoding = 'LINEAR16_PCM';
+      input = decoded;
+    }
+    if (values.opus) options.encode = 'opus';
     const recognizer = createRecognizeStream(options);
-    const input = file === '-' ? process.stdin : createReadStream(file);
     await pipeline(input, recognizer, async (results: AsyncIterable<RecognitionResult>) => {
       for await (const result of results) console.log(formatResult(result, values.json));
     });
     return 0;
   } finally {
     await emulator?.close();
+  }
+}
+
+async function readHead(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(SNIFF_BYTES), 0, SNIFF_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
   }
 }
 

@@ -91,9 +91,9 @@ export class Session {
   }
 
   /** Keep-alive silence: session time that is not part of the user's stream. */
-  sendSilence(data: Buffer, durationMs: number): void {
+  sendSilence(frame: AudioFrame): void {
     this.silenceSinceMs ??= this.audioMs;
-    this.write(data, durationMs);
+    this.write(this.wire ? this.wire.encode(frame) : frame.data, frame.durationMs);
   }
 
   private write(data: Buffer, durationMs: number): void {
