@@ -1,4 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { RecognizeStream } from '../../src/recognize-stream.js';
+import type { RecognitionResult } from '../../src/results.js';
 import { encodeOggOpus } from '../../src/audio/ogg-opus-encoder.js';
 import { parsePage, patchPage, type OggPage } from '../../src/audio/ogg-page.js';
 
@@ -63,4 +67,22 @@ export function ffmpegEncode(pcm: Buffer, sampleRate: number, outputArgs: string
     input: pcm,
     maxBuffer: 1 << 30,
   });
+}
+
+/**
+ * Writes `audio` the way a file or socket delivers it, one piece per event-loop turn, so the
+ * stream hears the service between pieces; collects every result until the stream ends.
+ */
+export async function recognizeFromSource(stream: RecognizeStream, audio: Buffer, writeBytes: number): Promise<RecognitionResult[]> {
+  const results: RecognitionResult[] = [];
+  async function* pieces() {
+    for (let at = 0; at < audio.length; at += writeBytes) {
+      await new Promise((resolve) => setImmediate(resolve));
+      yield audio.subarray(at, at + writeBytes);
+    }
+  }
+  await pipeline(Readable.from(pieces()), stream, async (source: AsyncIterable<RecognitionResult>) => {
+    for await (const r of source) results.push(r);
+  });
+  return results;
 }

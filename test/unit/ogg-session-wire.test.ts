@@ -90,7 +90,7 @@ describe('every session gets an Ogg Opus stream of its own', () => {
     expect(whole.length).toBe((pcm.length / 2) * 3);
     const energy = (pcm: Int16Array) => pcm.reduce((e, v) => e + v * v, 0) / pcm.length;
     // Sessions that start inside a tone, where a cold decoder would be heard.
-    const starts = frames.map((f, i) => i).filter((i) => i > 0 && energy(whole.subarray(Math.round(frames[i]!.streamMs * 48), Math.round(frames[i]!.streamMs * 48) + 960)) > 1e6);
+    const starts = frames.map((_, i) => i).filter((i) => i > 0 && energy(whole.subarray(Math.round(frames[i]!.streamMs * 48), Math.round(frames[i]!.streamMs * 48) + 960)) > 1e6);
     expect(starts.length).toBeGreaterThanOrEqual(3);
     for (const from of starts) {
       const part = ffmpegDecode48k(session(framer, frames.slice(from)));
