@@ -6,7 +6,7 @@ export interface OpusEncodeOptions {
   codec: 'opus';
   /** Target bitrate in bits per second (6000–510000). Default: libopus's choice for the rate, about 11, 19 and 51 kbit/s at 8, 16 and 48 kHz. */
   bitrate?: number;
-  /** Encoder effort, 0–10. Default 5: the recognizer hears no difference, and it costs a third of 10. */
+  /** Encoder effort, 0–10. Default 5, which costs a quarter to a half of libopus's default 10 (see `npm run bench:opus`). */
   complexity?: number;
 }
 

@@ -16,11 +16,14 @@
  * messages) ending with OUT_OF_RANGE `session limit: ...` (the real code is not documented);
  * partial results, end of utterance, single utterance, raw results.
  *
- * What it recognizes: DTMF keypad tones in LINEAR16_PCM (8, 16 or 48 kHz). Each utterance (sound
+ * What it recognizes: DTMF keypad tones in LINEAR16_PCM (8, 16 or 48 kHz) and in OGG_OPUS (mono,
+ * decoded with prism-media's Opus decoder; each session must be a whole Ogg Opus stream that
+ * starts with OpusHead, with valid CRCs, page sequence and granule positions, else
+ * INVALID_ARGUMENT; audio time comes from granule positions). Each utterance (sound
  * ended by 600 ms of audio silence, or by the client's half-close) becomes one final whose text is
  * its symbols ("123#"), or with `raw_results` words ("one two three hash"; `*` is "star", A-D stay
  * letters), with one word per tone timed in session audio time. Sound without tones gives
- * {@link SPEECH_PLACEHOLDER}. OGG_OPUS is accepted and counted but not decoded yet.
+ * {@link SPEECH_PLACEHOLDER}.
  *
  * Faults: `addFault`, `refuseNext`, the `faults` option, or per call the `x-emulator-fault` header
  * (`action=fail;status=UNAVAILABLE;afterAudioMs=2000`; see {@link FaultRule}).
