@@ -5,12 +5,15 @@ import { invalidAudio } from '../errors.js';
  * that change when a page is sent again in another session.
  */
 
+/** Fixed part of a page header, before the lacing values. */
 export const PAGE_HEADER_BYTES = 27;
 /** 27-byte header, 255 lacing values, 255 × 255 body bytes. */
 export const MAX_PAGE_BYTES = PAGE_HEADER_BYTES + 255 + 255 * 255;
-/** Header type flags. */
+/** Header type flag: the page continues a packet from the previous page. */
 export const FLAG_CONTINUED = 0x01;
+/** Header type flag: beginning of stream (the first page). */
 export const FLAG_BOS = 0x02;
+/** Header type flag: end of stream (the last page). */
 export const FLAG_EOS = 0x04;
 /** Granule position of a page on which no packet ends. */
 export const NO_GRANULE = -1n;
@@ -96,6 +99,7 @@ export function parsePage(buf: Buffer, offset: number, index: number): OggPage |
   };
 }
 
+/** The header fields a session rewrites. */
 export interface PageFields {
   flags: number;
   granule: bigint;

@@ -14,6 +14,7 @@ export interface PageSlot {
   end: number | undefined;
 }
 
+/** Pages laid out back to back, and where each one is. */
 export interface PageRun {
   data: Buffer;
   pages: PageSlot[];

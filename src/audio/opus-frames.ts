@@ -30,6 +30,7 @@ export interface OggFrame extends AudioFrame {
   readonly ogg: OggFrameInfo;
 }
 
+/** Whether a frame came from an Ogg Opus source (and carries what its session wire needs). */
 export function isOggFrame(frame: AudioFrame): frame is OggFrame {
   return (frame as Partial<OggFrame>).ogg !== undefined;
 }

@@ -7,6 +7,7 @@ import { invalidAudio } from '../errors.js';
 
 /** Opus time is counted in 48 kHz samples, whatever the input rate (RFC 7845 §4). */
 export const OPUS_RATE = 48_000;
+/** 48 kHz samples per millisecond. */
 export const SAMPLES_PER_MS = OPUS_RATE / 1000;
 /** The longest packet RFC 6716 allows: 120 ms. */
 const MAX_PACKET_SAMPLES = 120 * SAMPLES_PER_MS;
@@ -65,10 +66,12 @@ const OPUS_HEAD = Buffer.from('OpusHead', 'latin1');
 const OPUS_TAGS = Buffer.from('OpusTags', 'latin1');
 const HEAD_MIN_BYTES = 19;
 
+/** Whether a packet is the OpusHead identification header. */
 export function isOpusHead(packet: Buffer): boolean {
   return packet.length >= 8 && packet.subarray(0, 8).equals(OPUS_HEAD);
 }
 
+/** Whether a packet is the OpusTags comment header. */
 export function isOpusTags(packet: Buffer): boolean {
   return packet.length >= 8 && packet.subarray(0, 8).equals(OPUS_TAGS);
 }

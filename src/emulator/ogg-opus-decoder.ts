@@ -67,6 +67,7 @@ function packetSamples(packet: Buffer): number | string {
 
 type Stage = 'head' | 'tags' | 'audio' | 'ended';
 
+/** One session's Ogg Opus bytes in, 8 kHz PCM out; throws `AudioRejected` where the service would refuse the stream. */
 export class OggOpusDecoder implements AudioDecoder {
   readonly sampleRate = OGG_DECODE_RATE;
   #rest: Buffer = Buffer.alloc(0);
