@@ -435,6 +435,7 @@ export class RecognizeStream extends Duplex {
       (authorization) => {
         if (this.destroyed || session.state !== 'opening') return;
         session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession());
+        this.pacer.newSession();
         this.lastMessageAt = this.clock.now();
         this.pump();
       },

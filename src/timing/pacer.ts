@@ -43,6 +43,14 @@ export class Pacer {
     this.state.lastDurationMs = durationMs;
   }
 
+  /**
+   * A new session just opened: its first frame need not wait out the catch-up spacing after the
+   * previous session's last frame, which only stretches the seam between sessions.
+   */
+  newSession(): void {
+    if (this.state) this.state.lastDurationMs = 0;
+  }
+
   /** Forgets the schedule: the next frame starts a new one (used after a long pause). */
   reset(): void {
     this.state = undefined;
