@@ -62,7 +62,9 @@ export class RecognizeStream extends Duplex {
   private readonly api: ApiAdapter = v2Adapter;
   private readonly replay: ReplayBuffer;
   private readonly gate = new ResultGate();
-  private readonly sessions: Session[] = [];
+  /** Sessions whose call has not ended; ended ones are let go so a days-long stream stays small. */
+  private readonly liveSessions = new Set<Session>();
+  private sessionsOpened = 0;
   private current: Session | undefined;
   /** Audio sent to a replaced session that the next one must hear again, oldest first. */
   private replayQueue: AudioFrame[] = [];
@@ -117,7 +119,7 @@ export class RecognizeStream extends Duplex {
 
   /** Sessions opened so far. */
   get sessionCount(): number {
-    return this.sessions.length;
+    return this.sessionsOpened;
   }
 
   override _write(chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -166,7 +168,7 @@ export class RecognizeStream extends Duplex {
     for (const cancel of this.drainTimers.values()) cancel();
     for (const waiter of this.healthWaiters.values()) waiter.cancelTimer();
     this.healthWaiters.clear();
-    for (const session of this.sessions) session.cancel();
+    for (const session of this.liveSessions) session.cancel();
     this.transport.close();
     this.credentials.release?.();
     this.creationStack = undefined;
@@ -413,13 +415,13 @@ export class RecognizeStream extends Duplex {
   private openSession(): Promise<void> {
     const first = this.peekFrame();
     const baseOffsetMs = first?.streamMs ?? this.intake.positionMs;
-    const session = new Session(this.sessions.length, baseOffsetMs, this.random(), this.api, {
+    const session = new Session(this.sessionsOpened++, baseOffsetMs, this.random(), this.api, {
       onResults: (s, results) => this.onResults(s, results),
       onHeaders: (s) => this.emit('session', sessionInfo(s)),
       onDrain: () => this.pump(),
       onEnd: (s, status) => this.onSessionEnd(s, status),
     });
-    this.sessions.push(session);
+    this.liveSessions.add(session);
     this.gate.open(session.index);
     this.current = session;
     this.silentRunMs = 0;
@@ -491,6 +493,7 @@ export class RecognizeStream extends Duplex {
   }
 
   private onSessionEnd(session: Session, status: CallStatus): void {
+    this.liveSessions.delete(session);
     this.drainTimers.get(session)?.();
     this.drainTimers.delete(session);
     if (this.destroyed) return;
