@@ -238,7 +238,10 @@ export class RecognizeStream extends Duplex {
         }
       }
       const now = this.clock.now();
-      const due = this.pacer.dueAt(frame.streamMs, now);
+      let due = this.pacer.dueAt(frame.streamMs, now);
+      // Faster than real time, the service's finals fall behind the audio; past the replay bound
+      // a failure could no longer be replayed in full, so wait for them at real time.
+      if (session.streamEndMs - this.confirmedMs >= this.replayBound()) due = Math.max(due, this.pacer.realTimeDueAt(now));
       if (due > now + SEND_EARLY_MS) {
         this.wakeAt(due);
         break;
@@ -346,12 +349,16 @@ export class RecognizeStream extends Duplex {
     this.drainTimers.set(session, cancel);
   }
 
+  /** Longest replay, in ms: it must leave a new session room to progress before its own soft point. */
+  private replayBound(): number {
+    const { maxReplayMs, rollover, sessionLimits } = this.options;
+    return Math.min(maxReplayMs, 0.5 * rollover.softRatio * sessionLimits.maxAudioMs);
+  }
+
   /** Where the next session starts: the last confirmed final, within the replay bound. */
   private replayStart(positionMs: number): number {
-    const { maxReplayMs, rollover, sessionLimits } = this.options;
-    // A replay must leave the new session room to make progress before its own soft point.
-    const bound = Math.min(maxReplayMs, 0.5 * rollover.softRatio * sessionLimits.maxAudioMs);
-    let start = Math.max(this.confirmedMs, this.replay.startMs ?? positionMs, positionMs - bound);
+    const { rollover, sessionLimits } = this.options;
+    let start = Math.max(this.confirmedMs, this.replay.startMs ?? positionMs, positionMs - this.replayBound());
     const bytesBound = 0.5 * rollover.softRatio * sessionLimits.maxBytes;
     let bytes = 0;
     for (const frame of this.replay.from(start).reverse()) {

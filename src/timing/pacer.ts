@@ -33,6 +33,12 @@ export class Pacer {
     return Math.max(onSchedule, catchUpLimit);
   }
 
+  /** Earliest time for the next frame at no more than real time, whatever the pace. */
+  realTimeDueAt(nowMs: number): number {
+    if (this.state === undefined) return nowMs;
+    return this.state.lastSentWallMs + this.state.lastDurationMs;
+  }
+
   /** Records a frame as sent at `nowMs`. */
   sent(streamMs: number, durationMs: number, nowMs: number): void {
     if (this.state === undefined) {
