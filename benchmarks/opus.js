@@ -1,27 +1,21 @@
-// PCM vs in-process Opus: bytes sent and client CPU per second of audio, and the encoder's own cost.
-// Run: npm run bench:opus (builds first). Figures are medians of RUNS runs; CPU is a ratio to plain
-// PCM measured in the same run, on the same audio, against an emulator in a separate process.
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+// PCM vs in-process Opus (`encode: 'opus'`): bytes sent, client CPU per second of audio, and the
+// encoder's own cost. Run: npm run bench:opus [runs] [seconds]. Medians of `runs` runs; client CPU is
+// given as a ratio to plain PCM measured in the same run on the same audio, against an emulator in a
+// process of its own.
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import { createRecognizeStream, decodeAudio, encodeOggOpus } from '../dist/index.js';
-import { dialledDigitsPcm, EMULATOR_IAM_TOKEN, startEmulator } from '../dist/emulator/index.js';
+import { dialledDigitsPcm, EMULATOR_IAM_TOKEN } from '../dist/emulator/index.js';
+import { fmt, measureCpu, median, startEmulatorProcess } from './lib.js';
 
-const RUNS = Number(process.env.RUNS ?? 5);
-const SECONDS = Number(process.env.SECONDS ?? 60);
+const RUNS = Number(process.argv[2] ?? 5);
+const SECONDS = Number(process.argv[3] ?? 60);
 const RATES = [8000, 16000, 48000];
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const cpuMs = (since) => {
-  const { user, system } = process.cpuUsage(since);
-  return (user + system) / 1000;
-};
 
 const TEXT =
   'Good afternoon, thank you for calling. My account number is four five one two, and I would like to ' +
@@ -37,7 +31,7 @@ async function audio(rate) {
       const pcm = await buffer(decodeAudio(wav, { sampleRateHertz: rate }));
       return { kind: 'speech (espeak-ng)', pcm: pcm.subarray(0, Math.min(pcm.length, SECONDS * rate * 2)) };
     } catch {
-      // no ffmpeg: fall through
+      // No ffmpeg: dialled digits below.
     } finally {
       rmSync(wav, { force: true });
     }
@@ -60,68 +54,48 @@ async function recognize(endpoint, pcm, rate, encode) {
   });
 }
 
-/** Bytes each way sends, from an in-process emulator's record of the session. */
-async function bytesSent(pcm, rate) {
-  const emulator = await startEmulator();
-  try {
-    await recognize(emulator.address, pcm, rate, false);
-    await recognize(emulator.address, pcm, rate, true);
-    const [plain, opus] = emulator.sessions.map((s) => s.audio.length);
-    return { plain, opus };
-  } finally {
-    await emulator.close();
-  }
+/** Audio bytes the emulator received in the sessions of one run. */
+async function bytesOf(emulator, run) {
+  await emulator.reset();
+  await run();
+  return (await emulator.sessions()).reduce((sum, s) => sum + s.messages.reduce((n, m) => n + m.bytes, 0), 0);
 }
 
-async function childEmulator() {
-  const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-  const child = spawn(process.execPath, [main, 'emulator', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let text = '';
-  for await (const chunk of child.stdout) {
-    text += chunk;
-    const match = /listening on (\S+)/.exec(text);
-    if (match) return { address: match[1], stop: async () => { child.kill('SIGINT'); await once(child, 'exit'); } };
-  }
-  throw new Error('the emulator did not start');
-}
-
-function encoderCost(pcm, rate, complexity) {
+function encoderMsPerSecond(pcm, rate, complexity) {
   const runs = [];
   for (let i = 0; i < RUNS; i++) {
-    const since = process.cpuUsage();
+    const before = process.cpuUsage();
     encodeOggOpus(pcm, { sampleRateHertz: rate, complexity });
-    runs.push(cpuMs(since));
+    const used = process.cpuUsage(before);
+    runs.push((used.user + used.system) / 1000);
   }
   return median(runs) / (pcm.length / 2 / rate);
 }
 
-const emulator = await childEmulator();
+const emulator = await startEmulatorProcess();
 try {
-  console.log(`Median of ${RUNS} runs; CPU is the client process's (the emulator runs in its own), in ms per second of audio.\n`);
-  console.log('rate      PCM bytes  Opus bytes  Opus/PCM  PCM cpu ms/s  Opus cpu ms/s  Opus/PCM cpu  encoder ms/s (c5)  encoder ms/s (c10)  audio');
+  console.log(`Medians of ${RUNS} runs; CPU is the client process's (the emulator runs in its own), in ms per second of audio.\n`);
+  console.log('rate   PCM bytes  Opus bytes  Opus/PCM  PCM cpu  Opus cpu  Opus/PCM cpu  encoder c5  encoder c10  audio');
   for (const rate of RATES) {
     const { kind, pcm } = await audio(rate);
     const seconds = pcm.length / 2 / rate;
-    const { plain, opus } = await bytesSent(pcm, rate);
-    await recognize(emulator.address, pcm, rate, true); // warm-up: JIT and WebAssembly compilation
+    const plainBytes = await bytesOf(emulator, () => recognize(emulator.address, pcm, rate, false));
+    const opusBytes = await bytesOf(emulator, () => recognize(emulator.address, pcm, rate, true));
     const plainCpu = [];
     const opusCpu = [];
     for (let i = 0; i < RUNS; i++) {
-      let since = process.cpuUsage();
-      await recognize(emulator.address, pcm, rate, false);
-      plainCpu.push(cpuMs(since) / seconds);
-      since = process.cpuUsage();
-      await recognize(emulator.address, pcm, rate, true);
-      opusCpu.push(cpuMs(since) / seconds);
+      plainCpu.push((await measureCpu(() => recognize(emulator.address, pcm, rate, false)))[1] / seconds);
+      opusCpu.push((await measureCpu(() => recognize(emulator.address, pcm, rate, true)))[1] / seconds);
+      await emulator.reset();
     }
     const p = median(plainCpu);
     const o = median(opusCpu);
     console.log(
-      `${String(rate).padEnd(8)}  ${String(plain).padStart(9)}  ${String(opus).padStart(10)}  ${(opus / plain).toFixed(3).padStart(8)}  ` +
-        `${p.toFixed(2).padStart(12)}  ${o.toFixed(2).padStart(13)}  ${(o / p).toFixed(2).padStart(12)}  ` +
-        `${encoderCost(pcm, rate, 5).toFixed(2).padStart(17)}  ${encoderCost(pcm, rate, 10).toFixed(2).padStart(18)}  ${seconds.toFixed(0)} s of ${kind}`,
+      `${String(rate).padEnd(5)}  ${String(plainBytes).padStart(9)}  ${String(opusBytes).padStart(10)}  ${fmt(opusBytes / plainBytes, 3).padStart(8)}  ` +
+        `${fmt(p).padStart(7)}  ${fmt(o).padStart(8)}  ${fmt(o / p).padStart(12)}  ` +
+        `${fmt(encoderMsPerSecond(pcm, rate, 5)).padStart(10)}  ${fmt(encoderMsPerSecond(pcm, rate, 10)).padStart(11)}  ${fmt(seconds, 0)} s of ${kind}`,
     );
   }
 } finally {
-  await emulator.stop();
+  await emulator.close();
 }
