@@ -18,6 +18,13 @@ interface GateSession {
   held: RecognitionResult[];
 }
 
+/**
+ * How much later than the last reported final a re-heard word's end may be timed and still count
+ * as the same audio. Shorter than any word, longer than the timing jitter between two sessions
+ * (10 ms analysis blocks, ±10 ms of Opus smearing in the emulator).
+ */
+export const SEAM_TOLERANCE_MS = 50;
+
 export class ResultGate {
   private readonly sessions = new Map<number, GateSession>();
   private lastFinalEndMs = -Infinity;
@@ -66,8 +73,10 @@ export class ResultGate {
     for (const s of [...this.sessions.values()].sort((a, b) => a.index - b.index)) {
       for (const r of s.held) {
         if (r.final && r.endMs !== undefined) {
-          // A final for audio already reported (a replay seam) is not news.
-          if (r.endMs <= this.lastFinalEndMs) continue;
+          // A final for audio already reported (a replay seam) is not news. A new session hears the
+          // tail of the last word again and times it a few ms differently (another analysis grid,
+          // a codec's smearing), so "already reported" allows for that much.
+          if (r.endMs <= this.lastFinalEndMs + SEAM_TOLERANCE_MS) continue;
           this.lastFinalEndMs = r.endMs;
         }
         out.push(r);
