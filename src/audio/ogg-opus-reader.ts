@@ -36,14 +36,8 @@ export class OggOpusReader {
   /** Samples of the packets delivered so far. */
   private samples = 0n;
   private head: OpusHead | undefined;
-  private headSerial = 0;
 
   constructor(private readonly sink: OggOpusSink) {}
-
-  /** Bytes held that do not yet make a whole page. */
-  get pendingBytes(): number {
-    return this.rest.length;
-  }
 
   append(chunk: Buffer): void {
     if (chunk.length === 0) return;
@@ -95,7 +89,7 @@ export class OggOpusReader {
       if (value < 255) packets.push(this.completePacket());
     }
     const eos = (page.flags & FLAG_EOS) !== 0;
-    if (this.state === 'head') this.readHead(packets, index, page.serial);
+    if (this.state === 'head') this.readHead(packets, index);
     else if (this.state === 'tags') this.readTags(packets, index);
     if (this.state === 'audio') this.readAudio(packets, page, index, eos);
     if (eos) {
@@ -125,13 +119,12 @@ export class OggOpusReader {
     return packet;
   }
 
-  private readHead(packets: Buffer[], index: number, serial: number): void {
+  private readHead(packets: Buffer[], index: number): void {
     if (packets.length === 0) throw invalidAudio(`Ogg page ${index} should hold the whole OpusHead header`);
     const head = parseOpusHead(packets[0]!);
     if (packets.length > 1 || this.partialBytes > 0) throw invalidAudio(`Ogg page ${index} holds more than the OpusHead header; RFC 7845 puts it alone on the first page`);
     packets.length = 0;
     this.head = head;
-    this.headSerial = serial;
     this.state = 'tags';
   }
 
@@ -139,7 +132,7 @@ export class OggOpusReader {
     const tags = packets.shift();
     if (!tags) return;
     if (!isOpusTags(tags)) throw invalidAudio(`Ogg page ${index} should start the OpusTags header, which must follow OpusHead`);
-    this.sink.header(this.head!, opusTagsVendor(tags), this.headSerial);
+    this.sink.header(this.head!, opusTagsVendor(tags), this.serial!);
     this.state = 'audio';
   }
 

@@ -5,10 +5,9 @@ import { isSilentPcm } from './level.js';
 import { OggSessionWire, type OggStreamHeader } from './ogg-session-wire.js';
 import { OPUS_ENCODER_DELAY, OPUS_FRAME_MS, OpusPacketEncoder } from './opus-encoder.js';
 import { OpusFrameAssembler, type OggFrame } from './opus-frames.js';
-import { SAMPLES_PER_MS } from './opus-packet.js';
-import { buildOpusHead, parseOpusHead } from './opus-packet.js';
-import { PcmFramer } from './pcm-framer.js';
 import { VENDOR } from './ogg-opus-framer.js';
+import { buildOpusHead, parseOpusHead, SAMPLES_PER_MS } from './opus-packet.js';
+import { PcmFramer } from './pcm-framer.js';
 
 const PACKET_SAMPLES = OPUS_FRAME_MS * SAMPLES_PER_MS;
 
