@@ -4,9 +4,9 @@ import { runEmulator } from './emulator.js';
 import { runRecognize } from './recognize.js';
 
 const USAGE = `Usage:
-  speechkit-stream recognize FILE|-   Recognize an audio file (or stdin: WAV, Ogg Opus or raw PCM).
-                                      16-bit mono WAV and Ogg Opus go as they are; MP3, M4A,
-                                      WebM, other WAVs… are decoded with ffmpeg
+  speechkit-stream recognize FILE|-   Recognize an audio file or stdin. 16-bit mono WAV and Ogg
+                                      Opus go as they are; MP3, M4A, WebM, other WAVs… are
+                                      decoded with ffmpeg; raw PCM needs --rate
   speechkit-stream emulator [--port N] [--host H]
                                       Run the local SpeechKit emulator
   speechkit-stream demo               Start the emulator and recognize a dialled-digit sample

@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { createRecognizeStream, decodeAudio, type AuthOptions, type RecognitionResult, type RecognizeStreamOptions } from '../index.js';
@@ -8,7 +7,7 @@ import { EMULATOR_IAM_TOKEN, startEmulator, type Emulator } from '../emulator/in
 import { formatResult } from './print.js';
 import { sendsAsIs } from './sniff.js';
 
-/** Enough of a file's start to see its WAV format chunk or Ogg OpusHead. */
+/** Enough of the input's start to see its WAV format chunk or Ogg OpusHead. */
 const SNIFF_BYTES = 4096;
 
 export async function runRecognize(argv: string[]): Promise<number> {
@@ -53,13 +52,17 @@ export async function runRecognize(argv: string[]): Promise<number> {
       partialResults: values.partial,
       rawResults: values.raw,
     };
-    let input: Readable;
+    let input: Readable = file === '-' ? process.stdin : createReadStream(file);
     const raw = values.rate !== undefined || values.encoding !== undefined;
-    if (file === '-' || raw || sendsAsIs(await readHead(file))) {
-      input = file === '-' ? process.stdin : createReadStream(file);
-    } else {
+    let asIs = raw;
+    if (!raw) {
+      const peeked = await peek(input, SNIFF_BYTES);
+      input = peeked.stream;
+      asIs = sendsAsIs(peeked.head);
+    }
+    if (!asIs) {
       // MP3, M4A, WebM, stereo or 44.1 kHz WAV…: ffmpeg makes 16 kHz mono PCM of it.
-      const decoded = decodeAudio(file, { sampleRateHertz: 16000 });
+      const decoded = decodeAudio(input, { sampleRateHertz: 16000 });
       options.sampleRateHertz = decoded.sampleRateHertz;
       options.audioEncoding = 'LINEAR16_PCM';
       input = decoded;
@@ -75,14 +78,23 @@ export async function runRecognize(argv: string[]): Promise<number> {
   }
 }
 
-async function readHead(file: string): Promise<Buffer> {
-  const handle = await open(file, 'r');
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(SNIFF_BYTES), 0, SNIFF_BYTES, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
+/** The first `bytes` of a stream (fewer if it ends first), and a stream that still yields all of it. */
+async function peek(source: Readable, bytes: number): Promise<{ head: Buffer; stream: Readable }> {
+  const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const parts: Buffer[] = [];
+  let length = 0;
+  while (length < bytes) {
+    const next = await iterator.next();
+    if (next.done) break;
+    parts.push(next.value);
+    length += next.value.length;
   }
+  const head = Buffer.concat(parts);
+  async function* all() {
+    if (head.length > 0) yield head;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  return { head, stream: Readable.from(all()) };
 }
 
 function authFromEnv(): AuthOptions {

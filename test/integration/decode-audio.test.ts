@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -81,21 +81,25 @@ describe.skipIf(ffmpeg.skip)(`decodeAudio(): any format in, through ffmpeg${ffmp
     expect(ffmpegChildren()).toHaveLength(0);
   });
 
-  it('the CLI recognizes an MP3 (through ffmpeg) and a WAV (as it is), with and without --opus', async () => {
+  it('the CLI recognizes an MP3 (through ffmpeg) and a WAV (as it is), from a file or stdin, with and without --opus', async () => {
     const mp3 = join(dir, 'cli.mp3');
     writeFileSync(mp3, ffmpegEncode(source, 48000, formats[0]![1]));
     const wav = join(dir, 'cli.wav');
     writeFileSync(wav, pcmToWav(dialledDigitsPcm(utterances, { sampleRate: 16000 }), 16000));
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {
-      for (const args of [[mp3], [wav], [mp3, '--opus'], [wav, '--opus']]) {
+      for (const args of [[mp3], [wav], [mp3, '--opus'], [wav, '--opus'], ['-', 'stdin: mp3'], ['-', 'stdin: wav']]) {
         log.mockClear();
-        expect(await runRecognize([...args, '--emulator', '--pace', '0', '--json'])).toBe(0);
+        if (args[0] === '-') {
+          const bytes = readFileSync(args[1]!.endsWith('mp3') ? mp3 : wav);
+          vi.spyOn(process, 'stdin', 'get').mockReturnValue(Readable.from([bytes.subarray(0, 10), bytes.subarray(10)]) as typeof process.stdin);
+        }
+        expect(await runRecognize([args[0]!, ...args.slice(1).filter((a) => a.startsWith('--')), '--emulator', '--pace', '0', '--json'])).toBe(0);
         const finals = log.mock.calls.map((c) => JSON.parse(String(c[0])) as RecognitionResult).filter((r) => r.final);
-        expect(finals.map((r) => r.text)).toEqual(utterances);
+        expect(finals.map((r) => r.text), args.join(' ')).toEqual(utterances);
       }
     } finally {
-      log.mockRestore();
+      vi.restoreAllMocks();
     }
   });
 });
