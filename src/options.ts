@@ -3,6 +3,10 @@ import { DEFAULT_IDLE_AFTER_MS, SERVICE_IDLE_LIMIT_MS, type IdleOptions, type Id
 import { DEFAULT_RETRY, validateRetry, type RetryOptions } from './session/retry-policy.js';
 import { DEFAULT_ROLLOVER, validateRollover, type RolloverOptions } from './session/rollover.js';
 import type { Clock } from './timing/clock.js';
+import { checkFolderForAuth, resolveAuth, type AuthOptions, type ResolvedAuth } from './auth/auth-options.js';
+import { resolveCa, type TrustedCa } from './transport/tls.js';
+
+export type { AuthOptions } from './auth/auth-options.js';
 
 /** SpeechKit's public endpoint for streaming recognition (API v2 and v3). */
 export const DEFAULT_ENDPOINT = 'stt.api.cloud.yandex.net:443';
@@ -28,13 +32,6 @@ export const AUDIO_ENCODINGS = ['LINEAR16_PCM', 'OGG_OPUS'] as const;
 export type AudioEncoding = (typeof AUDIO_ENCODINGS)[number];
 export type PcmSampleRate = (typeof PCM_SAMPLE_RATES)[number];
 
-/** How the stream authenticates. More kinds come with the authentication module. */
-export type AuthOptions =
-  /** A ready IAM token, sent as `authorization: Bearer <token>`. Lives at most 12 hours. */
-  | { iamToken: string }
-  /** A service-account API key, sent as `authorization: Api-Key <key>`. Does not expire. */
-  | { apiKey: string };
-
 export interface SessionLimits {
   /** Audio per session, in ms. Default 300 000 (the service's 5 minutes). */
   maxAudioMs?: number;
@@ -47,8 +44,10 @@ export interface RecognizeStreamOptions {
   endpoint?: string;
   /** TLS with the system's root certificates (default `true`). `false` is for a local emulator only. */
   tls?: boolean;
-  /** Allow `tls: false` to a host that is not loopback. Default `false`. */
+  /** Allow `tls: false` (or an `http:` IAM endpoint) to a host that is not loopback. Default `false`. */
   allowInsecure?: boolean;
+  /** PEM CA certificate(s) to trust in addition to the default roots, for the endpoint and the IAM endpoint. */
+  ca?: string | Buffer;
   auth: AuthOptions;
   /** Folder ID (≤ 50 characters), required with a user account's IAM token; omit for service accounts. */
   folderId?: string;
@@ -101,7 +100,8 @@ export interface RecognizeStreamOptions {
 export interface ResolvedOptions {
   endpoint: string;
   tls: boolean;
-  auth: AuthOptions;
+  ca: TrustedCa | undefined;
+  auth: ResolvedAuth;
   folderId: string | undefined;
   languageCode: string | undefined;
   model: string | undefined;
@@ -129,7 +129,7 @@ export interface ResolvedOptions {
 }
 
 const KNOWN = new Set<string>([
-  'endpoint', 'tls', 'allowInsecure', 'auth', 'folderId', 'languageCode', 'model', 'profanityFilter', 'partialResults',
+  'endpoint', 'tls', 'allowInsecure', 'ca', 'auth', 'folderId', 'languageCode', 'model', 'profanityFilter', 'partialResults',
   'singleUtterance', 'audioEncoding', 'sampleRateHertz', 'rawResults', 'literatureText', 'normalizePartials', 'chunkMs',
   'pace', 'sessionLimits', 'rollover', 'retry', 'idle', 'maxReplayMs', 'maxBufferedMs', 'drainTimeoutMs', 'metadata', 'signal', 'readableHighWaterMark', 'clock',
 ]);
@@ -151,11 +151,14 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
   if (!tls && !allowInsecure && !isLoopback(endpoint)) {
     throw invalidOption('tls', 'true for a non-loopback endpoint (plaintext sends credentials in the clear; set `allowInsecure: true` to insist)', false);
   }
-  const auth = resolveAuth(input.auth);
+  const ca = resolveCa(input.ca);
+  if (ca && !tls) throw invalidOption('ca', 'no CA with `tls: false` (a CA only matters for TLS)');
+  const auth = resolveAuth(input.auth, allowInsecure);
   const folderId = optionalString(input, 'folderId');
   if (folderId !== undefined && (folderId.length === 0 || folderId.length > MAX_FOLDER_ID_LENGTH)) {
     throw invalidOption('folderId', `a string of 1–${MAX_FOLDER_ID_LENGTH} characters`, `${folderId.length} characters`);
   }
+  checkFolderForAuth(auth, folderId);
   const languageCode = optionalString(input, 'languageCode');
   if (languageCode !== undefined && !/^(auto|[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*)$/.test(languageCode)) {
     throw invalidOption('languageCode', 'a BCP-47 code such as "ru-RU", or "auto"', languageCode);
@@ -207,6 +210,7 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
   return {
     endpoint,
     tls,
+    ca,
     auth,
     folderId,
     languageCode,
@@ -233,23 +237,6 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
     readableHighWaterMark,
     clock,
   };
-}
-
-function resolveAuth(auth: unknown): AuthOptions {
-  if (auth === undefined || auth === null) {
-    throw invalidOption('auth', '{ iamToken } or { apiKey } (use the emulator\'s token for local tests)', auth);
-  }
-  if (typeof auth !== 'object') throw invalidOption('auth', '{ iamToken } or { apiKey }', auth);
-  const keys = Object.keys(auth);
-  if (keys.length !== 1) throw invalidOption('auth', 'exactly one of { iamToken } or { apiKey }', `keys ${keys.join(', ') || '(none)'}`);
-  const [kind] = keys as [string];
-  const value = (auth as Record<string, unknown>)[kind];
-  if (kind !== 'iamToken' && kind !== 'apiKey') throw invalidOption('auth', '{ iamToken } or { apiKey }', `key ${kind}`);
-  // Never echo the value: it is a secret.
-  if (typeof value !== 'string' || value.trim().length === 0 || /[\r\n]/.test(value)) {
-    throw invalidOption(`auth.${kind}`, 'a non-empty single-line string');
-  }
-  return kind === 'iamToken' ? { iamToken: value.trim() } : { apiKey: value.trim() };
 }
 
 function resolveLimits(limits: SessionLimits | undefined): Required<SessionLimits> {

@@ -102,8 +102,12 @@ export class RecognizeStream extends Duplex {
     this.pacer = new Pacer(resolved.pace);
     this.replay = new ReplayBuffer(resolved.maxReplayMs);
     this.random = internals.random ?? Math.random;
-    this.credentials = internals.credentials ?? createCredentials(resolved.auth);
-    this.transport = internals.transport ?? createGrpcTransport({ endpoint: resolved.endpoint, tls: resolved.tls });
+    this.credentials = internals.credentials ?? createCredentials(resolved.auth, {
+      clock: this.clock,
+      ca: resolved.ca,
+      onEvent: (event) => this.emit('credentials', event),
+    });
+    this.transport = internals.transport ?? createGrpcTransport({ endpoint: resolved.endpoint, tls: resolved.tls, ca: resolved.ca });
     this.creationStack = new Error().stack?.split('\n').slice(2).join('\n');
     const { signal } = resolved;
     if (signal?.aborted) process.nextTick(this.onAbort);

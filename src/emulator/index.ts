@@ -24,9 +24,18 @@
  *
  * Faults: `addFault`, `refuseNext`, the `faults` option, or per call the `x-emulator-fault` header
  * (`action=fail;status=UNAVAILABLE;afterAudioMs=2000`; see {@link FaultRule}).
+ *
+ * IAM: with `iam: { keys: [createServiceAccountKey()] }` it also serves IAM's token endpoint
+ * (`emulator.iam.endpoint`), checks service-account JWTs as IAM does, and issues tokens whose
+ * lifetime tests can shrink; the gRPC side accepts them until they expire (or are revoked), and
+ * with `endSessionsOnExpiry` ends running sessions when their token runs out. With `tls` it serves
+ * both over TLS.
  */
 export { startEmulator } from './server.js';
 export { EMULATOR_API_KEY, EMULATOR_IAM_TOKEN } from './auth.js';
+export { createServiceAccountKey } from './service-account-keys.js';
+export type { ServiceAccountKeyJson, ServiceAccountKeyOptions } from './service-account-keys.js';
+export { IAM_TOKENS_PATH } from './iam-server.js';
 export { dialledDigitsLayout, dialledDigitsPcm, pcmToWav } from './dtmf-audio.js';
 export type { DialledDigitsLayout, DialledDigitsOptions, DialledTone, PcmSampleRate } from './dtmf-audio.js';
 export { DTMF_SYMBOLS } from './dtmf.js';
@@ -42,7 +51,13 @@ export { SPEECH_PLACEHOLDER } from './transcript.js';
 export type {
   Emulator,
   EmulatorAuthOptions,
+  EmulatorIam,
+  EmulatorIamOptions,
   EmulatorLimitOptions,
+  EmulatorTlsOptions,
+  IamExchangeRecord,
+  IamFaultRule,
+  RegisteredKey,
   EmulatorOptions,
   EmulatorRecognizerOptions,
   FaultAction,

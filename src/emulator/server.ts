@@ -2,6 +2,7 @@ import { Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-j
 import { resolveAuth } from './auth.js';
 import type { ActiveSession, SessionContext } from './call-session.js';
 import { FaultRegistry } from './faults.js';
+import { startIam } from './iam.js';
 import { resolveLimits, resolveRecognizerTiming } from './limits.js';
 import { sttV2ServiceDefinition } from './proto.js';
 import { SessionRecordImpl } from './session-record.js';
@@ -31,10 +32,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const limits = resolveLimits(options.limits);
   const timing = resolveRecognizerTiming(options.recognizer);
-  const auth = resolveAuth(options.auth);
   const faults = new FaultRegistry();
   for (const rule of options.faults ?? []) faults.add(rule);
   const logger = options.logger;
+  const log = (line: string) => logger?.(`[speechkit-emulator] ${line}`);
+  const iam = options.iam ? await startIam(options.iam, { host, tls: options.tls, log }) : undefined;
+  const auth = { ...resolveAuth(options.auth), issued: iam?.authority, endSessionsOnExpiry: options.iam?.endSessionsOnExpiry ?? false };
   const sessions: SessionRecord[] = [];
   const active = new Set<ActiveSession>();
   let nextIndex = 0;
@@ -44,7 +47,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     timing,
     auth,
     responseDelayMs,
-    log: (line) => logger?.(`[speechkit-emulator] ${line}`),
+    log,
     openSession: (init) => {
       const record = new SessionRecordImpl({ index: nextIndex++, ...init });
       sessions.push(record);
@@ -61,10 +64,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
 
   const bindHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  const credentials = options.tls
+    ? ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(options.tls.cert), private_key: Buffer.from(options.tls.key) }], false)
+    : ServerCredentials.createInsecure();
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${bindHost}:${requestedPort}`, ServerCredentials.createInsecure(), (err, bound) =>
-      err ? reject(err) : resolve(bound),
-    );
+    server.bindAsync(`${bindHost}:${requestedPort}`, credentials, (err, bound) => (err ? reject(err) : resolve(bound)));
+  }).catch(async (error: unknown) => {
+    await iam?.close();
+    throw error;
   });
   const address = `${bindHost}:${port}`;
   ctx.log(`listening on ${address}`);
@@ -73,6 +80,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     address,
     port,
+    iam: iam?.api,
     sessions,
     addFault(rule: FaultRule): void {
       faults.add(rule);
@@ -99,7 +107,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           clearTimeout(force);
           resolve();
         });
-      }).then(() => ctx.log('closed'));
+      })
+        .then(() => iam?.close())
+        .then(() => ctx.log('closed'));
       return closing;
     },
   };

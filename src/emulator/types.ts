@@ -63,6 +63,75 @@ export interface EmulatorAuthOptions {
   acceptAny?: boolean;
 }
 
+/** The public part of a service-account key, as in a key file (other fields are ignored). */
+export interface RegisteredKey {
+  id: string;
+  service_account_id: string;
+  /** PEM public key. */
+  public_key: string;
+}
+
+export interface EmulatorIamOptions {
+  /** Keys whose JWTs the IAM endpoint accepts (a key file object works as is). */
+  keys?: RegisteredKey[];
+  /** Life of issued IAM tokens, in ms (default 12 hours). Shrink it to test refresh. */
+  tokenLifetimeMs?: number;
+  /** The JWT `aud` the endpoint expects. Default: its own token URL. */
+  audience?: string;
+  /**
+   * Also end a running session with UNAUTHENTICATED when the IAM token it started with expires
+   * (default false: tokens are checked when a session starts).
+   */
+  endSessionsOnExpiry?: boolean;
+}
+
+/** Replaces the IAM endpoint's next answer(s). */
+export interface IamFaultRule {
+  /** HTTP status (default 500). */
+  status?: number;
+  /** Raw body to send instead of the JSON error (e.g. garbage). */
+  body?: string;
+  /** Wait this long (wall ms) before answering. */
+  delayMs?: number;
+  /** Close the connection without answering. */
+  drop?: boolean;
+  /** How many requests the rule applies to (default 1). */
+  times?: number;
+}
+
+/** One request to the IAM endpoint. Never holds the JWT or the token. */
+export interface IamExchangeRecord {
+  /** Epoch ms. */
+  at: number;
+  ok: boolean;
+  keyId?: string;
+  serviceAccountId?: string;
+  /** RFC 3339, for an issued token. */
+  expiresAt?: string;
+  /** Why it was refused. */
+  error?: string;
+}
+
+/** The emulator's IAM token endpoint. */
+export interface EmulatorIam {
+  /** `http(s)://host:port/iam/v1/tokens`: pass it as `auth.iamEndpoint`. */
+  readonly endpoint: string;
+  /** Every JWT exchange that reached the JWT checks, in order (faults are not recorded). */
+  readonly exchanges: IamExchangeRecord[];
+  /** Life of tokens issued from now on, in ms. */
+  tokenLifetimeMs: number;
+  registerKey(key: RegisteredKey): void;
+  /** Refuse every token issued so far (new sessions get UNAUTHENTICATED). */
+  revokeTokens(): void;
+  addFault(rule: IamFaultRule): void;
+}
+
+/** PEM certificate chain and private key: the emulator then serves gRPC (and IAM) over TLS. */
+export interface EmulatorTlsOptions {
+  cert: string | Buffer;
+  key: string | Buffer;
+}
+
 export interface EmulatorLimitOptions {
   /** Audio per session, in audio milliseconds (default 300 000). */
   maxAudioMs?: number;
@@ -90,6 +159,10 @@ export interface EmulatorOptions {
   /** Wall-time delay of every response, in ms (default 0). Order is kept. */
   responseDelayMs?: number;
   faults?: FaultRule[];
+  /** Also serve IAM's token endpoint (service-account JWT → IAM token) on its own port. */
+  iam?: EmulatorIamOptions;
+  /** Serve over TLS with this certificate instead of plaintext. */
+  tls?: EmulatorTlsOptions;
   /** Receives debug lines. Credentials are never logged. */
   logger?: (line: string) => void;
 }
@@ -154,9 +227,11 @@ export interface SessionRecord {
 }
 
 export interface Emulator {
-  /** 'host:port', usable as a client endpoint without TLS. */
+  /** 'host:port', usable as a client endpoint (with `tls: false` unless started with `tls`). */
   address: string;
   port: number;
+  /** The IAM token endpoint, when started with `iam`. */
+  iam: EmulatorIam | undefined;
   /** Every session seen (including refused and failed ones), in start order. */
   sessions: SessionRecord[];
   addFault(rule: FaultRule): void;
