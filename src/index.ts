@@ -12,3 +12,7 @@ export {
   type SessionLimits,
 } from './options.js';
 export type { Clock } from './timing/clock.js';
+export { DEFAULT_IAM_ENDPOINT } from './auth/iam-exchange.js';
+export type { CredentialsEvent } from './auth/token-cache.js';
+export type { IamTokenProvider, IamTokenRequest } from './auth/token-provider.js';
+export type { ServiceAccountKey, ServiceAccountKeyFile, ServiceAccountKeyFields } from './auth/service-account-key.js';

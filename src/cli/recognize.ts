@@ -1,17 +1,22 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { createRecognizeStream, type AuthOptions, type RecognitionResult, type RecognizeStreamOptions } from '../index.js';
+import { createRecognizeStream, type RecognitionResult, type RecognizeStreamOptions } from '../index.js';
 import { EMULATOR_IAM_TOKEN, startEmulator, type Emulator } from '../emulator/index.js';
+import { authFromEnvironment, refuseSecretArguments } from './auth.js';
 import { formatResult } from './print.js';
 
 export async function runRecognize(argv: string[]): Promise<number> {
+  refuseSecretArguments(argv);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
       endpoint: { type: 'string' },
       insecure: { type: 'boolean', default: false },
+      'key-file': { type: 'string' },
+      'iam-endpoint': { type: 'string' },
+      ca: { type: 'string' },
       emulator: { type: 'boolean', default: false },
       'folder-id': { type: 'string' },
       language: { type: 'string' },
@@ -33,10 +38,11 @@ export async function runRecognize(argv: string[]): Promise<number> {
   try {
     if (values.emulator) emulator = await startEmulator();
     const options: RecognizeStreamOptions = {
-      auth: emulator ? { iamToken: EMULATOR_IAM_TOKEN } : authFromEnv(),
+      auth: emulator ? { iamToken: EMULATOR_IAM_TOKEN } : authFromEnvironment({ keyFile: values['key-file'], iamEndpoint: values['iam-endpoint'] }),
       ...(emulator ? { endpoint: emulator.address, tls: false } : {}),
       ...(values.endpoint !== undefined && { endpoint: values.endpoint }),
       ...(values.insecure && { tls: false }),
+      ...(values.ca !== undefined && { ca: readFileSync(values.ca) }),
       ...((values['folder-id'] ?? process.env.SPEECHKIT_FOLDER_ID) !== undefined && { folderId: values['folder-id'] ?? process.env.SPEECHKIT_FOLDER_ID }),
       ...(values.language !== undefined && { languageCode: values.language }),
       ...(values.model !== undefined && { model: values.model }),
@@ -55,14 +61,4 @@ export async function runRecognize(argv: string[]): Promise<number> {
   } finally {
     await emulator?.close();
   }
-}
-
-function authFromEnv(): AuthOptions {
-  const apiKey = process.env.SPEECHKIT_API_KEY;
-  const iamToken = process.env.SPEECHKIT_IAM_TOKEN;
-  if (apiKey) return { apiKey };
-  if (iamToken) return { iamToken };
-  throw Object.assign(new Error('No credentials: set SPEECHKIT_API_KEY or SPEECHKIT_IAM_TOKEN (or use --emulator)'), {
-    code: 'SPEECHKIT_ERR_INVALID_OPTION',
-  });
 }
