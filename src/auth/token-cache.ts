@@ -184,6 +184,8 @@ export class TokenCache {
       MIN_BACKGROUND_RETRY_MS,
       Math.min(MAX_BACKGROUND_RETRY_MS, 1_000 * 2 ** (this.failures - 1), validForMs / 4),
     );
+    // New sessions must not each start an exchange while IAM is failing: they wait for the retry too.
+    if (this.current) this.current.refreshAt = now + retryInMs;
     this.schedule(now + retryInMs);
     trace('auth', `background refresh failed (${error.message}); current token usable for ${Math.round(validForMs)} ms more; next try in ${Math.round(retryInMs)} ms`, this.secrets());
     this.emit({ type: 'refresh-failed', code: ErrorCodes.AUTH, message: error.message, retryInMs, validForMs });
