@@ -93,8 +93,9 @@ function readBody(res: IncomingMessage): Promise<string> {
     res.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_RESPONSE_BYTES) {
-        res.destroy();
+        // Rejected before the destroy, whose own events would otherwise win the race.
         reject(new Error(`answer larger than ${MAX_RESPONSE_BYTES} bytes`));
+        res.destroy();
         return;
       }
       chunks.push(chunk);
