@@ -76,13 +76,22 @@ function serviceAccountCredentials(auth: Extract<ResolvedAuth, { kind: 'serviceA
   });
   const release = cache.acquire(context.onEvent);
   let last: string | undefined;
+  // The outcome of a forced refresh is what the next session uses, failure included: asking IAM
+  // again right after it refused would only repeat the refusal.
+  let forced: Promise<string> | undefined;
   return {
     async authorization() {
-      last = await cache.token();
+      const pending = forced ?? cache.token();
+      forced = undefined;
+      last = await pending;
       return `Bearer ${last}`;
     },
     secrets: () => cache.secrets(),
-    refresh: () => cache.forceRefresh(last),
+    async refresh() {
+      const pending = cache.forceRefresh(last);
+      forced = pending;
+      await pending.catch(() => {});
+    },
     release,
   };
 }

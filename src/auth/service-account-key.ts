@@ -90,6 +90,10 @@ function keyObjectFromString(value: string, option: string): unknown {
     }
   }
   if (text.length === 0) throw invalidOption(option, 'a path to the key file, or its JSON object');
+  if (!looksLikePath(text)) {
+    // Not echoed: a string that is neither JSON nor a path is most likely key material.
+    throw invalidOption(option, 'a path to the key file, the file\'s JSON text, or its parsed object (a bare PEM key lacks the key and account IDs)');
+  }
   let content: string;
   try {
     const size = statSync(text).size;
@@ -104,6 +108,11 @@ function keyObjectFromString(value: string, option: string): unknown {
   } catch {
     throw invalidOption(option, `a JSON key file; ${JSON.stringify(text)} is not JSON`);
   }
+}
+
+/** Paths are single lines of modest length; PEM text is neither. */
+function looksLikePath(text: string): boolean {
+  return text.length <= 4096 && !/[\r\n]/.test(text) && !text.includes('-----BEGIN') && !text.includes('\\n');
 }
 
 function identifier(fields: Record<string, unknown>, names: [string, string], option: string): string {

@@ -112,13 +112,12 @@ export class TokenCache {
 
   /**
    * The service refused `refused`: forget it and get a new one, unless that already happened (many
-   * streams refused the same token at once: one exchange for all of them). Never rejects; a failed
-   * exchange shows up at the next `token()`.
+   * streams refused the same token at once: one exchange for all of them). Resolves with the token
+   * to use next; rejects when no new token could be had.
    */
-  async forceRefresh(refused: string | undefined): Promise<void> {
+  forceRefresh(refused: string | undefined): Promise<string> {
     if (this.current && (refused === undefined || this.current.token === refused)) this.current = undefined;
-    const pending = this.inflight ?? (this.current ? undefined : this.refresh(false));
-    await pending?.catch(() => {});
+    return this.inflight ?? (this.current ? Promise.resolve(this.current.token) : this.refresh(false));
   }
 
   /** Every secret the cache knows: key material and recent tokens. */

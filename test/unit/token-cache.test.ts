@@ -157,9 +157,9 @@ describe('token cache', () => {
     await settle(clock);
     expect(fetches).toHaveLength(2);
     issue(1, 'T2');
-    await Promise.all(refreshes);
+    expect(await Promise.all(refreshes)).toEqual(['T2', 'T2', 'T2']);
     // A stream that started with T1 and is refused late: T2 is already here.
-    await cache.forceRefresh('T1');
+    expect(await cache.forceRefresh('T1')).toBe('T2');
     expect(fetches).toHaveLength(2);
     expect(await cache.token()).toBe('T2');
   });
@@ -240,13 +240,25 @@ describe('token cache', () => {
     expect(await outcome).toMatchObject({ code: 'SPEECHKIT_ERR_AUTH', message: expect.stringMatching(/system time/) });
   });
 
+  it('rejects a forced refresh that fails, with the reason', async () => {
+    const { cache, fetches, issue, clock } = setup();
+    const first = cache.token();
+    await settle(clock);
+    issue(0, 'T1');
+    await first;
+    const forced = cache.forceRefresh('T1').then(() => undefined, (error: unknown) => error);
+    await settle(clock);
+    fetches[1]!.reject(new ExchangeFailure('IAM answered HTTP 403', false));
+    expect(await forced).toMatchObject({ code: 'SPEECHKIT_ERR_AUTH', message: expect.stringMatching(/HTTP 403/) });
+  });
+
   it('knows its secrets: the key material and the last few tokens', async () => {
     const { cache, fetches, issue, clock } = setup();
     for (let k = 0; k < 6; k++) {
       const pending = cache.forceRefresh(undefined);
       await settle(clock);
       issue(k, `token-${k}`);
-      await pending;
+      expect(await pending).toBe(`token-${k}`);
     }
     expect(fetches).toHaveLength(6);
     expect(cache.secrets()).toEqual([KEY_SECRET, 'token-2', 'token-3', 'token-4', 'token-5']);
