@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ExchangeFailure, type IssuedToken } from '../../src/auth/iam-exchange.js';
 import { TokenCache, type CredentialsEvent, type TokenSource } from '../../src/auth/token-cache.js';
 import { SpeechKitError } from '../../src/errors.js';
-import type { Clock, TimerHandle } from '../../src/timing/clock.js';
+import { systemClock, type Clock, type TimerHandle } from '../../src/timing/clock.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { flushMicrotasks } from '../helpers/fake-transport.js';
 
@@ -230,6 +230,26 @@ describe('token cache', () => {
     await first;
     expect(unrefs).toHaveLength(1);
     expect(fetches).toHaveLength(1);
+  });
+
+  it('with real timers, the scheduled refresh does not keep the event loop alive', async () => {
+    const handles: NodeJS.Timeout[] = [];
+    const clock: Clock = {
+      now: () => systemClock.now(),
+      setTimeout: (fn, ms) => {
+        const handle = systemClock.setTimeout(fn, ms) as NodeJS.Timeout;
+        handles.push(handle);
+        return handle;
+      },
+      clearTimeout: (h) => systemClock.clearTimeout(h),
+    };
+    const source: TokenSource = { label: 'sa', secrets: () => [], fetch: async () => ({ token: 'T', expiresAtMs: Date.now() + 12 * HOUR }) };
+    const cache = new TokenCache(source, clock);
+    const release = cache.acquire();
+    expect(await cache.token()).toBe('T');
+    expect(handles).toHaveLength(1);
+    expect(handles[0]!.hasRef()).toBe(false);
+    release();
   });
 
   it('refuses a token that has already expired by the local clock, pointing at the system time', async () => {
