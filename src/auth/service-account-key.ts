@@ -59,25 +59,36 @@ export function parseServiceAccountKey(value: unknown, option = 'auth.serviceAcc
     throw invalidOption(`${option}.${pemField}`, 'a PEM private key string (the key file\'s "private_key")');
   }
   const pem = normalizePem(rawPem);
+  let material = parsedPems.get(pem);
+  if (!material) {
+    material = parsePem(pem, `${option}.${pemField}`);
+    if (parsedPems.size >= MAX_PARSED_PEMS) parsedPems.delete(parsedPems.keys().next().value!);
+    parsedPems.set(pem, material);
+  }
+  return { keyId, serviceAccountId, ...material, secrets: pemSecrets(rawPem, pem) };
+}
+
+/**
+ * Parsing an RSA key costs about a millisecond of CPU, and every stream created with the key
+ * parses it: the result is kept per key text (a few keys at most in a process).
+ */
+const parsedPems = new Map<string, { privateKey: KeyObject; fingerprint: string }>();
+const MAX_PARSED_PEMS = 16;
+
+function parsePem(pem: string, option: string): { privateKey: KeyObject; fingerprint: string } {
   let privateKey: KeyObject;
   try {
     privateKey = createPrivateKey({ key: pem, format: 'pem' });
   } catch {
-    throw invalidOption(`${option}.${pemField}`, 'a PEM PKCS#8 RSA private key (the key file\'s "private_key"); it could not be parsed');
+    throw invalidOption(option, 'a PEM PKCS#8 RSA private key (the key file\'s "private_key"); it could not be parsed');
   }
   const bits = privateKey.asymmetricKeyDetails?.modulusLength ?? 0;
   if (privateKey.asymmetricKeyType !== 'rsa' || bits < MIN_MODULUS_BITS) {
-    throw invalidOption(`${option}.${pemField}`, `an RSA private key of at least ${MIN_MODULUS_BITS} bits (IAM signs service-account JWTs with PS256)`);
+    throw invalidOption(option, `an RSA private key of at least ${MIN_MODULUS_BITS} bits (IAM signs service-account JWTs with PS256)`);
   }
   // Derived from the private key, so the same pair gets the same fingerprint whatever form it came in.
   const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
-  return {
-    keyId,
-    serviceAccountId,
-    privateKey,
-    fingerprint: createHash('sha256').update(spki).digest('hex').slice(0, 32),
-    secrets: pemSecrets(rawPem, pem),
-  };
+  return { privateKey, fingerprint: createHash('sha256').update(spki).digest('hex').slice(0, 32) };
 }
 
 function keyObjectFromString(value: string, option: string): unknown {
