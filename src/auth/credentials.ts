@@ -35,6 +35,10 @@ export interface CredentialsContext {
   wallNow?: () => number;
 }
 
+/**
+ * The credentials for a stream's `auth`: fixed headers for a static token or API key, the user's
+ * provider, or a service-account key's shared, self-refreshing token cache.
+ */
 export function createCredentials(auth: ResolvedAuth, context: CredentialsContext): Credentials {
   switch (auth.kind) {
     case 'iamToken': {

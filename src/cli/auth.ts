@@ -11,6 +11,7 @@ export const AUTH_ENV = {
 /** Arguments someone might try to pass a secret in; refused with a pointer to the environment. */
 const SECRET_ARGUMENTS = ['--api-key', '--apikey', '--iam-token', '--token', '--key', '--private-key', '--secret', '--password'];
 
+/** A command-line mistake, reported with the same code as an invalid option. */
 export class CliUsageError extends Error {
   readonly code = 'SPEECHKIT_ERR_INVALID_OPTION';
 }
