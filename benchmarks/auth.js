@@ -1,6 +1,7 @@
 // What authentication costs a stream, as ratios to a fixed IAM token measured in the same run.
 // Run after `npm run build`: `node benchmarks/auth.js`. Medians of ROUNDS rounds of STREAMS
-// sequential short streams each, against the emulator on a local port.
+// sequential short streams each, against the emulator (in this process: it must serve IAM too;
+// the ratios compare like with like).
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -8,15 +9,11 @@ import { createRecognizeStream } from '../dist/index.js';
 import { createServiceAccountKey, dialledDigitsPcm, EMULATOR_IAM_TOKEN, startEmulator } from '../dist/emulator/index.js';
 import { serviceAccountJwt } from '../dist/auth/jwt.js';
 import { parseServiceAccountKey } from '../dist/auth/service-account-key.js';
+import { median } from './lib.js';
 
 const ROUNDS = 7;
 const STREAMS = 15;
 const audio = dialledDigitsPcm(['1'], { sampleRate: 8000, leadMs: 50, trailMs: 700 });
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
 
 async function oneStream(emulator, auth) {
   const stream = createRecognizeStream({ endpoint: emulator.address, tls: false, auth, sampleRateHertz: 8000, pace: 0 });
