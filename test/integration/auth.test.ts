@@ -115,11 +115,11 @@ describe('one token for every stream using the same key', () => {
 describe('a stream that outlives its tokens', () => {
   it('runs through at least three refreshes with no error, no retry and no lost audio', async () => {
     const key = createServiceAccountKey();
-    // Tokens live 3 s and are refreshed at half-life; sessions last about a second, so every
+    // Tokens live 4 s and are refreshed at half-life; sessions last about a second, so every
     // session must start with a token issued after the one before: a stale one would be refused
-    // (or end the session, with endSessionsOnExpiry).
-    await withEmulator({ iam: { keys: [key], tokenLifetimeMs: 3_000, endSessionsOnExpiry: true } }, async (emulator) => {
-      const utterances = ['12', '3', '45', '6', '78'];
+    // (or end the session, with endSessionsOnExpiry). Refreshes are due at 2, 4 and 6 s.
+    await withEmulator({ iam: { keys: [key], tokenLifetimeMs: 4_000, endSessionsOnExpiry: true } }, async (emulator) => {
+      const utterances = ['12', '3', '45', '6', '78', '9', '10'];
       const stream = new RecognizeStream(options(emulator, { serviceAccountKey: key, iamEndpoint: emulator.iam!.endpoint }, {
         pace: 1,
         sessionLimits: { maxAudioMs: 1_000 },
@@ -129,7 +129,7 @@ describe('a stream that outlives its tokens', () => {
       stream.on('retry', (e: RetryEvent) => retries.push(e));
       stream.on('credentials', (e: CredentialsEvent) => tokens.push(e));
       const audio = digits(utterances);
-      expect(audio.length / 2 / rate).toBeGreaterThan(6);
+      expect(audio.length / 2 / rate).toBeGreaterThan(8);
       const results = await recognize(stream, audio);
       expect(finalsText(results)).toEqual(utterances);
       expect(retries).toEqual([]);
