@@ -49,8 +49,8 @@ describe('each kind of credentials over real gRPC (and HTTP for IAM)', () => {
           return EMULATOR_IAM_TOKEN;
         },
       }, { sessionLimits: { maxAudioMs: 1_000 } }));
-      const results = await recognize(stream, digits(['1', '2', '3']));
-      expect(finalsText(results)).toEqual(['1', '2', '3']);
+      const results = await recognize(stream, digits(['1', '2']));
+      expect(finalsText(results)).toEqual(['1', '2']);
       expect(emulator.sessions.length).toBeGreaterThan(1);
       expect(asked).toEqual(emulator.sessions.map(() => false));
     });
