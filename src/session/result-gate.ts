@@ -8,6 +8,10 @@ import type { RecognitionResult } from '../results.js';
  * session has nothing left to report. Only when that replay had to be cut short does the old
  * session keep the finals that start before the replay; results of newer sessions then wait until
  * it has ended, to keep audio order.
+ *
+ * It also numbers finals across the whole stream (`finalIndex`): sessions number their own finals,
+ * and a refinement names its final by that session number. A refinement is emitted only when the
+ * final it refines was, whatever happened to its session since.
  */
 interface GateSession {
   index: number;
@@ -16,15 +20,18 @@ interface GateSession {
   replaced: boolean;
   ended: boolean;
   held: RecognitionResult[];
+  /** The session's own final numbers → stream-wide numbers of the finals emitted. */
+  finals: Map<number, number>;
 }
 
 export class ResultGate {
   private readonly sessions = new Map<number, GateSession>();
   private lastFinalEndMs = -Infinity;
+  private nextFinalIndex = 0;
 
   /** Registers a session; call in session order. */
   open(index: number): void {
-    this.sessions.set(index, { index, keepBeforeMs: undefined, replaced: false, ended: false, held: [] });
+    this.sessions.set(index, { index, keepBeforeMs: undefined, replaced: false, ended: false, held: [], finals: new Map() });
   }
 
   /**
@@ -43,7 +50,8 @@ export class ResultGate {
     const s = this.sessions.get(index);
     if (!s) return [];
     for (const r of results) {
-      if (s.replaced && !(r.final && s.keepBeforeMs !== undefined && (r.startMs ?? -Infinity) < s.keepBeforeMs)) continue;
+      const kept = r.type === 'refinement' || (r.final && s.keepBeforeMs !== undefined && (r.startMs ?? -Infinity) < s.keepBeforeMs);
+      if (s.replaced && !kept) continue;
       s.held.push(r);
     }
     return this.release();
@@ -65,10 +73,19 @@ export class ResultGate {
     const out: RecognitionResult[] = [];
     for (const s of [...this.sessions.values()].sort((a, b) => a.index - b.index)) {
       for (const r of s.held) {
-        if (r.final && r.endMs !== undefined) {
-          // A final for audio already reported (a replay seam) is not news.
-          if (r.endMs <= this.lastFinalEndMs) continue;
-          this.lastFinalEndMs = r.endMs;
+        if (r.type === 'final') {
+          if (r.endMs !== undefined) {
+            // A final for audio already reported (a replay seam) is not news.
+            if (r.endMs <= this.lastFinalEndMs) continue;
+            this.lastFinalEndMs = r.endMs;
+          }
+          const index = this.nextFinalIndex++;
+          s.finals.set(r.finalIndex, index);
+          r.finalIndex = index;
+        } else if (r.type === 'refinement') {
+          const index = s.finals.get(r.finalIndex);
+          if (index === undefined) continue;
+          r.finalIndex = index;
         }
         out.push(r);
       }
