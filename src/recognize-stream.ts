@@ -8,6 +8,7 @@ import { ErrorCodes, fromGrpcStatus, GrpcStatus, invalidAudio, redact, SpeechKit
 import { resolveOptions, type RecognizeStreamOptions, type ResolvedOptions } from './options.js';
 import type { RecognitionResult, SessionInfo, StatusEvent } from './results.js';
 import { EouMarks } from './session/eou-marks.js';
+import { RefinementHold } from './session/refinement-hold.js';
 import { defaultIdlePolicy, idleAction, type IdlePolicy } from './session/idle.js';
 import { episodeFailure, markRefreshRetry, runEpisode, type RetryEvent } from './session/recovery.js';
 import { ReplayBuffer } from './session/replay-buffer.js';
@@ -63,7 +64,8 @@ export class RecognizeStream extends Duplex {
   private readonly random: () => number;
   private readonly api: ApiAdapter;
   private readonly replay: ReplayBuffer;
-  private readonly gate = new ResultGate();
+  private readonly gate: ResultGate;
+  private readonly refinements: RefinementHold;
   /** Where the user ended utterances (external end-of-utterance classifier). */
   private readonly eouMarks = new EouMarks();
   private readonly sessions: Session[] = [];
@@ -101,6 +103,9 @@ export class RecognizeStream extends Duplex {
     super({ writableObjectMode: true, readableObjectMode: true, readableHighWaterMark: resolved.readableHighWaterMark });
     this.options = resolved;
     this.api = adapterFor(resolved.api);
+    const refined = this.api.refinesFinals?.(resolved) ?? false;
+    this.gate = new ResultGate({ refinements: refined });
+    this.refinements = new RefinementHold(refined);
     this.clock = resolved.clock ?? systemClock;
     this.scheduler = schedulerFor(this.clock);
     this.intake = new AudioIntake(resolved, resolved.chunkMs);
@@ -480,6 +485,7 @@ export class RecognizeStream extends Duplex {
     this.sessions.push(session);
     this.gate.open(session.index);
     this.current = session;
+    this.refinements.reset();
     this.silentRunMs = 0;
     const healthy = new Promise<void>((resolve, reject) => {
       const cancelTimer = this.options.retry === false
@@ -516,13 +522,19 @@ export class RecognizeStream extends Duplex {
   private onResponse(session: Session, response: ApiResponse): void {
     if (this.destroyed) return;
     if (response.status) this.emit('status', { session: session.index, ...response.status } satisfies StatusEvent);
+    const results = this.options.partialResults ? response.results : response.results.filter((r) => r.type !== 'partial');
+    if (results.length > 0) this.onResults(session, results);
     if (response.finalCursorMs !== undefined && session === this.current) {
       // The service's own account of what is final (v3 audio cursors): the exact replay point.
       // Never past what this session was sent: a cursor inside keep-alive silence maps to its start.
-      this.confirm(Math.min(session.timeline.toStreamMs(response.finalCursorMs), session.streamEndMs));
+      this.offerConfirm(Math.min(session.timeline.toStreamMs(response.finalCursorMs), session.streamEndMs));
     }
-    const results = this.options.partialResults ? response.results : response.results.filter((r) => r.type !== 'partial');
-    if (results.length > 0) this.onResults(session, results);
+  }
+
+  /** Confirms a position unless a refinement is still owed for audio before it. */
+  private offerConfirm(streamMs: number): void {
+    const now = this.refinements.offer(streamMs);
+    if (now !== undefined) this.confirm(now);
   }
 
   private onResults(session: Session, results: RecognitionResult[]): void {
@@ -530,9 +542,15 @@ export class RecognizeStream extends Duplex {
     if (session === this.current) {
       for (const result of results) {
         if (result.endOfUtterance) boundary = true;
-        if (!result.final) continue;
+        if (result.type === 'refinement') {
+          this.refinements.refinement(result.finalIndex);
+          const released = this.refinements.release();
+          if (released !== undefined) this.confirm(released);
+        }
+        if (result.type !== 'final') continue;
         this.resolveHealthy(session);
-        this.confirm(result.endMs ?? session.streamEndMs);
+        this.refinements.final(result.finalIndex);
+        this.offerConfirm(result.endMs ?? session.streamEndMs);
       }
     }
     for (const result of this.gate.accept(session.index, results)) {

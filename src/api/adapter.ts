@@ -36,6 +36,8 @@ export interface ApiAdapter {
   /** "The utterance ends here", for a client-side end-of-utterance classifier. */
   eouMessage?(): unknown;
   metadata(options: ResolvedOptions): Record<string, string>;
+  /** Whether every final will be followed by a refinement (v3 with text normalization). */
+  refinesFinals?(options: ResolvedOptions): boolean;
   /** A mapper for one session; `toStreamMs` moves session times to whole-stream times. */
   responseMapper(session: number, toStreamMs: (sessionMs: number) => number): ResponseMapper;
 }

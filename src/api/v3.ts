@@ -185,5 +185,6 @@ export const v3Adapter: ApiAdapter = {
   silenceMessage: silenceRequest,
   eouMessage: eouRequest,
   metadata: v3Metadata,
+  refinesFinals: (options) => options.v3.textNormalization,
   responseMapper: v3ResponseMapper,
 };

@@ -10,8 +10,10 @@ import type { RecognitionResult } from '../results.js';
  * it has ended, to keep audio order.
  *
  * It also numbers finals across the whole stream (`finalIndex`): sessions number their own finals,
- * and a refinement names its final by that session number. A refinement is emitted only when the
- * final it refines was, whatever happened to its session since.
+ * and a refinement names its final by that session number. A refinement is emitted once per final
+ * emitted, and only for one: when a session died between a final and its refinement, the next
+ * session hears that audio again, and its refinement (of a final the gate drops as a repeat) is
+ * taken for the final already emitted.
  */
 interface GateSession {
   index: number;
@@ -24,10 +26,25 @@ interface GateSession {
   finals: Map<number, number>;
 }
 
+/** Finals remembered while their refinement is awaited (more means the service sends none). */
+const MAX_UNREFINED = 256;
+
+export interface ResultGateOptions {
+  /** Every final will be followed by a refinement (API v3 with text normalization). */
+  refinements?: boolean;
+}
+
 export class ResultGate {
   private readonly sessions = new Map<number, GateSession>();
   private lastFinalEndMs = -Infinity;
   private nextFinalIndex = 0;
+  /** Emitted finals whose refinement has not been emitted: stream index → audio span. */
+  private readonly unrefined = new Map<number, { startMs: number; endMs: number }>();
+  private readonly refinements: boolean;
+
+  constructor(options: ResultGateOptions = {}) {
+    this.refinements = options.refinements ?? false;
+  }
 
   /** Registers a session; call in session order. */
   open(index: number): void {
@@ -69,6 +86,19 @@ export class ResultGate {
     return this.lastFinalEndMs;
   }
 
+  private awaitRefinement(index: number, startMs: number, endMs: number): void {
+    this.unrefined.set(index, { startMs, endMs });
+    if (this.unrefined.size > MAX_UNREFINED) this.unrefined.delete(this.unrefined.keys().next().value!);
+  }
+
+  /** The emitted, unrefined final whose audio overlaps `startMs`…`endMs`, if any. */
+  private unrefinedCovering(startMs: number, endMs: number): number | undefined {
+    for (const [index, span] of this.unrefined) {
+      if (startMs <= span.endMs && endMs >= span.startMs) return index;
+    }
+    return undefined;
+  }
+
   private release(): RecognitionResult[] {
     const out: RecognitionResult[] = [];
     for (const s of [...this.sessions.values()].sort((a, b) => a.index - b.index)) {
@@ -76,15 +106,22 @@ export class ResultGate {
         if (r.type === 'final') {
           if (r.endMs !== undefined) {
             // A final for audio already reported (a replay seam) is not news.
-            if (r.endMs <= this.lastFinalEndMs) continue;
+            if (r.endMs <= this.lastFinalEndMs) {
+              const same = this.unrefinedCovering(r.startMs ?? r.endMs, r.endMs);
+              if (same !== undefined) s.finals.set(r.finalIndex, same);
+              continue;
+            }
             this.lastFinalEndMs = r.endMs;
           }
           const index = this.nextFinalIndex++;
           s.finals.set(r.finalIndex, index);
           r.finalIndex = index;
+          if (this.refinements) this.awaitRefinement(index, r.startMs ?? r.endMs ?? 0, r.endMs ?? 0);
         } else if (r.type === 'refinement') {
           const index = s.finals.get(r.finalIndex);
           if (index === undefined) continue;
+          // Once per final, whichever session's refinement comes first.
+          if (this.refinements && !this.unrefined.delete(index)) continue;
           r.finalIndex = index;
         }
         out.push(r);
