@@ -146,7 +146,9 @@ export class RecognizeStream extends Duplex {
       );
     }
     if (this.destroyed || this.ending || this.utteranceDone) return;
-    if (this.eouMarks.add(this.intake.positionMs + this.intake.bufferedMs)) this.pump();
+    // The framer ends a frame exactly here; a source that cannot cut gets a short frame flushed.
+    const at = this.intake.cut() ?? this.intake.positionMs + this.intake.bufferedMs;
+    if (this.eouMarks.add(at)) this.pump();
   }
 
   override _write(chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -235,7 +237,7 @@ export class RecognizeStream extends Duplex {
     return this.nextFrame;
   }
 
-  /** An end-of-utterance mark must not wait for a frame to fill up: it goes out with a short one. */
+  /** For sources that cannot cut (see `FrameSource.cut`), a mark must not wait for a frame to fill up. */
   private flushForEou(): AudioFrame | undefined {
     if (!this.intake.format || !this.eouMarks.waitsBeyond(this.intake.positionMs)) return undefined;
     try {
