@@ -90,6 +90,8 @@ export class RecognizeStream extends Duplex {
   private readableDone = false;
   private readerBlocked = false;
   private utteranceDone = false;
+  /** Finals pushed to the reader (the gate numbers them 0, 1, … in the same order). */
+  private finalsEmitted = 0;
   private cancelWake: (() => void) | undefined;
   private cancelIdle: (() => void) | undefined;
   private pumping = false;
@@ -555,15 +557,21 @@ export class RecognizeStream extends Duplex {
         this.offerConfirm(result.endMs ?? session.streamEndMs);
       }
     }
-    for (const result of this.gate.accept(session.index, results)) {
-      // After a single utterance only refinements of its finals still belong to the job.
-      if (this.utteranceDone && result.type !== 'refinement') continue;
-      if (!this.push(result)) this.readerBlocked = true;
-      if (this.options.singleUtterance && result.endOfUtterance) this.finishUtterance(session);
-    }
+    this.deliver(session, this.gate.accept(session.index, results));
     if (boundary && session === this.current && session.inSoftWindow && !this.utteranceDone && session.state === 'open') {
       this.rollover('end-of-utterance');
       this.pump();
+    }
+  }
+
+  /** Pushes what the gate released to the reader. */
+  private deliver(session: Session, results: RecognitionResult[]): void {
+    for (const result of results) {
+      // After a single utterance only refinements of its finals still belong to the job.
+      if (this.utteranceDone && !(result.type === 'refinement' && result.finalIndex < this.finalsEmitted)) continue;
+      if (result.type === 'final') this.finalsEmitted++;
+      if (!this.push(result)) this.readerBlocked = true;
+      if (this.options.singleUtterance && result.endOfUtterance) this.finishUtterance(session);
     }
   }
 
@@ -583,9 +591,7 @@ export class RecognizeStream extends Duplex {
     this.drainTimers.get(session)?.();
     this.drainTimers.delete(session);
     if (this.destroyed) return;
-    for (const result of this.gate.end(session.index)) {
-      if (!this.push(result)) this.readerBlocked = true;
-    }
+    this.deliver(session, this.gate.end(session.index));
     if (session.retired || session !== this.current) {
       this.maybeEndReadable();
       return;
