@@ -12,7 +12,7 @@ export async function runEmulator(argv: string[]): Promise<number> {
     return 2;
   }
   const emulator = await startEmulator({ host: values.host, port });
-  console.log(`SpeechKit emulator listening on ${emulator.address} (plaintext gRPC, API v2)`);
+  console.log(`SpeechKit emulator listening on ${emulator.address} (plaintext gRPC, API v2 and v3)`);
   console.log(`Accepted credentials: IAM token "${EMULATOR_IAM_TOKEN}", API key "${EMULATOR_API_KEY}"`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

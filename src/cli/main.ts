@@ -22,6 +22,7 @@ recognize options:
   --raw                  numbers as words
   --pace X               real-time factor (default 1; 0 = unpaced)
   --json                 one JSON result per line
+  --api v2|v3            streaming API (default v2; v3 adds normalized refinements)
 Credentials come from the environment, never from arguments:
   SPEECHKIT_API_KEY or SPEECHKIT_IAM_TOKEN`;
 
