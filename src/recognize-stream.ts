@@ -527,11 +527,36 @@ export class RecognizeStream extends Duplex {
     if (this.destroyed) return;
     if (response.status) this.emit('status', { session: session.index, ...response.status } satisfies StatusEvent);
     const results = this.options.partialResults ? response.results : response.results.filter((r) => r.type !== 'partial');
-    if (results.length > 0) this.onResults(session, results);
-    if (response.finalCursorMs !== undefined && session === this.current) {
-      // The service's own account of what is final (v3 audio cursors): the exact replay point.
-      // Never past what this session was sent: a cursor inside keep-alive silence maps to its start.
-      this.offerConfirm(Math.min(session.timeline.toStreamMs(response.finalCursorMs), session.streamEndMs));
+    // What the session has finalized is settled first, so a rollover this response brings replays from it.
+    if (session === this.current) {
+      this.noteProgress(session, results);
+      if (response.finalCursorMs !== undefined) {
+        // The service's own account of what is final (v3 audio cursors): the exact replay point.
+        // Never past what this session was sent: a cursor inside keep-alive silence maps to its start.
+        this.offerConfirm(Math.min(session.timeline.toStreamMs(response.finalCursorMs), session.streamEndMs));
+      }
+    }
+    if (results.length === 0) return;
+    this.deliver(session, this.gate.accept(session.index, results));
+    const boundary = results.some((r) => r.endOfUtterance);
+    if (boundary && session === this.current && session.inSoftWindow && !this.utteranceDone && session.state === 'open') {
+      this.rollover('end-of-utterance');
+      this.pump();
+    }
+  }
+
+  /** Finals confirm the audio they cover (once refined, when refinements are due). */
+  private noteProgress(session: Session, results: RecognitionResult[]): void {
+    for (const result of results) {
+      if (result.type === 'refinement') {
+        this.refinements.refinement(result.finalIndex);
+        const released = this.refinements.release();
+        if (released !== undefined) this.confirm(released);
+      }
+      if (result.type !== 'final') continue;
+      this.resolveHealthy(session);
+      this.refinements.final(result.finalIndex);
+      this.offerConfirm(result.endMs ?? session.streamEndMs);
     }
   }
 
@@ -539,29 +564,6 @@ export class RecognizeStream extends Duplex {
   private offerConfirm(streamMs: number): void {
     const now = this.refinements.offer(streamMs);
     if (now !== undefined) this.confirm(now);
-  }
-
-  private onResults(session: Session, results: RecognitionResult[]): void {
-    let boundary = false;
-    if (session === this.current) {
-      for (const result of results) {
-        if (result.endOfUtterance) boundary = true;
-        if (result.type === 'refinement') {
-          this.refinements.refinement(result.finalIndex);
-          const released = this.refinements.release();
-          if (released !== undefined) this.confirm(released);
-        }
-        if (result.type !== 'final') continue;
-        this.resolveHealthy(session);
-        this.refinements.final(result.finalIndex);
-        this.offerConfirm(result.endMs ?? session.streamEndMs);
-      }
-    }
-    this.deliver(session, this.gate.accept(session.index, results));
-    if (boundary && session === this.current && session.inSoftWindow && !this.utteranceDone && session.state === 'open') {
-      this.rollover('end-of-utterance');
-      this.pump();
-    }
   }
 
   /** Pushes what the gate released to the reader. */
