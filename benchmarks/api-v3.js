@@ -2,19 +2,18 @@
 //
 //   npm run build && node benchmarks/api-v3.js [--runs 7] [--minutes 4]
 //
-// The emulator runs in a child process, so its work never counts as the client's. Each figure is
+// The emulator runs in a child process, so its work never counts as the client's (the silence
+// figures use one in-process: they count bytes, not CPU). Each figure is
 // the median of several runs, interleaved so that drift on a shared machine hits every variant
 // alike, and is printed as a ratio to a plain @grpc/grpc-js bidi call that sends the identical
 // messages of the same API in the same run.
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { createRecognizeStream } from 'speechkit-stream';
-import { dialledDigitsPcm, EMULATOR_IAM_TOKEN, startEmulator } from 'speechkit-stream/emulator';
-
-const SELF = fileURLToPath(import.meta.url);
+import { createRecognizeStream } from '../dist/index.js';
+import { dialledDigitsPcm, EMULATOR_IAM_TOKEN, startEmulator } from '../dist/emulator/index.js';
+import { median, startEmulatorProcess } from './lib.js';
 
 async function main() {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' }, minutes: { type: 'string', default: '4' } } });
@@ -26,8 +25,8 @@ async function main() {
   const audio = dialled(minutes, sampleRate, 11, { utteranceGapMs: 900 });
   const audioSeconds = audio.length / 2 / sampleRate;
 
-  const child = fork(SELF, ['--emulator'], { stdio: 'inherit' });
-  const address = await new Promise((resolve) => child.once('message', (m) => resolve(m.address)));
+  const emulatorProcess = await startEmulatorProcess();
+  const { address } = emulatorProcess;
   try {
     // v3 always streams partials (v2 only when asked), so v2 also runs with partials, like for like.
     const variants = {
@@ -61,9 +60,10 @@ async function main() {
     ratio('stream v3', 'stream v2 partials');
     ratio('raw v3', 'raw v2 partials');
   } finally {
-    child.send({ type: 'close' });
+    await emulatorProcess.close();
   }
 
+  for (const client of Object.values(clients)) client.close();
   await silenceCompression(sampleRate);
 }
 
@@ -193,22 +193,5 @@ function addNoise(pcm, rms, seed) {
   return out;
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 // Last, so that every declaration above is initialized.
-if (process.argv[2] === '--emulator') {
-  const emulator = await startEmulator();
-  process.on('message', async (message) => {
-    if (message?.type === 'close') {
-      await emulator.close();
-      process.exit(0);
-    }
-  });
-  process.send({ type: 'ready', address: emulator.address });
-} else {
-  await main();
-}
+await main();

@@ -1,4 +1,8 @@
-export { createRecognizeStream, RecognizeStream } from './recognize-stream.js';
+export { createRecognizeStream, RecognizeStream, type RolloverEvent } from './recognize-stream.js';
+export { RETRY_TABLE, RETRYABLE_GRPC_STATUSES, DEFAULT_RETRY, type RetryOptions, type RetryClass } from './session/retry-policy.js';
+export type { RetryEvent } from './session/recovery.js';
+export { DEFAULT_ROLLOVER, type RolloverOptions, type RolloverReason } from './session/rollover.js';
+export type { IdleOptions, IdlePolicy } from './session/idle.js';
 export { ErrorCodes, SpeechKitError, GrpcStatus, type ErrorCode } from './errors.js';
 export type {
   RecognitionResult,

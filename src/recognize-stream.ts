@@ -68,7 +68,9 @@ export class RecognizeStream extends Duplex {
   private readonly refinements: RefinementHold;
   /** Where the user ended utterances (external end-of-utterance classifier). */
   private readonly eouMarks = new EouMarks();
-  private readonly sessions: Session[] = [];
+  /** Sessions whose call has not ended; ended ones are let go so a days-long stream stays small. */
+  private readonly liveSessions = new Set<Session>();
+  private sessionsOpened = 0;
   private current: Session | undefined;
   /** Audio sent to a replaced session that the next one must hear again, oldest first. */
   private replayQueue: AudioFrame[] = [];
@@ -129,7 +131,7 @@ export class RecognizeStream extends Duplex {
 
   /** Sessions opened so far. */
   get sessionCount(): number {
-    return this.sessions.length;
+    return this.sessionsOpened;
   }
 
   /**
@@ -199,7 +201,7 @@ export class RecognizeStream extends Duplex {
     for (const cancel of this.drainTimers.values()) cancel();
     for (const waiter of this.healthWaiters.values()) waiter.cancelTimer();
     this.healthWaiters.clear();
-    for (const session of this.sessions) session.cancel();
+    for (const session of this.liveSessions) session.cancel();
     this.transport.close();
     this.credentials.release?.();
     this.creationStack = undefined;
@@ -284,7 +286,10 @@ export class RecognizeStream extends Duplex {
         }
       }
       const now = this.clock.now();
-      const due = this.pacer.dueAt(frame.streamMs, now);
+      let due = this.pacer.dueAt(frame.streamMs, now);
+      // Faster than real time, the service's finals fall behind the audio; past the replay bound
+      // a failure could no longer be replayed in full, so wait for them at real time.
+      if (session.streamEndMs - this.confirmedMs >= this.replayBound()) due = Math.max(due, this.pacer.realTimeDueAt(now));
       if (due > now + SEND_EARLY_MS) {
         this.wakeAt(due);
         break;
@@ -402,12 +407,16 @@ export class RecognizeStream extends Duplex {
     this.drainTimers.set(session, cancel);
   }
 
+  /** Longest replay, in ms: it must leave a new session room to progress before its own soft point. */
+  private replayBound(): number {
+    const { maxReplayMs, rollover, sessionLimits } = this.options;
+    return Math.min(maxReplayMs, 0.5 * rollover.softRatio * sessionLimits.maxAudioMs);
+  }
+
   /** Where the next session starts: the last confirmed final, within the replay bound. */
   private replayStart(positionMs: number): number {
-    const { maxReplayMs, rollover, sessionLimits } = this.options;
-    // A replay must leave the new session room to make progress before its own soft point.
-    const bound = Math.min(maxReplayMs, 0.5 * rollover.softRatio * sessionLimits.maxAudioMs);
-    let start = Math.max(this.confirmedMs, this.replay.startMs ?? positionMs, positionMs - bound);
+    const { rollover, sessionLimits } = this.options;
+    let start = Math.max(this.confirmedMs, this.replay.startMs ?? positionMs, positionMs - this.replayBound());
     const bytesBound = 0.5 * rollover.softRatio * sessionLimits.maxBytes;
     let bytes = 0;
     for (const frame of this.replay.from(start).reverse()) {
@@ -480,13 +489,13 @@ export class RecognizeStream extends Duplex {
   private openSession(): Promise<void> {
     const first = this.peekFrame();
     const baseOffsetMs = first?.streamMs ?? this.intake.positionMs;
-    const session = new Session(this.sessions.length, baseOffsetMs, this.random(), this.api, {
+    const session = new Session(this.sessionsOpened++, baseOffsetMs, this.random(), this.api, {
       onResponse: (s, response) => this.onResponse(s, response),
       onHeaders: (s) => this.emit('session', sessionInfo(s)),
       onDrain: () => this.pump(),
       onEnd: (s, status) => this.onSessionEnd(s, status),
     });
-    this.sessions.push(session);
+    this.liveSessions.add(session);
     this.gate.open(session.index);
     this.current = session;
     this.refinements.reset();
@@ -503,6 +512,7 @@ export class RecognizeStream extends Duplex {
       (authorization) => {
         if (this.destroyed || session.state !== 'opening') return;
         session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession());
+        this.pacer.newSession();
         this.lastMessageAt = this.clock.now();
         this.pump();
       },
@@ -590,6 +600,7 @@ export class RecognizeStream extends Duplex {
   }
 
   private onSessionEnd(session: Session, status: CallStatus): void {
+    this.liveSessions.delete(session);
     this.drainTimers.get(session)?.();
     this.drainTimers.delete(session);
     if (this.destroyed) return;

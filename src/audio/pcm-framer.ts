@@ -66,23 +66,14 @@ export class PcmFramer implements FrameSource {
 
   private take(size: number): Buffer {
     const first = this.parts[0]!;
-    if (first.length - this.head >= size) {
-      // The parts are our own copies, so a frame may be a view into one.
-      const view = first.subarray(this.head, this.head + size);
-      this.head += size;
-      if (this.head === first.length) {
-        this.parts.shift();
-        this.head = 0;
-      }
-      this.buffered -= size;
-      return view;
-    }
-    const out = Buffer.allocUnsafe(size);
+    // The parts are our own copies, so a frame that fits in one may be a view into it.
+    const view = first.length - this.head >= size;
+    const out = view ? first.subarray(this.head, this.head + size) : Buffer.allocUnsafe(size);
     let filled = 0;
     while (filled < size) {
       const part = this.parts[0]!;
       const n = Math.min(part.length - this.head, size - filled);
-      part.copy(out, filled, this.head, this.head + n);
+      if (!view) part.copy(out, filled, this.head, this.head + n);
       filled += n;
       this.head += n;
       if (this.head === part.length) {

@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dialledDigitsPcm, startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { closeClients, connect, finals, openCall, PCM8K, sleep, splitMs } from './helpers.js';
+import { closeClients, connect, finals, openCall, PCM8K, sleep, splitMs, waitFor } from './helpers.js';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -87,7 +87,7 @@ describe('session limits', () => {
     const pcm = dialledDigitsPcm(['5'], { sampleRate: 8000, leadMs: 0, trailMs: 600 });
     await open.write({ audio_content: pcm.subarray(0, 5600) });
     await open.write({ audio_content: pcm.subarray(5600) });
-    await sleep(20);
+    await waitFor(() => finals(open.responses).length > 0);
     expect(finals(open.responses)).toEqual(['5']);
     expect(emu.sessions[0]!.status).toBeUndefined();
     await open.write({ audio_content: Buffer.alloc(10000) });
