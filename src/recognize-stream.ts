@@ -8,7 +8,7 @@ import { ErrorCodes, fromGrpcStatus, GrpcStatus, invalidAudio, redact, SpeechKit
 import { resolveOptions, type RecognizeStreamOptions, type ResolvedOptions } from './options.js';
 import type { RecognitionResult, SessionInfo, StatusEvent } from './results.js';
 import { EouMarks } from './session/eou-marks.js';
-import { RefinementHold } from './session/refinement-hold.js';
+import { FinalHold } from './session/final-hold.js';
 import { defaultIdlePolicy, idleAction, type IdlePolicy } from './session/idle.js';
 import { episodeFailure, markRefreshRetry, runEpisode, type RetryEvent } from './session/recovery.js';
 import { ReplayBuffer } from './session/replay-buffer.js';
@@ -64,8 +64,9 @@ export class RecognizeStream extends Duplex {
   private readonly random: () => number;
   private readonly api: ApiAdapter;
   private readonly replay: ReplayBuffer;
-  private readonly gate: ResultGate;
-  private readonly refinements: RefinementHold;
+  private readonly gate = new ResultGate();
+  /** Confirmations held while a final's refinement or end of utterance is owed (v3). */
+  private readonly finalHold: FinalHold;
   /** Where the user ended utterances (external end-of-utterance classifier). */
   private readonly eouMarks = new EouMarks();
   /** Sessions whose call has not ended; ended ones are let go so a days-long stream stays small. */
@@ -107,9 +108,7 @@ export class RecognizeStream extends Duplex {
     super({ writableObjectMode: true, readableObjectMode: true, readableHighWaterMark: resolved.readableHighWaterMark });
     this.options = resolved;
     this.api = adapterFor(resolved.api);
-    const refined = this.api.refinesFinals?.(resolved) ?? false;
-    this.gate = new ResultGate({ refinements: refined });
-    this.refinements = new RefinementHold(refined);
+    this.finalHold = new FinalHold(this.api.followUps?.(resolved) ?? { refinement: false, endOfUtterance: false });
     this.clock = resolved.clock ?? systemClock;
     this.scheduler = schedulerFor(this.clock);
     this.intake = new AudioIntake(resolved, resolved.chunkMs);
@@ -498,7 +497,7 @@ export class RecognizeStream extends Duplex {
     this.liveSessions.add(session);
     this.gate.open(session.index);
     this.current = session;
-    this.refinements.reset();
+    this.finalHold.reset();
     this.silentRunMs = 0;
     const healthy = new Promise<void>((resolve, reject) => {
       const cancelTimer = this.options.retry === false
@@ -555,24 +554,26 @@ export class RecognizeStream extends Duplex {
     }
   }
 
-  /** Finals confirm the audio they cover (once refined, when refinements are due). */
+  /** Finals confirm the audio they cover, once what follows them (v3) has come too. */
   private noteProgress(session: Session, results: RecognitionResult[]): void {
     for (const result of results) {
-      if (result.type === 'refinement') {
-        this.refinements.refinement(result.finalIndex);
-        const released = this.refinements.release();
-        if (released !== undefined) this.confirm(released);
+      if (result.type === 'final') {
+        this.resolveHealthy(session);
+        this.finalHold.final(result.finalIndex);
+        this.offerConfirm(result.endMs ?? session.streamEndMs);
+        continue;
       }
-      if (result.type !== 'final') continue;
-      this.resolveHealthy(session);
-      this.refinements.final(result.finalIndex);
-      this.offerConfirm(result.endMs ?? session.streamEndMs);
+      if (result.type === 'refinement') this.finalHold.refinement(result.finalIndex);
+      else if (result.type === 'endOfUtterance') this.finalHold.endOfUtterance();
+      else continue;
+      const released = this.finalHold.release();
+      if (released !== undefined) this.confirm(released);
     }
   }
 
-  /** Confirms a position unless a refinement is still owed for audio before it. */
+  /** Confirms a position unless something is still owed for a final before it. */
   private offerConfirm(streamMs: number): void {
-    const now = this.refinements.offer(streamMs);
+    const now = this.finalHold.offer(streamMs);
     if (now !== undefined) this.confirm(now);
   }
 

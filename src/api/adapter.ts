@@ -2,6 +2,7 @@ import type { AudioFormat } from '../audio/intake.js';
 import type { ResolvedOptions } from '../options.js';
 import type { RecognitionResult } from '../results.js';
 import type { ApiMethod } from '../transport/call.js';
+import type { FollowUps } from '../session/final-hold.js';
 import type { ApiVersion } from './api-options.js';
 import { audioRequest, configRequest, settingsMetadata, v2ResponseMapper } from './v2.js';
 import { v3Adapter } from './v3.js';
@@ -36,8 +37,8 @@ export interface ApiAdapter {
   /** "The utterance ends here", for a client-side end-of-utterance classifier. */
   eouMessage?(): unknown;
   metadata(options: ResolvedOptions): Record<string, string>;
-  /** Whether every final will be followed by a refinement (v3 with text normalization). */
-  refinesFinals?(options: ResolvedOptions): boolean;
+  /** What the service sends after each final (v3: a refinement with text normalization, an end of utterance). */
+  followUps?(options: ResolvedOptions): FollowUps;
   /** A mapper for one session; `toStreamMs` moves session times to whole-stream times. */
   responseMapper(session: number, toStreamMs: (sessionMs: number) => number): ResponseMapper;
 }

@@ -185,6 +185,6 @@ export const v3Adapter: ApiAdapter = {
   silenceMessage: silenceRequest,
   eouMessage: eouRequest,
   metadata: v3Metadata,
-  refinesFinals: (options) => options.v3.textNormalization,
+  followUps: (options) => ({ refinement: options.v3.textNormalization, endOfUtterance: true }),
   responseMapper: v3ResponseMapper,
 };

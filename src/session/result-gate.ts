@@ -10,10 +10,11 @@ import type { RecognitionResult } from '../results.js';
  * it has ended, to keep audio order.
  *
  * It also numbers finals across the whole stream (`finalIndex`): sessions number their own finals,
- * and a refinement names its final by that session number. A refinement is emitted once per final
- * emitted, and only for one: when a session died between a final and its refinement, the next
- * session hears that audio again, and its refinement (of a final the gate drops as a repeat) is
- * taken for the final already emitted.
+ * and a refinement names its final by that session number. Each final emitted gets at most one
+ * refinement and the utterance at most one end-of-utterance result (API v3), whichever session
+ * delivers them: when a session dies or is replaced between a final and what follows it, the next
+ * session may hear that audio again, and its repeat of the final (dropped) stands for the one
+ * already emitted.
  */
 interface GateSession {
   index: number;
@@ -26,25 +27,22 @@ interface GateSession {
   finals: Map<number, number>;
 }
 
-/** Finals remembered while their refinement is awaited (more means the service sends none). */
-const MAX_UNREFINED = 256;
+/** Recent finals remembered for repeats, refinements and ends of utterance. */
+const MAX_RECENT_FINALS = 256;
 
-export interface ResultGateOptions {
-  /** Every final will be followed by a refinement (API v3 with text normalization). */
-  refinements?: boolean;
+interface EmittedFinal {
+  startMs: number;
+  endMs: number;
+  refined: boolean;
 }
 
 export class ResultGate {
   private readonly sessions = new Map<number, GateSession>();
   private lastFinalEndMs = -Infinity;
   private nextFinalIndex = 0;
-  /** Emitted finals whose refinement has not been emitted: stream index → audio span. */
-  private readonly unrefined = new Map<number, { startMs: number; endMs: number }>();
-  private readonly refinements: boolean;
-
-  constructor(options: ResultGateOptions = {}) {
-    this.refinements = options.refinements ?? false;
-  }
+  private readonly recent = new Map<number, EmittedFinal>();
+  /** The utterance whose finals were emitted and whose end was not: the session that will end it. */
+  private openUtterance: { session: number; finalIndex: number } | undefined;
 
   /** Registers a session; call in session order. */
   open(index: number): void {
@@ -67,7 +65,9 @@ export class ResultGate {
     const s = this.sessions.get(index);
     if (!s) return [];
     for (const r of results) {
-      const kept = r.type === 'refinement' || (r.final && s.keepBeforeMs !== undefined && (r.startMs ?? -Infinity) < s.keepBeforeMs);
+      // What follows a final it already delivered is still the replaced session's to say.
+      const follows = r.type === 'refinement' || r.type === 'endOfUtterance';
+      const kept = follows || (r.final && s.keepBeforeMs !== undefined && (r.startMs ?? -Infinity) < s.keepBeforeMs);
       if (s.replaced && !kept) continue;
       s.held.push(r);
     }
@@ -86,14 +86,52 @@ export class ResultGate {
     return this.lastFinalEndMs;
   }
 
-  private awaitRefinement(index: number, startMs: number, endMs: number): void {
-    this.unrefined.set(index, { startMs, endMs });
-    if (this.unrefined.size > MAX_UNREFINED) this.unrefined.delete(this.unrefined.keys().next().value!);
+  /** Whether `r` goes to the reader; renumbers finals and refinements on the way. */
+  private pass(s: GateSession, r: RecognitionResult): boolean {
+    switch (r.type) {
+      case 'final': {
+        if (r.endMs !== undefined) {
+          // A final for audio already reported (a replay seam) is not news; it stands for the one emitted.
+          if (r.endMs <= this.lastFinalEndMs) {
+            const same = this.emittedCovering(r.startMs ?? r.endMs, r.endMs);
+            if (same !== undefined) {
+              s.finals.set(r.finalIndex, same);
+              if (this.openUtterance?.finalIndex === same) this.openUtterance.session = s.index;
+            }
+            return false;
+          }
+          this.lastFinalEndMs = r.endMs;
+        }
+        const index = this.nextFinalIndex++;
+        s.finals.set(r.finalIndex, index);
+        r.finalIndex = index;
+        this.recent.set(index, { startMs: r.startMs ?? r.endMs ?? 0, endMs: r.endMs ?? 0, refined: false });
+        if (this.recent.size > MAX_RECENT_FINALS) this.recent.delete(this.recent.keys().next().value!);
+        this.openUtterance = { session: s.index, finalIndex: index };
+        return true;
+      }
+      case 'refinement': {
+        const index = s.finals.get(r.finalIndex);
+        const final = index === undefined ? undefined : this.recent.get(index);
+        // Once per final, whichever session's refinement comes first.
+        if (index === undefined || !final || final.refined) return false;
+        final.refined = true;
+        r.finalIndex = index;
+        return true;
+      }
+      case 'endOfUtterance':
+        // Only the session that delivered (or repeated) the utterance's finals ends it, once.
+        if (this.openUtterance?.session !== s.index) return false;
+        this.openUtterance = undefined;
+        return true;
+      default:
+        return true;
+    }
   }
 
-  /** The emitted, unrefined final whose audio overlaps `startMs`…`endMs`, if any. */
-  private unrefinedCovering(startMs: number, endMs: number): number | undefined {
-    for (const [index, span] of this.unrefined) {
+  /** The recently emitted final whose audio overlaps `startMs`…`endMs`, if any. */
+  private emittedCovering(startMs: number, endMs: number): number | undefined {
+    for (const [index, span] of this.recent) {
       if (startMs <= span.endMs && endMs >= span.startMs) return index;
     }
     return undefined;
@@ -102,30 +140,7 @@ export class ResultGate {
   private release(): RecognitionResult[] {
     const out: RecognitionResult[] = [];
     for (const s of [...this.sessions.values()].sort((a, b) => a.index - b.index)) {
-      for (const r of s.held) {
-        if (r.type === 'final') {
-          if (r.endMs !== undefined) {
-            // A final for audio already reported (a replay seam) is not news.
-            if (r.endMs <= this.lastFinalEndMs) {
-              const same = this.unrefinedCovering(r.startMs ?? r.endMs, r.endMs);
-              if (same !== undefined) s.finals.set(r.finalIndex, same);
-              continue;
-            }
-            this.lastFinalEndMs = r.endMs;
-          }
-          const index = this.nextFinalIndex++;
-          s.finals.set(r.finalIndex, index);
-          r.finalIndex = index;
-          if (this.refinements) this.awaitRefinement(index, r.startMs ?? r.endMs ?? 0, r.endMs ?? 0);
-        } else if (r.type === 'refinement') {
-          const index = s.finals.get(r.finalIndex);
-          if (index === undefined) continue;
-          // Once per final, whichever session's refinement comes first.
-          if (this.refinements && !this.unrefined.delete(index)) continue;
-          r.finalIndex = index;
-        }
-        out.push(r);
-      }
+      for (const r of s.held) if (this.pass(s, r)) out.push(r);
       s.held = [];
       // An older session that may still report blocks newer ones, keeping audio order.
       if (s.ended) this.sessions.delete(s.index);

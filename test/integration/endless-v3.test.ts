@@ -25,11 +25,16 @@ function tally(stream: RecognizeStream): Tally {
   return t;
 }
 
-/** Ends of utterance only move forward, and never outnumber the finals. */
-function expectEouInOrder(results: RecognitionResult[], finals: number): void {
+/** Every utterance ends exactly once, after its final and before the next one, moving forward. */
+function expectEachUtteranceEnds(results: RecognitionResult[], utterances: number): void {
   const eous = results.filter((r) => r.type === 'endOfUtterance');
-  expect(eous.length).toBeLessThanOrEqual(finals);
-  for (let i = 1; i < eous.length; i++) expect(eous[i]!.endMs!).toBeGreaterThan(eous[i - 1]!.endMs!);
+  expect(eous).toHaveLength(utterances);
+  const finals = results.filter((r) => r.type === 'final');
+  for (let i = 0; i < eous.length; i++) {
+    expect(results.indexOf(eous[i]!)).toBeGreaterThan(results.indexOf(finals[i]!));
+    if (i + 1 < finals.length) expect(results.indexOf(eous[i]!)).toBeLessThan(results.indexOf(finals[i + 1]!));
+    if (i > 0) expect(eous[i]!.endMs!).toBeGreaterThan(eous[i - 1]!.endMs!);
+  }
 }
 
 describe.each(VARIANTS)('API v3 endless streams ($name): every digit exactly once, every final refined once', (variant) => {
@@ -45,9 +50,7 @@ describe.each(VARIANTS)('API v3 endless streams ($name): every digit exactly onc
         const results = await recognize(stream, audio, 32_000);
         expect(durationMs).toBeGreaterThanOrEqual(30 * 60_000);
         expectExactV3(results, utterances);
-        // Without failures every utterance also ends exactly once.
-        expect(results.filter((r) => r.type === 'endOfUtterance')).toHaveLength(utterances.length);
-        expectEouInOrder(results, utterances.length);
+        expectEachUtteranceEnds(results, utterances.length);
         for (const s of emulator.sessions) {
           expect(s.api).toBe('v3');
           expect(s.status?.name).toBe('OK');
@@ -72,6 +75,7 @@ describe.each(VARIANTS)('API v3 endless streams ($name): every digit exactly onc
       const t = tally(stream);
       const results = await recognize(stream, audio, 96_000);
       expectExactV3(results, utterances);
+      expectEachUtteranceEnds(results, utterances.length);
       expect(t.rollovers.length).toBeGreaterThanOrEqual(6);
       for (const s of emulator.sessions) {
         expect(s.status?.name).toBe('OK');
@@ -97,7 +101,7 @@ describe.each(VARIANTS)('API v3 endless streams ($name): every digit exactly onc
       const t = tally(stream);
       const results = await recognize(stream, audio, 32_000);
       expectExactV3(results, utterances);
-      expectEouInOrder(results, utterances.length);
+      expectEachUtteranceEnds(results, utterances.length);
       const failed = emulator.sessions.filter((s) => s.status?.name !== 'OK');
       expect(failed.length).toBeGreaterThanOrEqual(8);
       expect(t.retries.length).toBeGreaterThanOrEqual(failed.length);
@@ -118,6 +122,7 @@ describe.each(VARIANTS)('API v3 endless streams ($name): every digit exactly onc
       const t = tally(stream);
       const results = await recognize(stream, audio, 32_000);
       expectExactV3(results, utterances);
+      expectEachUtteranceEnds(results, utterances.length);
       expect(t.retries.length).toBeGreaterThan(0);
       expect(t.rollovers.length).toBeGreaterThan(0);
       const bytes = emulator.sessions.reduce((sum, s) => sum + s.audio.length, 0);
@@ -137,6 +142,7 @@ describe.each(VARIANTS)('API v3 endless streams ($name): every digit exactly onc
       const t = tally(stream);
       const results = await recognize(stream, audio, 16_000);
       expectExactV3(results, utterances);
+      expectEachUtteranceEnds(results, utterances.length);
       expect(emulator.sessions.some((s) => s.status?.name === 'OUT_OF_RANGE')).toBe(true);
       expect(t.retries.some((r) => r.code === 'SPEECHKIT_ERR_SESSION_LIMIT' && r.delayMs === 0)).toBe(true);
     });

@@ -122,6 +122,7 @@ describe('API v3 on a fake clock', () => {
     expect(wire(transport.calls[1]!)).toEqual(['O', 'C100', 'C100', 'E', 'C100', 'C100']);
     // Once finals cover the mark, a further failure does not send it again.
     transport.calls[1]!.respond(final('x', 50, 150, 200));
+    transport.calls[1]!.respond(eou(200, 200, 1));
     await flushMicrotasks();
     transport.calls[1]!.finish({ code: 14, details: 'unavailable' });
     await run(clock, 50);
@@ -134,10 +135,27 @@ describe('API v3 on a fake clock', () => {
     await run(clock, 20);
     const first = transport.calls[0]!;
     first.respond(final('a', 500, 1_000, 1_600));
+    first.respond(eou(1_600, 1_600, 1));
     await flushMicrotasks();
     first.finish({ code: 14, details: 'unavailable' });
     await run(clock, 50);
     expect(chunkBytes(transport.calls[1]!).length).toBe(loud(1_400).length);
+  });
+
+  it('does not count a final as done until its utterance ended: a session lost in between is replayed, and the end comes once', async () => {
+    const { clock, transport, stream, results } = setup({ pace: 0, textNormalization: false, retry: { minDelayMs: 10, maxDelayMs: 10 } });
+    stream.write(loud(3_000));
+    await run(clock, 20);
+    transport.calls[0]!.respond(final('a', 500, 1_000, 1_600));
+    await flushMicrotasks();
+    transport.calls[0]!.finish({ code: 14, details: 'unavailable' });
+    await run(clock, 50);
+    const second = transport.calls[1]!;
+    expect(chunkBytes(second).length).toBe(loud(3_000).length);
+    second.respond(final('a', 500, 1_000, 1_600));
+    second.respond(eou(1_600, 1_600, 1));
+    await flushMicrotasks();
+    expect(results.map((r) => `${r.type}:${r.text}@${r.session}`)).toEqual(['final:a@0', 'endOfUtterance:@1']);
   });
 
   it('does not count a final as done until its refinement came: after a failure in between, exactly one refinement', async () => {
@@ -179,7 +197,8 @@ describe('API v3 on a fake clock', () => {
     first.respond(eou(900, 900, 1));
     await flushMicrotasks();
     stream.write(loud(1_000));
-    await run(clock, 20);
+    // Unconfirmed audio past the replay bound (800 ms here) goes at real time.
+    await run(clock, 2_000);
     // Cut at 95 % of 2 s; the refinement of "one" is owed, so the replay reaches back as far as it may (800 ms).
     expect(transport.calls).toHaveLength(2);
     const second = transport.calls[1]!;

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PcmFramer } from '../../src/audio/pcm-framer.js';
 import { EouMarks } from '../../src/session/eou-marks.js';
-import { RefinementHold } from '../../src/session/refinement-hold.js';
+import type { RecognitionResult } from '../../src/results.js';
+import { FinalHold } from '../../src/session/final-hold.js';
+import { ResultGate } from '../../src/session/result-gate.js';
 import { sendAsSilence } from '../../src/session/silence.js';
 import { SessionTimeline } from '../../src/session/timeline.js';
 
@@ -52,9 +54,9 @@ describe('EouMarks', () => {
   });
 });
 
-describe('RefinementHold', () => {
+describe('FinalHold', () => {
   it('holds confirmations while a refinement is owed and releases the furthest one after', () => {
-    const hold = new RefinementHold(true);
+    const hold = new FinalHold({ refinement: true, endOfUtterance: false });
     expect(hold.offer(100)).toBe(100);
     hold.final(0);
     expect(hold.offer(900)).toBeUndefined();
@@ -69,9 +71,18 @@ describe('RefinementHold', () => {
     hold.offer(2_000);
     hold.reset();
     expect(hold.offer(50)).toBe(50);
-    const off = new RefinementHold(false);
-    off.final(0);
-    expect(off.offer(700)).toBe(700);
+  });
+
+  it('holds until the end of the utterance when one is owed, and holds nothing when nothing follows finals', () => {
+    const hold = new FinalHold({ refinement: false, endOfUtterance: true });
+    hold.final(0);
+    hold.final(1);
+    expect(hold.offer(700)).toBeUndefined();
+    hold.endOfUtterance();
+    expect(hold.release()).toBe(700);
+    const v2 = new FinalHold({ refinement: false, endOfUtterance: false });
+    v2.final(0);
+    expect(v2.offer(700)).toBe(700);
   });
 });
 
@@ -94,5 +105,41 @@ describe('silence compression and the session timeline', () => {
     expect(timeline.toStreamMs(200)).toBe(1_200);
     expect(timeline.toStreamMs(2_000)).toBe(1_300);
     expect(timeline.toStreamMs(3_400)).toBe(1_400);
+  });
+});
+
+describe('ResultGate with API v3 results', () => {
+  const common = (session: number) => ({ alternatives: [], session, channelTag: '0' });
+  const final = (session: number, text: string, startMs: number, endMs: number, finalIndex = 0): RecognitionResult =>
+    ({ type: 'final', final: true, endOfUtterance: false, text, startMs, endMs, finalIndex, ...common(session) });
+  const refined = (session: number, text: string, finalIndex = 0): RecognitionResult =>
+    ({ type: 'refinement', final: false, endOfUtterance: false, text, finalIndex, ...common(session) });
+  const eou = (session: number, endMs: number): RecognitionResult =>
+    ({ type: 'endOfUtterance', final: false, endOfUtterance: true, text: '', endMs, ...common(session) });
+  const view = (results: RecognitionResult[]) => results.map((r) => `${r.type}:${r.text}@${r.session}${'finalIndex' in r ? `#${r.finalIndex}` : ''}`);
+
+  it('lets a replaced session end and refine the utterance it finalized, once, even when the next session repeats it', () => {
+    const gate = new ResultGate();
+    gate.open(0);
+    expect(view(gate.accept(0, [final(0, 'one', 100, 300)]))).toEqual(['final:one@0#0']);
+    gate.replace(0, undefined);
+    gate.open(1);
+    // The new session replayed the utterance: its final is a repeat and stands for the one emitted.
+    expect(view(gate.accept(1, [final(1, 'one', 100, 300), refined(1, '1')]))).toEqual(['refinement:1@1#0']);
+    // The old session's late refinement and end of utterance: the refinement was given, the end not yet.
+    expect(view(gate.accept(0, [refined(0, '1'), eou(0, 900)]))).toEqual([]);
+    expect(view(gate.accept(1, [eou(1, 900), final(1, 'two', 1_200, 1_400, 1), eou(1, 2_000)]))).toEqual([
+      'endOfUtterance:@1', 'final:two@1#1', 'endOfUtterance:@1',
+    ]);
+  });
+
+  it('passes a late end of utterance from a replaced session when the next one does not repeat the utterance', () => {
+    const gate = new ResultGate();
+    gate.open(0);
+    gate.accept(0, [final(0, 'one', 100, 300), refined(0, '1')]);
+    gate.replace(0, undefined);
+    gate.open(1);
+    expect(view(gate.accept(0, [eou(0, 900)]))).toEqual(['endOfUtterance:@0']);
+    expect(view(gate.accept(1, [eou(1, 950)]))).toEqual([]);
   });
 });
