@@ -12,7 +12,7 @@
 export type IdlePolicy = 'keepalive' | 'close';
 
 export interface IdleOptions {
-  /** Default: `keepalive` for LINEAR16_PCM, `close` for OGG_OPUS. */
+  /** Default: `keepalive` for LINEAR16_PCM and with API v3, `close` for OGG_OPUS on API v2. */
   policy: IdlePolicy | undefined;
   /** Pause after which the policy acts, in ms. Default 1000: well inside the service's 5 s. */
   afterMs: number;
