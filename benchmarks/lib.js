@@ -52,14 +52,4 @@ export async function measureCpu(fn) {
   return [result, (used.user + used.system) / 1000];
 }
 
-/** Send-time error of every audio message vs the ideal real-time schedule, from emulator records. */
-export function pacingErrors(sessions, chunkMs, pace = 1) {
-  const errors = [];
-  for (const s of sessions) {
-    const t0 = s.messages[0]?.atMs;
-    s.messages.forEach((m, k) => errors.push(Math.abs(m.atMs - t0 - (k * chunkMs) / pace)));
-  }
-  return errors;
-}
-
 export const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : String(n));
