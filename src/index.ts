@@ -4,7 +4,27 @@ export type { RetryEvent } from './session/recovery.js';
 export { DEFAULT_ROLLOVER, type RolloverOptions, type RolloverReason } from './session/rollover.js';
 export type { IdleOptions, IdlePolicy } from './session/idle.js';
 export { ErrorCodes, SpeechKitError, GrpcStatus, type ErrorCode } from './errors.js';
-export type { RecognitionResult, RecognitionAlternative, RecognizedWord, SessionInfo } from './results.js';
+export type {
+  RecognitionResult,
+  RecognitionResultType,
+  PartialResult,
+  FinalResult,
+  RefinementResult,
+  EndOfUtteranceResult,
+  RecognitionAlternative,
+  RecognizedWord,
+  LanguageEstimate,
+  SessionInfo,
+  StatusEvent,
+} from './results.js';
+export type {
+  ApiVersion,
+  EouClassifierOption,
+  EouSensitivity,
+  LanguageRestriction,
+  AudioProcessingType,
+  CompressSilenceOptions,
+} from './api/api-options.js';
 export {
   DEFAULT_ENDPOINT,
   DEFAULT_CHUNK_MS,

@@ -1,3 +1,4 @@
+import { API_OPTION_KEYS, resolveApiOptions, type ApiOptions, type ApiVersion, type V3Settings } from './api/api-options.js';
 import { invalidOption } from './errors.js';
 import { DEFAULT_IDLE_AFTER_MS, SERVICE_IDLE_LIMIT_MS, type IdleOptions, type IdlePolicy } from './session/idle.js';
 import { DEFAULT_RETRY, validateRetry, type RetryOptions } from './session/retry-policy.js';
@@ -39,7 +40,7 @@ export interface SessionLimits {
   maxBytes?: number;
 }
 
-export interface RecognizeStreamOptions {
+export interface RecognizeStreamOptions extends ApiOptions {
   /** `host:port` of the service. Default `stt.api.cloud.yandex.net:443`. */
   endpoint?: string;
   /** TLS with the system's root certificates (default `true`). `false` is for a local emulator only. */
@@ -98,6 +99,9 @@ export interface RecognizeStreamOptions {
 
 /** Options after validation, with every default applied. */
 export interface ResolvedOptions {
+  api: ApiVersion;
+  /** Settings only API v3 has (defaults when `api` is v2). */
+  v3: V3Settings;
   endpoint: string;
   tls: boolean;
   ca: TrustedCa | undefined;
@@ -132,6 +136,7 @@ const KNOWN = new Set<string>([
   'endpoint', 'tls', 'allowInsecure', 'ca', 'auth', 'folderId', 'languageCode', 'model', 'profanityFilter', 'partialResults',
   'singleUtterance', 'audioEncoding', 'sampleRateHertz', 'rawResults', 'literatureText', 'normalizePartials', 'chunkMs',
   'pace', 'sessionLimits', 'rollover', 'retry', 'idle', 'maxReplayMs', 'maxBufferedMs', 'drainTimeoutMs', 'metadata', 'signal', 'readableHighWaterMark', 'clock',
+  ...API_OPTION_KEYS,
 ]);
 
 /** Headers the library owns; letting `metadata` set them would break auth or tracing. */
@@ -203,11 +208,15 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
   if (!Number.isInteger(readableHighWaterMark) || readableHighWaterMark < 1) {
     throw invalidOption('readableHighWaterMark', 'a positive integer', readableHighWaterMark);
   }
+  const rawResults = optionalBoolean(input, 'rawResults') ?? false;
+  const { api, v3 } = resolveApiOptions(input, { rawResults, languageCode });
   const clock = input.clock;
   if (clock !== undefined && (typeof clock !== 'object' || typeof clock.now !== 'function')) {
     throw invalidOption('clock', 'a Clock object', clock);
   }
   return {
+    api,
+    v3,
     endpoint,
     tls,
     ca,
@@ -220,7 +229,7 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
     singleUtterance: optionalBoolean(input, 'singleUtterance') ?? false,
     audioEncoding,
     sampleRateHertz: sampleRateHertz as PcmSampleRate | undefined,
-    rawResults: optionalBoolean(input, 'rawResults') ?? false,
+    rawResults,
     literatureText: optionalBoolean(input, 'literatureText') ?? false,
     normalizePartials: optionalBoolean(input, 'normalizePartials'),
     chunkMs,

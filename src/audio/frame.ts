@@ -32,4 +32,10 @@ export interface FrameSource {
   readonly positionMs: number;
   /** A fresh view for a new session; absent when frames go out as they are. */
   openSession?(): SessionWire;
+  /**
+   * Ends the frame being filled at the audio written so far: the next frames stop exactly there,
+   * the last of them shorter than `chunkMs` if need be. Returns that stream position in ms. Used to
+   * place an end-of-utterance mark between two exact samples.
+   */
+  cut?(): number;
 }

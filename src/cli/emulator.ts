@@ -42,7 +42,7 @@ export async function runEmulator(argv: string[]): Promise<number> {
     ...(values['tls-cert'] !== undefined && { tls: { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) } }),
   });
   const scheme = values['tls-cert'] === undefined ? 'plaintext' : 'TLS';
-  console.log(`SpeechKit emulator listening on ${emulator.address} (${scheme} gRPC, API v2)`);
+  console.log(`SpeechKit emulator listening on ${emulator.address} (${scheme} gRPC, API v2 and v3)`);
   console.log(`Accepted credentials: IAM token "${EMULATOR_IAM_TOKEN}", API key "${EMULATOR_API_KEY}"`);
   if (emulator.iam) console.log(`IAM token endpoint: ${emulator.iam.endpoint} (${keys.length} key(s) registered)`);
   await new Promise<void>((resolve) => {

@@ -25,6 +25,7 @@ recognize options:
   --raw                  numbers as words
   --pace X               real-time factor (default 1; 0 = unpaced)
   --json                 one JSON result per line
+  --api v2|v3            streaming API (default v2; v3 adds normalized refinements)
 Credentials come from a key file or the environment, never from arguments (they show in ps):
   --key-file PATH, then SPEECHKIT_KEY_FILE, SPEECHKIT_API_KEY, SPEECHKIT_IAM_TOKEN (first found wins)
 

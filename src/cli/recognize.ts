@@ -27,6 +27,7 @@ export async function runRecognize(argv: string[]): Promise<number> {
       raw: { type: 'boolean', default: false },
       pace: { type: 'string' },
       json: { type: 'boolean', default: false },
+      api: { type: 'string' },
     },
   });
   const file = positionals[0];
@@ -49,6 +50,7 @@ export async function runRecognize(argv: string[]): Promise<number> {
       ...(values.rate !== undefined && { sampleRateHertz: Number(values.rate) }),
       ...(values.encoding !== undefined && { audioEncoding: values.encoding as RecognizeStreamOptions['audioEncoding'] }),
       ...(values.pace !== undefined && { pace: Number(values.pace) }),
+      ...(values.api !== undefined && { api: values.api as RecognizeStreamOptions['api'] }),
       partialResults: values.partial,
       rawResults: values.raw,
     };

@@ -1,7 +1,8 @@
 /**
  * `speechkit-stream/emulator`: a local gRPC server that behaves like Yandex SpeechKit streaming
- * recognition (API v2, `/yandex.cloud.ai.stt.v2.SttService/StreamingRecognize`), with scripted
- * faults and a record of every session, plus helpers that make matching test audio.
+ * recognition (API v2, `/yandex.cloud.ai.stt.v2.SttService/StreamingRecognize`, and API v3,
+ * `/speechkit.stt.v3.Recognizer/RecognizeStreaming`), with scripted faults and a record of every
+ * session, plus helpers that make matching test audio.
  *
  * ```ts
  * const emulator = await startEmulator();
@@ -21,6 +22,13 @@
  * its symbols ("123#"), or with `raw_results` words ("one two three hash"; `*` is "star", A-D stay
  * letters), with one word per tone timed in session audio time. Sound without tones gives
  * {@link SPEECH_PLACEHOLDER}. OGG_OPUS is accepted and counted but not decoded yet.
+ *
+ * API v3 uses the same recognizer, limits and faults. Finals and partials are raw text (digits as
+ * words); with text normalization each final is followed by a `final_refinement` with digits. Every
+ * final is followed by an `eou_update`; responses carry audio cursors, and `status_code` keep-alives
+ * come every `statusEveryMs`. `silence_chunk` is heard as silence and counts as audio time (not
+ * bytes); an external `eou` ends the utterance at once. The default classifier's pause follows
+ * `max_pause_between_words_hint_ms`, halved by HIGH sensitivity.
  *
  * Faults: `addFault`, `refuseNext`, the `faults` option, or per call the `x-emulator-fault` header
  * (`action=fail;status=UNAVAILABLE;afterAudioMs=2000`; see {@link FaultRule}).
@@ -48,6 +56,7 @@ export {
   DEFAULT_PARTIAL_EVERY_MS,
 } from './limits.js';
 export { SPEECH_PLACEHOLDER } from './transcript.js';
+export { DEFAULT_STATUS_EVERY_MS } from './server.js';
 export type {
   Emulator,
   EmulatorAuthOptions,
@@ -67,4 +76,5 @@ export type {
   SessionRecord,
   SessionResult,
   SessionStatus,
+  V3SessionOptions,
 } from './types.js';

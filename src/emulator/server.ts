@@ -9,16 +9,23 @@ import { SessionRecordImpl } from './session-record.js';
 import { isGrpcStatusName } from './status.js';
 import type { Emulator, EmulatorOptions, FaultRule, GrpcStatusName, SessionRecord } from './types.js';
 import { V2Session } from './v2-session.js';
+import { sttV3ServiceDefinition } from './proto-v3.js';
+import { V3Session } from './v3-session.js';
+import type { StreamingRequest__Output as V3Request } from '../generated/speechkit/stt/v3/StreamingRequest.js';
+import type { StreamingResponse as V3Response } from '../generated/speechkit/stt/v3/StreamingResponse.js';
 import type { StreamingRecognitionRequest__Output } from '../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionRequest.js';
 import type { StreamingRecognitionResponse } from '../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionResponse.js';
+
+/** Default interval of v3 `status_code` keep-alives (the service's own interval is not published). */
+export const DEFAULT_STATUS_EVERY_MS = 1_000;
 
 /** How long `close()` lets connections drain before forcing them shut. */
 const GRACEFUL_SHUTDOWN_MS = 1_000;
 
 /**
- * Starts a gRPC server that speaks SpeechKit's streaming recognition API v2 on a local port.
- * Services are registered side by side on one server, so other API versions (v3) and an IAM token
- * endpoint can join without touching the v2 code.
+ * Starts a gRPC server that speaks SpeechKit's streaming recognition, API v2 and API v3, on a local
+ * port. Services are registered side by side on one server and share limits, faults and session
+ * records, so an IAM token endpoint can join the same way.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
@@ -29,6 +36,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const responseDelayMs = options.responseDelayMs ?? 0;
   if (!Number.isFinite(responseDelayMs) || responseDelayMs < 0) {
     throw new RangeError('responseDelayMs must be a non-negative number');
+  }
+  const statusEveryMs = options.statusEveryMs ?? DEFAULT_STATUS_EVERY_MS;
+  if (!Number.isFinite(statusEveryMs) || statusEveryMs < 10) {
+    throw new RangeError('statusEveryMs must be a number of milliseconds ≥ 10');
   }
   const limits = resolveLimits(options.limits);
   const timing = resolveRecognizerTiming(options.recognizer);
@@ -61,6 +72,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   server.addService(sttV2ServiceDefinition(), {
     StreamingRecognize: (call: ServerDuplexStream<StreamingRecognitionRequest__Output, StreamingRecognitionResponse>) =>
       new V2Session(call, ctx).start(),
+  });
+  server.addService(sttV3ServiceDefinition(), {
+    RecognizeStreaming: (call: ServerDuplexStream<V3Request, V3Response>) => new V3Session(call, ctx, { statusEveryMs }).start(),
   });
 
   const bindHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;

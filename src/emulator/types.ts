@@ -156,6 +156,8 @@ export interface EmulatorOptions {
   auth?: EmulatorAuthOptions;
   limits?: EmulatorLimitOptions;
   recognizer?: EmulatorRecognizerOptions;
+  /** API v3: wall-time interval of the `status_code` keep-alive responses, in ms (default 1000). */
+  statusEveryMs?: number;
   /** Wall-time delay of every response, in ms (default 0). Order is kept. */
   responseDelayMs?: number;
   faults?: FaultRule[];
@@ -190,6 +192,23 @@ export interface SessionResult {
   text: string;
   final: boolean;
   endOfUtterance: boolean;
+  /** API v3: which event carried it (v2 results are `partial` or `final`). */
+  type?: 'partial' | 'final' | 'refinement' | 'endOfUtterance';
+  /** API v3: the final's number in its session (finals and refinements). */
+  finalIndex?: number;
+}
+
+/** API v3 settings of a session beyond `SessionConfig`, after server-side defaults. */
+export interface V3SessionOptions {
+  textNormalization: boolean;
+  languageRestriction?: { type: 'WHITELIST' | 'BLACKLIST'; languageCodes: string[] };
+  eouClassifier: 'default' | 'external';
+  eouSensitivity: 'DEFAULT' | 'HIGH';
+  /** 0 when not set. */
+  maxPauseBetweenWordsHintMs: number;
+  audioProcessingType: 'REAL_TIME' | 'FULL_DATA';
+  /** Audio-time silence that ends an utterance, from the classifier settings; null with the external classifier. */
+  eouSilenceMs: number | null;
 }
 
 /** What the emulator saw and did in one call. */
@@ -202,14 +221,25 @@ export interface SessionRecord {
   clientRequestId?: string;
   /** Request headers; `authorization` is reduced to its scheme, e.g. 'Bearer <redacted>'. */
   metadata: Record<string, string>;
+  /** Which API the call used. */
+  api: 'v2' | 'v3';
+  /** v2: `config.folder_id`; v3: the `x-folder-id` header. */
   folderId?: string;
   config?: SessionConfig;
+  /** API v3 only: the settings `config` has no room for. */
+  v3Options?: V3SessionOptions;
   /** Audio messages: wall ms since the session started, and size. */
   messages: { atMs: number; bytes: number }[];
   /** Every audio_content byte received, concatenated. */
   readonly audio: Buffer;
-  /** Duration of the audio received, in ms (0 where the encoding's duration is not computed). */
+  /** Duration of the audio received, in ms (0 where the encoding's duration is not computed); v3 `silence_chunk`s included. */
   audioMs: number;
+  /** API v3: every `silence_chunk`: wall ms since the session started, and its duration. */
+  silenceChunks: { atMs: number; durationMs: number }[];
+  /** API v3: every external `eou`: wall ms since the session started, and the audio ms received by then. */
+  eouMessages: { atMs: number; audioMs: number }[];
+  /** API v3: `status_code` keep-alive responses written. */
+  statusMessages: number;
   /** Result chunks written to the client, in order. */
   results: SessionResult[];
   /** How the session ended; unset while it runs. */

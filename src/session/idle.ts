@@ -3,7 +3,8 @@
  * reader stopped reading). The service ends a session after 5 s without a message.
  *
  * - `keepalive`: send a frame of silence now and then; the session stays open (and the silence
- *   counts against its limits). Default for LINEAR16_PCM, where silence is free to make.
+ *   counts against its limits). Default for LINEAR16_PCM, where silence is free to make, and for
+ *   any format with API v3, which takes silence as a duration (`silence_chunk`).
  * - `close`: half-close the session after a short pause (its finals are delivered) and open the
  *   next one when audio resumes. Default for OGG_OPUS, where silence cannot be made without an
  *   encoder, and the cheaper choice for long pauses.
@@ -11,7 +12,7 @@
 export type IdlePolicy = 'keepalive' | 'close';
 
 export interface IdleOptions {
-  /** Default: `keepalive` for LINEAR16_PCM, `close` for OGG_OPUS. */
+  /** Default: `keepalive` for LINEAR16_PCM and with API v3, `close` for OGG_OPUS on API v2. */
   policy: IdlePolicy | undefined;
   /** Pause after which the policy acts, in ms. Default 1000: well inside the service's 5 s. */
   afterMs: number;
@@ -28,6 +29,7 @@ export function idleAction(policy: IdlePolicy, lastMessageAtMs: number, nowMs: n
   return policy;
 }
 
-export function defaultIdlePolicy(encoding: 'LINEAR16_PCM' | 'OGG_OPUS'): IdlePolicy {
-  return encoding === 'LINEAR16_PCM' ? 'keepalive' : 'close';
+/** `canSendSilence`: the API takes silence as a duration (v3), so keep-alive needs no encoder. */
+export function defaultIdlePolicy(encoding: 'LINEAR16_PCM' | 'OGG_OPUS', canSendSilence = false): IdlePolicy {
+  return encoding === 'LINEAR16_PCM' || canSendSilence ? 'keepalive' : 'close';
 }
