@@ -74,6 +74,25 @@ describe('each kind of credentials over real gRPC (and HTTP for IAM)', () => {
   });
 });
 
+describe('API v3', () => {
+  it('authenticates with a service-account key too, and a refused token is refreshed the same way', async () => {
+    const key = createServiceAccountKey();
+    await withEmulator({ iam: { keys: [key] } }, async (emulator) => {
+      const auth = { serviceAccountKey: key, iamEndpoint: emulator.iam!.endpoint };
+      await recognize(new RecognizeStream(options(emulator, auth, { api: 'v3' })), digits(['12']));
+      emulator.iam!.revokeTokens();
+      const results = await recognize(new RecognizeStream(options(emulator, auth, { api: 'v3' })), digits(['34']));
+      expect(results.some((r) => r.final)).toBe(true);
+      expect(emulator.sessions.map((s) => [s.api, s.status?.name, s.metadata.authorization])).toEqual([
+        ['v3', 'OK', 'Bearer <redacted>'],
+        ['v3', 'UNAUTHENTICATED', 'Bearer <redacted>'],
+        ['v3', 'OK', 'Bearer <redacted>'],
+      ]);
+      expect(emulator.iam!.exchanges).toHaveLength(2);
+    });
+  });
+});
+
 describe('one token for every stream using the same key', () => {
   it('concurrent streams share one exchange; the refresh stops once they are done', async () => {
     const key = createServiceAccountKey();
