@@ -201,7 +201,7 @@ describe('UNAUTHENTICATED', () => {
       expect(emulator.sessions[1]!.status?.details).toBe('the IAM token has been revoked');
       expect(emulator.iam!.exchanges).toHaveLength(2);
       // Attempts count within the recovery episode: the refused session was its first.
-      expect(retries).toEqual([{ attempt: 2, code: 'SPEECHKIT_ERR_UNAUTHENTICATED', grpcCode: 16, delayMs: 0, session: 0 }]);
+      expect(retries).toEqual([{ attempt: 1, code: 'SPEECHKIT_ERR_UNAUTHENTICATED', grpcCode: 16, delayMs: 0, session: 0 }]);
     });
   });
 
