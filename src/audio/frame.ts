@@ -39,4 +39,10 @@ export interface FrameSource {
   silence?(durationMs: number): AudioFrame;
   /** Releases what the source holds outside the JS heap (an encoder). */
   close?(): void;
+  /**
+   * Ends the frame being filled at the audio written so far: the next frames stop exactly there,
+   * the last of them shorter than `chunkMs` if need be. Returns that stream position in ms. Used to
+   * place an end-of-utterance mark between two exact samples.
+   */
+  cut?(): number;
 }

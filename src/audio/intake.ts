@@ -83,6 +83,11 @@ export class AudioIntake {
     this.framer?.close?.();
   }
 
+  /** See `FrameSource.cut`; undefined when the format is undecided or the source cannot cut. */
+  cut(): number | undefined {
+    return this.framer?.cut?.();
+  }
+
   next(flush: boolean): AudioFrame | undefined {
     if (!this.framer) {
       if (!flush || this.pendingBytes === 0) return undefined;

@@ -12,6 +12,8 @@ export class PcmFramer implements FrameSource {
   private head = 0; // bytes of parts[0] already consumed
   private buffered = 0;
   private emittedBytes = 0;
+  /** Byte positions (from the stream's start) where a frame must end, ascending. */
+  private readonly cuts: number[] = [];
   readonly frameBytes: number;
   private readonly bytesPerMs: number;
 
@@ -38,8 +40,17 @@ export class PcmFramer implements FrameSource {
     this.buffered += chunk.length;
   }
 
+  cut(): number {
+    // Whole samples only: a trailing half sample belongs to the next frame.
+    const at = this.emittedBytes + this.buffered - (this.buffered % BYTES_PER_SAMPLE);
+    if (at > (this.cuts.at(-1) ?? this.emittedBytes)) this.cuts.push(at);
+    return at / this.bytesPerMs;
+  }
+
   next(flush: boolean): AudioFrame | undefined {
     let size = this.frameBytes;
+    const cut = this.cuts[0];
+    if (cut !== undefined) size = Math.min(size, cut - this.emittedBytes);
     if (this.buffered < size) {
       if (!flush || this.buffered === 0) return undefined;
       if (this.buffered % BYTES_PER_SAMPLE !== 0) {
@@ -49,6 +60,7 @@ export class PcmFramer implements FrameSource {
     }
     const frame: AudioFrame = { data: this.take(size), streamMs: this.positionMs, durationMs: size / this.bytesPerMs };
     this.emittedBytes += size;
+    if (cut !== undefined && this.emittedBytes >= cut) this.cuts.shift();
     return frame;
   }
 

@@ -1,9 +1,10 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { createRecognizeStream, decodeAudio, type AuthOptions, type RecognitionResult, type RecognizeStreamOptions } from '../index.js';
+import { createRecognizeStream, decodeAudio, type RecognitionResult, type RecognizeStreamOptions } from '../index.js';
 import { EMULATOR_IAM_TOKEN, startEmulator, type Emulator } from '../emulator/index.js';
+import { authFromEnvironment, refuseSecretArguments } from './auth.js';
 import { formatResult } from './print.js';
 import { sendsAsIs } from './sniff.js';
 
@@ -11,12 +12,16 @@ import { sendsAsIs } from './sniff.js';
 const SNIFF_BYTES = 4096;
 
 export async function runRecognize(argv: string[]): Promise<number> {
+  refuseSecretArguments(argv);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
       endpoint: { type: 'string' },
       insecure: { type: 'boolean', default: false },
+      'key-file': { type: 'string' },
+      'iam-endpoint': { type: 'string' },
+      ca: { type: 'string' },
       emulator: { type: 'boolean', default: false },
       'folder-id': { type: 'string' },
       language: { type: 'string' },
@@ -28,6 +33,7 @@ export async function runRecognize(argv: string[]): Promise<number> {
       raw: { type: 'boolean', default: false },
       pace: { type: 'string' },
       json: { type: 'boolean', default: false },
+      api: { type: 'string' },
     },
   });
   const file = positionals[0];
@@ -39,16 +45,18 @@ export async function runRecognize(argv: string[]): Promise<number> {
   try {
     if (values.emulator) emulator = await startEmulator();
     const options: RecognizeStreamOptions = {
-      auth: emulator ? { iamToken: EMULATOR_IAM_TOKEN } : authFromEnv(),
+      auth: emulator ? { iamToken: EMULATOR_IAM_TOKEN } : authFromEnvironment({ keyFile: values['key-file'], iamEndpoint: values['iam-endpoint'] }),
       ...(emulator ? { endpoint: emulator.address, tls: false } : {}),
       ...(values.endpoint !== undefined && { endpoint: values.endpoint }),
       ...(values.insecure && { tls: false }),
+      ...(values.ca !== undefined && { ca: readFileSync(values.ca) }),
       ...((values['folder-id'] ?? process.env.SPEECHKIT_FOLDER_ID) !== undefined && { folderId: values['folder-id'] ?? process.env.SPEECHKIT_FOLDER_ID }),
       ...(values.language !== undefined && { languageCode: values.language }),
       ...(values.model !== undefined && { model: values.model }),
       ...(values.rate !== undefined && { sampleRateHertz: Number(values.rate) }),
       ...(values.encoding !== undefined && { audioEncoding: values.encoding as RecognizeStreamOptions['audioEncoding'] }),
       ...(values.pace !== undefined && { pace: Number(values.pace) }),
+      ...(values.api !== undefined && { api: values.api as RecognizeStreamOptions['api'] }),
       partialResults: values.partial,
       rawResults: values.raw,
     };
@@ -95,14 +103,4 @@ async function peek(source: Readable, bytes: number): Promise<{ head: Buffer; st
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
   }
   return { head, stream: Readable.from(all()) };
-}
-
-function authFromEnv(): AuthOptions {
-  const apiKey = process.env.SPEECHKIT_API_KEY;
-  const iamToken = process.env.SPEECHKIT_IAM_TOKEN;
-  if (apiKey) return { apiKey };
-  if (iamToken) return { iamToken };
-  throw Object.assign(new Error('No credentials: set SPEECHKIT_API_KEY or SPEECHKIT_IAM_TOKEN (or use --emulator)'), {
-    code: 'SPEECHKIT_ERR_INVALID_OPTION',
-  });
 }

@@ -2,10 +2,10 @@ import type { StreamingRecognitionRequest__Output } from '../generated/yandex/cl
 import type { StreamingRecognitionResponse } from '../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionResponse.js';
 import type { WordInfo } from '../generated/yandex/cloud/ai/stt/v2/WordInfo.js';
 import type { Duration } from '../generated/google/protobuf/Duration.js';
-import { AudioRejected, Linear16Decoder, type AudioDecoder } from './audio-decoders.js';
+import { AudioRejected, type AudioDecoder } from './audio-decoders.js';
 import { CallSession } from './call-session.js';
+import { decoderFor } from './decoder-for.js';
 import { sizeLimitBreach } from './limits.js';
-import { OggOpusDecoder } from './ogg-opus-decoder.js';
 import { Recognizer, type RecognizedToken, type RecognizerEvent } from './recognizer.js';
 import { OK_STATUS } from './status.js';
 import { tokenWord, transcript } from './transcript.js';
@@ -59,7 +59,7 @@ export class V2Session extends CallSession<Request, Response> {
     this.#config = config;
     this.record.config = config;
     if (outcome.folderId !== undefined) this.record.folderId = outcome.folderId;
-    const decoder = (this.#decoder = createDecoder(config));
+    const decoder = (this.#decoder = decoderFor(config));
     void this.record.ended.then(() => decoder.close?.());
     const rate = this.#decoder.sampleRate;
     if (rate !== null) {
@@ -128,15 +128,6 @@ export class V2Session extends CallSession<Request, Response> {
       },
       [{ text, final, endOfUtterance: final }],
     );
-  }
-}
-
-function createDecoder(config: SessionConfig): AudioDecoder {
-  switch (config.audioEncoding) {
-    case 'LINEAR16_PCM':
-      return new Linear16Decoder(config.sampleRateHertz);
-    case 'OGG_OPUS':
-      return new OggOpusDecoder();
   }
 }
 

@@ -3,8 +3,9 @@
  * reader stopped reading). The service ends a session after 5 s without a message.
  *
  * - `keepalive` (default): send a frame of silence now and then; the session stays open (and the
- *   silence counts against its limits). Silence is free to make in both formats: zeros for PCM, a
- *   3-byte silent packet per 20 ms on the session's own Ogg pages for Ogg Opus.
+ *   silence counts against its limits). Silence is free to make in every format: zeros for PCM, a
+ *   3-byte silent packet per 20 ms on the session's own Ogg pages for Ogg Opus, and a duration
+ *   (`silence_chunk`) with API v3.
  * - `close`: half-close the session after a short pause (its finals are delivered) and open the
  *   next one when audio resumes; the cheaper choice for long pauses.
  */
@@ -28,6 +29,7 @@ export function idleAction(policy: IdlePolicy, lastMessageAtMs: number, nowMs: n
   return policy;
 }
 
-export function defaultIdlePolicy(_encoding: 'LINEAR16_PCM' | 'OGG_OPUS'): IdlePolicy {
+/** Keep-alive for every format and API: each one can make silence (see above). */
+export function defaultIdlePolicy(_encoding: 'LINEAR16_PCM' | 'OGG_OPUS', _canSendSilence = false): IdlePolicy {
   return 'keepalive';
 }

@@ -14,10 +14,12 @@ export const PROTO_DIR = fileURLToPath(new URL('../../proto/', import.meta.url))
 
 export const METHOD_PATHS = {
   v2: '/yandex.cloud.ai.stt.v2.SttService/StreamingRecognize',
+  v3: '/speechkit.stt.v3.Recognizer/RecognizeStreaming',
 } as const;
 
-const PROTO_FILES = { v2: 'yandex/cloud/ai/stt/v2/stt_service.proto' } as const;
-const SERVICES = { v2: 'yandex.cloud.ai.stt.v2.SttService' } as const;
+const PROTO_FILES = { v2: 'yandex/cloud/ai/stt/v2/stt_service.proto', v3: 'yandex/cloud/ai/stt/v3/stt_service.proto' } as const;
+// The v3 package is `speechkit.stt.v3`, not `yandex.cloud.ai.stt.v3`, although the file lives under yandex/.
+const SERVICES = { v2: 'yandex.cloud.ai.stt.v2.SttService', v3: 'speechkit.stt.v3.Recognizer' } as const;
 
 export interface MethodCodec {
   path: string;

@@ -84,7 +84,9 @@ describe('endless streams: rollover and recovery keep every digit exactly once',
       expect(finalsText(results)).toEqual(utterances);
       const failed = emulator.sessions.filter((s) => s.status?.name !== 'OK');
       expect(failed.length).toBeGreaterThanOrEqual(8);
-      expect(t.retries.length).toBeGreaterThanOrEqual(failed.length);
+      // Every failure of a session still in use led to a new session; a fault that hit a session
+      // already replaced (half-closed by a rollover, draining) needs none.
+      expect(t.retries.length).toBeGreaterThanOrEqual(failed.filter((s) => !s.halfClosed).length);
       expect(t.retries.map((r) => r.code)).toEqual(expect.arrayContaining(['SPEECHKIT_ERR_UNAVAILABLE', 'SPEECHKIT_ERR_SESSION_ENDED']));
     });
   }, 120_000);
@@ -116,7 +118,7 @@ describe('endless streams: rollover and recovery keep every digit exactly once',
       const t = tally(doomed);
       await expect(recognize(doomed, pcm)).rejects.toMatchObject({ code: 'SPEECHKIT_ERR_RETRIES_EXHAUSTED', cause: { code: 'SPEECHKIT_ERR_UNAVAILABLE' } });
       expect(emulator.sessions).toHaveLength(4);
-      expect(t.retries.map((r) => r.attempt)).toEqual([2, 3, 4]);
+      expect(t.retries.map((r) => r.attempt)).toEqual([1, 2, 3]);
     });
   }, 60_000);
 

@@ -3,7 +3,7 @@ import type { RecognitionResult } from '../../src/results.js';
 import { ResultGate, SEAM_TOLERANCE_MS } from '../../src/session/result-gate.js';
 
 const final = (session: number, text: string, startMs: number, endMs: number): RecognitionResult => ({
-  type: 'final', text, final: true, endOfUtterance: true, alternatives: [], session, startMs, endMs,
+  type: 'final', text, final: true, endOfUtterance: true, finalIndex: 0, alternatives: [], session, channelTag: '0', startMs, endMs,
 });
 
 describe('ResultGate at a replay seam', () => {
