@@ -86,7 +86,9 @@ describe('endless Ogg Opus streams keep every digit exactly once', () => {
       expect(finalsText(results)).toEqual(utterances);
       const failed = emulator.sessions.filter((s) => s.status?.name !== 'OK');
       expect(failed.length).toBeGreaterThanOrEqual(4);
-      expect(t.retries.length).toBeGreaterThanOrEqual(failed.length);
+      // A fault that hit a session already replaced (half-closed by a rollover) needs no retry.
+      expect(t.retries.length).toBeGreaterThanOrEqual(failed.filter((s) => !s.halfClosed).length);
+      expect(t.retries.length).toBeGreaterThan(0);
       expectOggSessions(emulator);
     });
   }, 120_000);
