@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { PcmSampleRate } from '../../src/emulator/index.js';
-import { RecognizeStream, type RolloverEvent } from '../../src/recognize-stream.js';
+import { RecognizeStream } from '../../src/recognize-stream.js';
 import type { RecognitionResult } from '../../src/results.js';
-import type { RetryEvent } from '../../src/session/recovery.js';
 import { dialledStream, seededRandom } from '../helpers/dialled.js';
 import { recognize, streamOptions, withEmulator } from '../helpers/emulator.js';
 import { expectExactV3, PCM_VARIANT, type AudioVariant } from '../helpers/v3-results.js';
+import { tally } from '../helpers/tally.js';
 
 /** Retry fast in tests: the backoff arithmetic itself is unit-tested on fake time. */
 const quickRetry = { minDelayMs: 5, maxDelayMs: 40, slowMinDelayMs: 20, healthyAfterMs: 2_000 };
@@ -13,17 +13,6 @@ const quickRetry = { minDelayMs: 5, maxDelayMs: 40, slowMinDelayMs: 20, healthyA
 /** Formats the proof runs over; Ogg Opus joins as another variant. */
 const VARIANTS: AudioVariant[] = [PCM_VARIANT];
 
-interface Tally {
-  rollovers: RolloverEvent[];
-  retries: RetryEvent[];
-}
-
-function tally(stream: RecognizeStream): Tally {
-  const t: Tally = { rollovers: [], retries: [] };
-  stream.on('rollover', (e: RolloverEvent) => t.rollovers.push(e));
-  stream.on('retry', (e: RetryEvent) => t.retries.push(e));
-  return t;
-}
 
 /** Every utterance ends exactly once, after its final and before the next one, moving forward. */
 function expectEachUtteranceEnds(results: RecognitionResult[], utterances: number): void {

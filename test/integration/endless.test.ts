@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { PcmSampleRate } from '../../src/emulator/index.js';
-import { RecognizeStream, type RolloverEvent } from '../../src/recognize-stream.js';
-import type { RetryEvent } from '../../src/session/recovery.js';
+import { RecognizeStream } from '../../src/recognize-stream.js';
 import { dialledStream, seededRandom } from '../helpers/dialled.js';
 import { finalsText, recognize, streamOptions, withEmulator } from '../helpers/emulator.js';
+import { tally } from '../helpers/tally.js';
 
 /** Retry fast in tests: the backoff arithmetic itself is unit-tested on fake time. */
 const quickRetry = { minDelayMs: 5, maxDelayMs: 40, slowMinDelayMs: 20, healthyAfterMs: 2_000 };
 
-interface Tally {
-  rollovers: RolloverEvent[];
-  retries: RetryEvent[];
-}
-
-function tally(stream: RecognizeStream): Tally {
-  const t: Tally = { rollovers: [], retries: [] };
-  stream.on('rollover', (e: RolloverEvent) => t.rollovers.push(e));
-  stream.on('retry', (e: RetryEvent) => t.retries.push(e));
-  return t;
-}
 
 describe('endless streams: rollover and recovery keep every digit exactly once', () => {
   it.each([8000, 16000, 48000] as PcmSampleRate[])(

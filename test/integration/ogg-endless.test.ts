@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { RecognizeStream, type RolloverEvent } from '../../src/recognize-stream.js';
-import type { RetryEvent } from '../../src/session/recovery.js';
+import { RecognizeStream } from '../../src/recognize-stream.js';
 import { dialledStream, seededRandom } from '../helpers/dialled.js';
 import { finalsText, streamOptions, withEmulator } from '../helpers/emulator.js';
 import { encodeOggOpus, externalOggOpus, needs, recognizeFromSource } from '../helpers/ogg.js';
+import { tally } from '../helpers/tally.js';
 
 /**
  * The Ogg Opus twins of endless.test.ts: long dialled-digit streams through forced rollovers and
@@ -13,13 +13,6 @@ import { encodeOggOpus, externalOggOpus, needs, recognizeFromSource } from '../h
  */
 const ffmpeg = needs('ffmpeg');
 const quickRetry = { minDelayMs: 5, maxDelayMs: 40, slowMinDelayMs: 20, healthyAfterMs: 2_000 };
-
-function tally(stream: RecognizeStream) {
-  const t = { rollovers: [] as RolloverEvent[], retries: [] as RetryEvent[] };
-  stream.on('rollover', (e: RolloverEvent) => t.rollovers.push(e));
-  stream.on('retry', (e: RetryEvent) => t.retries.push(e));
-  return t;
-}
 
 function expectOggSessions(emulator: Emulator): void {
   for (const s of emulator.sessions) {
