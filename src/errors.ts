@@ -37,6 +37,8 @@ export const ErrorCodes = {
   ABORTED: 'SPEECHKIT_ERR_ABORTED',
   /** Getting credentials failed (token provider threw, key unreadable, IAM exchange failed). */
   AUTH: 'SPEECHKIT_ERR_AUTH',
+  /** `decodeAudio()` needs the `ffmpeg` program and could not find it. */
+  FFMPEG_MISSING: 'SPEECHKIT_ERR_FFMPEG_MISSING',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -57,20 +59,20 @@ export interface SpeechKitErrorOptions {
 
 export class SpeechKitError extends Error {
   readonly code: ErrorCode;
-  readonly option?: string;
+  declare readonly option?: string;
   /** The numeric gRPC status code, when the failure came from the service. */
-  readonly grpcCode?: number;
+  declare readonly grpcCode?: number;
   /** The gRPC status name, e.g. `UNAVAILABLE`. */
-  readonly grpcStatus?: string;
+  declare readonly grpcStatus?: string;
   /** The service's status details, with any known secret removed. */
-  readonly details?: string;
-  readonly session?: number;
+  declare readonly details?: string;
+  declare readonly session?: number;
   /** `x-request-id` the service returned for the failed session: quote it to support. */
-  readonly requestId?: string;
+  declare readonly requestId?: string;
   /** `x-client-request-id` this library sent for the failed session. */
-  readonly clientRequestId?: string;
+  declare readonly clientRequestId?: string;
   /** `x-server-trace-id` the service returned for the failed session. */
-  readonly traceId?: string;
+  declare readonly traceId?: string;
 
   constructor(code: ErrorCode, message: string, options: SpeechKitErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

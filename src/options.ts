@@ -1,10 +1,16 @@
 import { G711_ENCODINGS, G711_SAMPLE_RATE, isG711, type G711Encoding } from './audio/g711.js';
+import { API_OPTION_KEYS, resolveApiOptions, type ApiOptions, type ApiVersion, type V3Settings } from './api/api-options.js';
+import { resolveEncode, type EncodeOption, type ResolvedEncode } from './audio/encode-options.js';
 import { invalidOption } from './errors.js';
 import { DEFAULT_IDLE_AFTER_MS, SERVICE_IDLE_LIMIT_MS, type IdleOptions, type IdlePolicy } from './session/idle.js';
 import { DEFAULT_RETRY, validateRetry, type RetryOptions } from './session/retry-policy.js';
 import { DEFAULT_ROLLOVER, validateRollover, type RolloverOptions } from './session/rollover.js';
 import { isSessionStartLimiter, type SessionStartLimiter } from './session/start-limiter.js';
 import type { Clock } from './timing/clock.js';
+import { checkFolderForAuth, resolveAuth, type AuthOptions, type ResolvedAuth } from './auth/auth-options.js';
+import { resolveCa, type TrustedCa } from './transport/tls.js';
+
+export type { AuthOptions } from './auth/auth-options.js';
 
 /** SpeechKit's public endpoint for streaming recognition (API v2 and v3). */
 export const DEFAULT_ENDPOINT = 'stt.api.cloud.yandex.net:443';
@@ -34,13 +40,6 @@ export type AudioEncoding = (typeof AUDIO_ENCODINGS)[number];
 export type InputEncoding = AudioEncoding | G711Encoding;
 export type PcmSampleRate = (typeof PCM_SAMPLE_RATES)[number];
 
-/** How the stream authenticates. More kinds come with the authentication module. */
-export type AuthOptions =
-  /** A ready IAM token, sent as `authorization: Bearer <token>`. Lives at most 12 hours. */
-  | { iamToken: string }
-  /** A service-account API key, sent as `authorization: Api-Key <key>`. Does not expire. */
-  | { apiKey: string };
-
 export interface SessionLimits {
   /** Audio per session, in ms. Default 300 000 (the service's 5 minutes). */
   maxAudioMs?: number;
@@ -48,13 +47,15 @@ export interface SessionLimits {
   maxBytes?: number;
 }
 
-export interface RecognizeStreamOptions {
+export interface RecognizeStreamOptions extends ApiOptions {
   /** `host:port` of the service. Default `stt.api.cloud.yandex.net:443`. */
   endpoint?: string;
   /** TLS with the system's root certificates (default `true`). `false` is for a local emulator only. */
   tls?: boolean;
-  /** Allow `tls: false` to a host that is not loopback. Default `false`. */
+  /** Allow `tls: false` (or an `http:` IAM endpoint) to a host that is not loopback. Default `false`. */
   allowInsecure?: boolean;
+  /** PEM CA certificate(s) to trust in addition to the default roots, for the endpoint and the IAM endpoint. */
+  ca?: string | Buffer;
   auth: AuthOptions;
   /** Folder ID (≤ 50 characters), required with a user account's IAM token; omit for service accounts. */
   folderId?: string;
@@ -74,6 +75,8 @@ export interface RecognizeStreamOptions {
   audioEncoding?: InputEncoding;
   /** 8000, 16000 or 48000; required for raw LINEAR16_PCM, read from the header for WAV, 8000 for G.711. */
   sampleRateHertz?: number;
+  /** Encode PCM input (WAV or raw) to Ogg Opus in-process before sending: `'opus'` or `{ codec: 'opus', bitrate?, complexity? }`. */
+  encode?: EncodeOption;
   /** Numbers as words ("one two") instead of digits. */
   rawResults?: boolean;
   literatureText?: boolean;
@@ -115,9 +118,13 @@ export interface RecognizeStreamOptions {
 
 /** Options after validation, with every default applied. */
 export interface ResolvedOptions {
+  api: ApiVersion;
+  /** Settings only API v3 has (defaults when `api` is v2). */
+  v3: V3Settings;
   endpoint: string;
   tls: boolean;
-  auth: AuthOptions;
+  ca: TrustedCa | undefined;
+  auth: ResolvedAuth;
   folderId: string | undefined;
   languageCode: string | undefined;
   model: string | undefined;
@@ -126,6 +133,7 @@ export interface ResolvedOptions {
   singleUtterance: boolean;
   audioEncoding: InputEncoding | undefined;
   sampleRateHertz: PcmSampleRate | undefined;
+  encode: ResolvedEncode | undefined;
   rawResults: boolean;
   literatureText: boolean;
   normalizePartials: boolean | undefined;
@@ -147,10 +155,11 @@ export interface ResolvedOptions {
 }
 
 const KNOWN = new Set<string>([
-  'endpoint', 'tls', 'allowInsecure', 'auth', 'folderId', 'languageCode', 'model', 'profanityFilter', 'partialResults',
-  'singleUtterance', 'audioEncoding', 'sampleRateHertz', 'rawResults', 'literatureText', 'normalizePartials', 'chunkMs',
+  'endpoint', 'tls', 'allowInsecure', 'ca', 'auth', 'folderId', 'languageCode', 'model', 'profanityFilter', 'partialResults',
+  'singleUtterance', 'audioEncoding', 'sampleRateHertz', 'encode', 'rawResults', 'literatureText', 'normalizePartials', 'chunkMs',
   'pace', 'sessionLimits', 'rollover', 'retry', 'idle', 'maxReplayMs', 'maxBufferedMs', 'drainTimeoutMs', 'metadata', 'signal', 'readableHighWaterMark', 'clock',
   'startLimiter',
+  ...API_OPTION_KEYS,
 ]);
 
 /** Headers the library owns; letting `metadata` set them would break auth or tracing. */
@@ -170,11 +179,14 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
   if (!tls && !allowInsecure && !isLoopback(endpoint)) {
     throw invalidOption('tls', 'true for a non-loopback endpoint (plaintext sends credentials in the clear; set `allowInsecure: true` to insist)', false);
   }
-  const auth = resolveAuth(input.auth);
+  const ca = resolveCa(input.ca);
+  if (ca && !tls) throw invalidOption('ca', 'no CA with `tls: false` (a CA only matters for TLS)');
+  const auth = resolveAuth(input.auth, allowInsecure);
   const folderId = optionalString(input, 'folderId');
   if (folderId !== undefined && (folderId.length === 0 || folderId.length > MAX_FOLDER_ID_LENGTH)) {
     throw invalidOption('folderId', `a string of 1–${MAX_FOLDER_ID_LENGTH} characters`, `${folderId.length} characters`);
   }
+  checkFolderForAuth(auth, folderId);
   const languageCode = optionalString(input, 'languageCode');
   if (languageCode !== undefined && !/^(auto|[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*)$/.test(languageCode)) {
     throw invalidOption('languageCode', 'a BCP-47 code such as "ru-RU", or "auto"', languageCode);
@@ -196,6 +208,7 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
     }
     sampleRateHertz = G711_SAMPLE_RATE;
   }
+  const encode = resolveEncode(input.encode);
   const chunkMs = optionalNumber(input, 'chunkMs') ?? DEFAULT_CHUNK_MS;
   if (!Number.isInteger(chunkMs) || chunkMs < MIN_CHUNK_MS || chunkMs > MAX_CHUNK_MS) {
     throw invalidOption('chunkMs', `an integer number of milliseconds from ${MIN_CHUNK_MS} to ${MAX_CHUNK_MS}`, chunkMs);
@@ -229,13 +242,18 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
   if (startLimiter !== undefined && startLimiter !== false && !isSessionStartLimiter(startLimiter)) {
     throw invalidOption('startLimiter', 'a limiter from createSessionStartLimiter(), or false', startLimiter);
   }
+  const rawResults = optionalBoolean(input, 'rawResults') ?? false;
+  const { api, v3 } = resolveApiOptions(input, { rawResults, languageCode });
   const clock = input.clock;
   if (clock !== undefined && (typeof clock !== 'object' || typeof clock.now !== 'function')) {
     throw invalidOption('clock', 'a Clock object', clock);
   }
   return {
+    api,
+    v3,
     endpoint,
     tls,
+    ca,
     auth,
     folderId,
     languageCode,
@@ -245,7 +263,8 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
     singleUtterance: optionalBoolean(input, 'singleUtterance') ?? false,
     audioEncoding,
     sampleRateHertz: sampleRateHertz as PcmSampleRate | undefined,
-    rawResults: optionalBoolean(input, 'rawResults') ?? false,
+    encode,
+    rawResults,
     literatureText: optionalBoolean(input, 'literatureText') ?? false,
     normalizePartials: optionalBoolean(input, 'normalizePartials'),
     chunkMs,
@@ -263,23 +282,6 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
     startLimiter,
     clock,
   };
-}
-
-function resolveAuth(auth: unknown): AuthOptions {
-  if (auth === undefined || auth === null) {
-    throw invalidOption('auth', '{ iamToken } or { apiKey } (use the emulator\'s token for local tests)', auth);
-  }
-  if (typeof auth !== 'object') throw invalidOption('auth', '{ iamToken } or { apiKey }', auth);
-  const keys = Object.keys(auth);
-  if (keys.length !== 1) throw invalidOption('auth', 'exactly one of { iamToken } or { apiKey }', `keys ${keys.join(', ') || '(none)'}`);
-  const [kind] = keys as [string];
-  const value = (auth as Record<string, unknown>)[kind];
-  if (kind !== 'iamToken' && kind !== 'apiKey') throw invalidOption('auth', '{ iamToken } or { apiKey }', `key ${kind}`);
-  // Never echo the value: it is a secret.
-  if (typeof value !== 'string' || value.trim().length === 0 || /[\r\n]/.test(value)) {
-    throw invalidOption(`auth.${kind}`, 'a non-empty single-line string');
-  }
-  return kind === 'iamToken' ? { iamToken: value.trim() } : { apiKey: value.trim() };
 }
 
 function resolveLimits(limits: SessionLimits | undefined): Required<SessionLimits> {

@@ -1,12 +1,14 @@
 import { Duplex } from 'node:stream';
-import { v2Adapter, type ApiAdapter } from './api/adapter.js';
+import { adapterFor, type ApiAdapter, type ApiResponse } from './api/adapter.js';
 import type { AudioFrame } from './audio/frame.js';
 import { AudioIntake, type AudioFormat } from './audio/intake.js';
 import { isSilentPcm } from './audio/level.js';
 import { createCredentials, type Credentials } from './auth/credentials.js';
 import { ErrorCodes, fromGrpcStatus, GrpcStatus, invalidAudio, redact, SpeechKitError } from './errors.js';
 import { resolveOptions, type RecognizeStreamOptions, type ResolvedOptions } from './options.js';
-import type { RecognitionResult, SessionInfo } from './results.js';
+import type { RecognitionResult, SessionInfo, StatusEvent } from './results.js';
+import { EouMarks } from './session/eou-marks.js';
+import { FinalHold } from './session/final-hold.js';
 import { defaultIdlePolicy, idleAction, type IdlePolicy } from './session/idle.js';
 import { episodeFailure, markRefreshRetry, runEpisode, type RetryEvent } from './session/recovery.js';
 import { ReplayBuffer } from './session/replay-buffer.js';
@@ -14,6 +16,7 @@ import { ResultGate } from './session/result-gate.js';
 import { classify } from './session/retry-policy.js';
 import { rolloverDecision, type RolloverReason } from './session/rollover.js';
 import { Session } from './session/session.js';
+import { sendAsSilence } from './session/silence.js';
 import { sharedStartLimiter, type SessionStartLimiter } from './session/start-limiter.js';
 import { systemClock, type Clock } from './timing/clock.js';
 import { Pacer } from './timing/pacer.js';
@@ -23,10 +26,10 @@ import { createGrpcTransport } from './transport/grpc-transport.js';
 
 /** Frames due within this much of now leave at once rather than through a timer. */
 const SEND_EARLY_MS = 0.5;
-/** Shortest wait before the idle check looks again. */
-const MIN_IDLE_RECHECK_MS = 10;
 /** A write whose format is still undecided may hold this much before the writer waits. */
 const MAX_UNDECIDED_BYTES = 1024 * 1024;
+/** Shortest wait before the idle check looks again. */
+const MIN_IDLE_RECHECK_MS = 10;
 
 /** Payload of the `rollover` event. */
 export interface RolloverEvent {
@@ -62,10 +65,16 @@ export class RecognizeStream extends Duplex {
   private readonly credentials: Credentials;
   private readonly transport: Transport;
   private readonly random: () => number;
-  private readonly api: ApiAdapter = v2Adapter;
+  private readonly api: ApiAdapter;
   private readonly replay: ReplayBuffer;
   private readonly gate = new ResultGate();
-  private readonly sessions: Session[] = [];
+  /** Confirmations held while a final's refinement or end of utterance is owed (v3). */
+  private readonly finalHold: FinalHold;
+  /** Where the user ended utterances (external end-of-utterance classifier). */
+  private readonly eouMarks = new EouMarks();
+  /** Sessions whose call has not ended; ended ones are let go so a days-long stream stays small. */
+  private readonly liveSessions = new Set<Session>();
+  private sessionsOpened = 0;
   private current: Session | undefined;
   /** Audio sent to a replaced session that the next one must hear again, oldest first. */
   private replayQueue: AudioFrame[] = [];
@@ -73,8 +82,6 @@ export class RecognizeStream extends Duplex {
   /** Whole-stream ms up to which finals have confirmed the audio. */
   private confirmedMs = 0;
   private silentRunMs = 0;
-  /** Scratch for the per-frame rollover check (no allocation per frame). */
-  private readonly nextUsage = { audioMs: 0, bytes: 0 };
   private lastMessageAt = 0;
   private idlePolicy: IdlePolicy | undefined;
   private episodeActive = false;
@@ -89,6 +96,8 @@ export class RecognizeStream extends Duplex {
   private readableDone = false;
   private readerBlocked = false;
   private utteranceDone = false;
+  /** Finals pushed to the reader (the gate numbers them 0, 1, … in the same order). */
+  private finalsEmitted = 0;
   /** The pacing wake-up: one reusable scheduler entry, moved per frame (no allocation). */
   private readonly wake: SchedulerTimer;
   private cancelIdle: (() => void) | undefined;
@@ -101,6 +110,8 @@ export class RecognizeStream extends Duplex {
   /** The next session's start slot is already taken (by the rollover that opens it). */
   private startGranted = false;
   private cancelStartWait: (() => void) | undefined;
+  /** Scratch for the per-frame rollover check (no allocation per frame). */
+  private readonly nextUsage = { audioMs: 0, bytes: 0 };
   private readonly onAbort = () => this.destroy(abortError(this.options.signal));
   /** Kept so async failures point at the code that created the stream. */
   private creationStack: string | undefined;
@@ -109,6 +120,8 @@ export class RecognizeStream extends Duplex {
     const resolved = resolveOptions(options);
     super({ writableObjectMode: true, readableObjectMode: true, readableHighWaterMark: resolved.readableHighWaterMark });
     this.options = resolved;
+    this.api = adapterFor(resolved.api);
+    this.finalHold = new FinalHold(this.api.followUps?.(resolved) ?? { refinement: false, endOfUtterance: false });
     this.clock = resolved.clock ?? systemClock;
     this.scheduler = schedulerFor(this.clock);
     this.wake = this.scheduler.timer(() => this.pump());
@@ -117,8 +130,12 @@ export class RecognizeStream extends Duplex {
     this.pacer = new Pacer(resolved.pace);
     this.replay = new ReplayBuffer(resolved.maxReplayMs);
     this.random = internals.random ?? Math.random;
-    this.credentials = internals.credentials ?? createCredentials(resolved.auth);
-    this.transport = internals.transport ?? createGrpcTransport({ endpoint: resolved.endpoint, tls: resolved.tls });
+    this.credentials = internals.credentials ?? createCredentials(resolved.auth, {
+      clock: this.clock,
+      ca: resolved.ca,
+      onEvent: (event) => this.emit('credentials', event),
+    });
+    this.transport = internals.transport ?? createGrpcTransport({ endpoint: resolved.endpoint, tls: resolved.tls, ca: resolved.ca });
     this.creationStack = new Error().stack?.split('\n').slice(2).join('\n');
     const { signal } = resolved;
     if (signal?.aborted) process.nextTick(this.onAbort);
@@ -132,7 +149,28 @@ export class RecognizeStream extends Duplex {
 
   /** Sessions opened so far. */
   get sessionCount(): number {
-    return this.sessions.length;
+    return this.sessionsOpened;
+  }
+
+  /**
+   * Ends the current utterance here (API v3 with `eouClassifier: 'external'`): the service
+   * finalizes everything written so far, and the audio written next starts a new utterance. The
+   * mark travels with the audio: it reaches the service right after the last byte written before
+   * the call, however far pacing holds that audio back, and is repeated in the right place if a
+   * new session has to replay it. Throws `SPEECHKIT_ERR_INVALID_OPTION` without that classifier.
+   */
+  markEndOfUtterance(): void {
+    if (!this.api.eouMessage || this.options.v3.eouClassifier?.type !== 'external') {
+      throw new SpeechKitError(
+        ErrorCodes.INVALID_OPTION,
+        "markEndOfUtterance() needs `api: 'v3'` and `eouClassifier: 'external'`; otherwise the service ends utterances itself",
+        { option: 'eouClassifier' },
+      );
+    }
+    if (this.destroyed || this.ending || this.utteranceDone) return;
+    // The framer ends a frame exactly here; a source that cannot cut gets a short frame flushed.
+    const at = this.intake.cut() ?? this.intake.positionMs + this.intake.bufferedMs;
+    if (this.eouMarks.add(at)) this.pump();
   }
 
   override _write(chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -183,8 +221,9 @@ export class RecognizeStream extends Duplex {
     for (const cancel of this.drainTimers.values()) cancel();
     for (const waiter of this.healthWaiters.values()) waiter.cancelTimer();
     this.healthWaiters.clear();
-    for (const session of this.sessions) session.cancel();
+    for (const session of this.liveSessions) session.cancel();
     this.transport.close();
+    this.intake.close();
     this.credentials.release?.();
     this.creationStack = undefined;
     callback(error);
@@ -219,8 +258,19 @@ export class RecognizeStream extends Duplex {
 
   private peekFrame(): AudioFrame | undefined {
     if (this.replayQueue.length > 0) return this.replayQueue[0];
-    this.nextFrame ??= this.intake.next(this.ending);
+    this.nextFrame ??= this.intake.next(this.ending) ?? this.flushForEou();
     return this.nextFrame;
+  }
+
+  /** For sources that cannot cut (see `FrameSource.cut`), a mark must not wait for a frame to fill up. */
+  private flushForEou(): AudioFrame | undefined {
+    if (!this.intake.format || !this.eouMarks.waitsBeyond(this.intake.positionMs)) return undefined;
+    try {
+      return this.intake.next(true);
+    } catch {
+      // Half a sample or half an Ogg page held back: the mark waits for the rest of it.
+      return undefined;
+    }
   }
 
   private takeFrame(): void {
@@ -233,13 +283,17 @@ export class RecognizeStream extends Duplex {
     for (;;) {
       if (this.utteranceDone) break;
       const frame = this.peekFrame();
-      if (!frame) break;
       const session = this.current;
+      if (!frame) {
+        if (session && this.sendDueEou(session)) continue;
+        break;
+      }
       if (!session) {
         this.startEpisode(undefined);
         break;
       }
       if (session.state !== 'open' || session.blocked || this.readerBlocked) break;
+      if (this.sendDueEou(session)) continue;
       this.nextUsage.audioMs = frame.durationMs;
       this.nextUsage.bytes = frame.data.length;
       const decision = rolloverDecision(session, this.nextUsage, sessionLimits, rollover, session.jitter01);
@@ -253,21 +307,26 @@ export class RecognizeStream extends Duplex {
         if (this.silentRunMs >= rollover.silenceMs && this.requestRollover('silence')) continue;
       }
       const now = this.clock.now();
-      const due = this.pacer.dueAt(frame.streamMs, now);
+      let due = this.pacer.dueAt(frame.streamMs, now);
+      // Faster than real time, the service's finals fall behind the audio; past the replay bound
+      // a failure could no longer be replayed in full, so wait for them at real time.
+      if (session.streamEndMs - this.confirmedMs >= this.replayBound()) due = Math.max(due, this.pacer.realTimeDueAt(now));
       if (due > now + SEND_EARLY_MS) {
         this.wakeAt(due);
         break;
       }
       this.takeFrame();
-      session.send(frame);
+      const pcm = this.intake.format?.encoding === 'LINEAR16_PCM';
+      // Only raw PCM may skip bytes: a container's pages must all arrive.
+      const compress = pcm && this.api.silenceMessage !== undefined && this.options.v3.compressSilence !== undefined;
+      // Silence matters to silence compression and, inside the soft window, as a rollover point;
+      // scanning every frame of every stream otherwise is waste.
+      const silent = frame.silent ?? (pcm && (compress || session.inSoftWindow) && isSilentPcm(frame.data));
+      session.send(frame, compress && sendAsSilence(this.options.v3.compressSilence, this.silentRunMs, frame, silent));
       this.replay.add(frame);
       this.pacer.sent(frame.streamMs, frame.durationMs, now);
       this.lastMessageAt = now;
-      // Silence is a rollover point only inside the soft window; scanning every frame elsewhere is waste.
-      if (session.inSoftWindow) {
-        const silent = frame.silent ?? (this.intake.format?.encoding === 'LINEAR16_PCM' && isSilentPcm(frame.data));
-        this.silentRunMs = silent ? this.silentRunMs + frame.durationMs : 0;
-      }
+      this.silentRunMs = silent ? this.silentRunMs + frame.durationMs : 0;
     }
     if (this.heldWrite && this.hasRoom()) {
       const release = this.heldWrite;
@@ -278,9 +337,19 @@ export class RecognizeStream extends Duplex {
     else this.armIdleCheck();
   }
 
+  /** Sends the next end-of-utterance mark if the session has heard all the audio before it. */
+  private sendDueEou(session: Session): boolean {
+    if (session.state !== 'open' || session.blocked || !this.eouMarks.dueAt(session.streamEndMs)) return false;
+    session.sendEndOfUtterance();
+    this.eouMarks.take();
+    this.lastMessageAt = this.clock.now();
+    return true;
+  }
+
   private wakeAt(at: number): void {
     this.wake.set(at);
   }
+
 
   /** All audio is sent: half-close and wait (bounded) for the service's last results. */
   private finishAudio(): void {
@@ -325,9 +394,7 @@ export class RecognizeStream extends Duplex {
     const stuck = this.readerBlocked || session.blocked || !this.peekFrame() || this.pendingRollover !== undefined;
     const action = stuck ? idleAction(this.idlePolicyFor(), this.lastMessageAt, now, this.options.idle.afterMs) : 'wait';
     if (action === 'keepalive') {
-      const format = this.intake.format!;
-      const bytes = Math.round((format.sampleRateHertz! * this.options.chunkMs) / 1000) * 2;
-      session.sendSilence(Buffer.alloc(bytes), this.options.chunkMs);
+      session.sendSilence(this.options.chunkMs, () => this.intake.silence(this.options.chunkMs));
       this.lastMessageAt = now;
     } else if (action === 'close') {
       this.dropPendingRollover();
@@ -341,7 +408,7 @@ export class RecognizeStream extends Duplex {
   }
 
   private idlePolicyFor(): IdlePolicy {
-    this.idlePolicy ??= this.options.idle.policy ?? defaultIdlePolicy(this.intake.format!.encoding);
+    this.idlePolicy ??= this.options.idle.policy ?? defaultIdlePolicy(this.intake.format!.encoding, this.api.silenceMessage !== undefined);
     return this.idlePolicy;
   }
 
@@ -364,12 +431,16 @@ export class RecognizeStream extends Duplex {
     this.drainTimers.set(session, cancel);
   }
 
+  /** Longest replay, in ms: it must leave a new session room to progress before its own soft point. */
+  private replayBound(): number {
+    const { maxReplayMs, rollover, sessionLimits } = this.options;
+    return Math.min(maxReplayMs, 0.5 * rollover.softRatio * sessionLimits.maxAudioMs);
+  }
+
   /** Where the next session starts: the last confirmed final, within the replay bound. */
   private replayStart(positionMs: number): number {
-    const { maxReplayMs, rollover, sessionLimits } = this.options;
-    // A replay must leave the new session room to make progress before its own soft point.
-    const bound = Math.min(maxReplayMs, 0.5 * rollover.softRatio * sessionLimits.maxAudioMs);
-    let start = Math.max(this.confirmedMs, this.replay.startMs ?? positionMs, positionMs - bound);
+    const { rollover, sessionLimits } = this.options;
+    let start = Math.max(this.confirmedMs, this.replay.startMs ?? positionMs, positionMs - this.replayBound());
     const bytesBound = 0.5 * rollover.softRatio * sessionLimits.maxBytes;
     let bytes = 0;
     for (const frame of this.replay.from(start).reverse()) {
@@ -386,6 +457,15 @@ export class RecognizeStream extends Duplex {
   private requeueReplay(replayFromMs: number): void {
     this.replayQueue = [...this.replay.from(replayFromMs), ...this.replayQueue];
     this.replay.clear();
+    this.eouMarks.requeue(replayFromMs);
+  }
+
+  /** The service has finalized the audio up to `streamMs`: a new session need not hear it again. */
+  private confirm(streamMs: number): void {
+    if (streamMs <= this.confirmedMs) return;
+    this.confirmedMs = streamMs;
+    this.replay.trimTo(streamMs);
+    this.eouMarks.confirm(streamMs);
   }
 
   /**
@@ -462,15 +542,16 @@ export class RecognizeStream extends Duplex {
   private openSession(): Promise<void> {
     const first = this.peekFrame();
     const baseOffsetMs = first?.streamMs ?? this.intake.positionMs;
-    const session = new Session(this.sessions.length, baseOffsetMs, this.random(), this.api, {
-      onResults: (s, results) => this.onResults(s, results),
+    const session = new Session(this.sessionsOpened++, baseOffsetMs, this.random(), this.api, {
+      onResponse: (s, response) => this.onResponse(s, response),
       onHeaders: (s) => this.emit('session', sessionInfo(s)),
       onDrain: () => this.pump(),
       onEnd: (s, status) => this.onSessionEnd(s, status),
     });
-    this.sessions.push(session);
+    this.liveSessions.add(session);
     this.gate.open(session.index);
     this.current = session;
+    this.finalHold.reset();
     this.silentRunMs = 0;
     const healthy = new Promise<void>((resolve, reject) => {
       const cancelTimer = this.options.retry === false
@@ -483,7 +564,8 @@ export class RecognizeStream extends Duplex {
     Promise.all([this.credentials.authorization(), this.startSlot()]).then(
       ([authorization]) => {
         if (this.destroyed || session.state !== 'opening') return;
-        session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession());
+        session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession(this.peekFrame()));
+        this.pacer.newSession();
         this.lastMessageAt = this.clock.now();
         this.pump();
       },
@@ -518,25 +600,58 @@ export class RecognizeStream extends Duplex {
     waiter.resolve();
   }
 
-  private onResults(session: Session, results: RecognitionResult[]): void {
+  private onResponse(session: Session, response: ApiResponse): void {
     if (this.destroyed) return;
-    let boundary = false;
+    if (response.status) this.emit('status', { session: session.index, ...response.status } satisfies StatusEvent);
+    const results = this.options.partialResults ? response.results : response.results.filter((r) => r.type !== 'partial');
+    // What the session has finalized is settled first, so a rollover this response brings replays from it.
     if (session === this.current) {
-      for (const result of results) {
-        if (!result.final) continue;
-        this.resolveHealthy(session);
-        this.confirmedMs = Math.max(this.confirmedMs, result.endMs ?? session.streamEndMs);
-        this.replay.trimTo(this.confirmedMs);
-        if (result.endOfUtterance) boundary = true;
+      this.noteProgress(session, results);
+      if (response.finalCursorMs !== undefined) {
+        // The service's own account of what is final (v3 audio cursors): the exact replay point.
+        // Never past what this session was sent: a cursor inside keep-alive silence maps to its start.
+        this.offerConfirm(Math.min(session.timeline.toStreamMs(response.finalCursorMs), session.streamEndMs));
       }
     }
-    for (const result of this.gate.accept(session.index, results)) {
-      if (this.utteranceDone) break;
-      if (!this.push(result)) this.readerBlocked = true;
-      if (this.options.singleUtterance && result.final && result.endOfUtterance) this.finishUtterance(session);
-    }
+    if (results.length === 0) return;
+    this.deliver(session, this.gate.accept(session.index, results));
+    const boundary = results.some((r) => r.endOfUtterance);
     if (boundary && session === this.current && session.inSoftWindow && !this.utteranceDone && session.state === 'open') {
       if (this.requestRollover('end-of-utterance')) this.pump();
+    }
+  }
+
+  /** Finals confirm the audio they cover, once what follows them (v3) has come too. */
+  private noteProgress(session: Session, results: RecognitionResult[]): void {
+    for (const result of results) {
+      if (result.type === 'final') {
+        this.resolveHealthy(session);
+        this.finalHold.final(result.finalIndex);
+        this.offerConfirm(result.endMs ?? session.streamEndMs);
+        continue;
+      }
+      if (result.type === 'refinement') this.finalHold.refinement(result.finalIndex);
+      else if (result.type === 'endOfUtterance') this.finalHold.endOfUtterance();
+      else continue;
+      const released = this.finalHold.release();
+      if (released !== undefined) this.confirm(released);
+    }
+  }
+
+  /** Confirms a position unless something is still owed for a final before it. */
+  private offerConfirm(streamMs: number): void {
+    const now = this.finalHold.offer(streamMs);
+    if (now !== undefined) this.confirm(now);
+  }
+
+  /** Pushes what the gate released to the reader. */
+  private deliver(session: Session, results: RecognitionResult[]): void {
+    for (const result of results) {
+      // After a single utterance only refinements of its finals still belong to the job.
+      if (this.utteranceDone && !(result.type === 'refinement' && result.finalIndex < this.finalsEmitted)) continue;
+      if (result.type === 'final') this.finalsEmitted++;
+      if (!this.push(result)) this.readerBlocked = true;
+      if (this.options.singleUtterance && result.endOfUtterance) this.finishUtterance(session);
     }
   }
 
@@ -545,6 +660,7 @@ export class RecognizeStream extends Duplex {
     this.utteranceDone = true;
     this.nextFrame = undefined;
     this.replayQueue = [];
+    this.eouMarks.clear();
     session.halfClose();
     this.startDrainTimer(session);
     this.heldWrite?.();
@@ -552,12 +668,11 @@ export class RecognizeStream extends Duplex {
   }
 
   private onSessionEnd(session: Session, status: CallStatus): void {
+    this.liveSessions.delete(session);
     this.drainTimers.get(session)?.();
     this.drainTimers.delete(session);
     if (this.destroyed) return;
-    for (const result of this.gate.end(session.index)) {
-      if (!this.push(result)) this.readerBlocked = true;
-    }
+    this.deliver(session, this.gate.end(session.index));
     if (session.retired || session !== this.current) {
       this.maybeEndReadable();
       return;
@@ -566,8 +681,7 @@ export class RecognizeStream extends Duplex {
     if (status.code === GrpcStatus.OK && session.halfClosed) {
       // A clean end we asked for: everything it heard is confirmed.
       this.resolveHealthy(session);
-      this.confirmedMs = Math.max(this.confirmedMs, session.streamEndMs);
-      this.replay.trimTo(this.confirmedMs);
+      this.confirm(session.streamEndMs);
       this.current = undefined;
       this.pump();
       this.maybeEndReadable();

@@ -7,33 +7,88 @@ export interface RecognizedWord {
   confidence: number;
 }
 
+/** A language the service detected in an alternative (API v3, e.g. with `languageCode: 'auto'`). */
+export interface LanguageEstimate {
+  languageCode: string;
+  probability: number;
+}
+
 export interface RecognitionAlternative {
   text: string;
   confidence: number;
   words: RecognizedWord[];
+  /** API v3 only: languages detected in this alternative, most likely first. */
+  languages?: LanguageEstimate[];
 }
 
-/**
- * One result on the readable side.
- *
- * - `type: 'partial'` (`final: false`): interim text of the utterance being spoken; later results replace it.
- * - `type: 'final'` (`final: true`): fixed text; it will not change and is emitted exactly once.
- *   With `endOfUtterance: true` it closes the utterance; the next result starts a new one.
- */
-export interface RecognitionResult {
-  type: 'partial' | 'final';
+/** Fields every result has, whatever its `type` and API version. */
+interface ResultBase {
   /** The best alternative's text (`alternatives[0].text`, or `''`). */
   text: string;
-  final: boolean;
-  endOfUtterance: boolean;
   alternatives: RecognitionAlternative[];
   /** 0-based index of the gRPC session that produced the result. */
   session: number;
-  /** Whole-stream time of the first word, when the service sent word times. */
+  /** Audio channel the result belongs to. Streaming is mono: always `'0'`. */
+  channelTag: string;
+  /** Whole-stream time of the first word (or of the utterance's start), when the service said. */
   startMs?: number;
-  /** Whole-stream time of the last word's end, when the service sent word times. */
+  /** Whole-stream time of the last word's end (for `endOfUtterance`: where the utterance ended). */
   endMs?: number;
 }
+
+/** Interim text of the utterance being spoken; later results replace it. */
+export interface PartialResult extends ResultBase {
+  type: 'partial';
+  final: false;
+  endOfUtterance: false;
+}
+
+/**
+ * Fixed text: it will not change and is emitted exactly once. With API v2 it usually closes the
+ * utterance (`endOfUtterance: true`); with API v3 an `endOfUtterance` result follows instead.
+ */
+export interface FinalResult extends ResultBase {
+  type: 'final';
+  final: true;
+  endOfUtterance: boolean;
+  /** 0-based count of finals in the whole stream, across sessions: what a `refinement` refers to. */
+  finalIndex: number;
+}
+
+/**
+ * API v3 with text normalization: the normalized text of an earlier final ("one two three" →
+ * "123"), emitted once, after that final. It is not a new final (`final: false`).
+ */
+export interface RefinementResult extends ResultBase {
+  type: 'refinement';
+  final: false;
+  endOfUtterance: false;
+  /** The `finalIndex` of the final this text replaces. */
+  finalIndex: number;
+}
+
+/** API v3: the utterance ended at `endMs` (the finals before it are its text). No text of its own. */
+export interface EndOfUtteranceResult extends ResultBase {
+  type: 'endOfUtterance';
+  final: false;
+  endOfUtterance: true;
+}
+
+/**
+ * One result on the readable side, for both API versions; switch on `type`.
+ *
+ * - `partial`: interim text; later results replace it.
+ * - `final`: fixed text, emitted exactly once, in audio order, numbered by `finalIndex`.
+ * - `refinement` (v3): the normalized text of the final numbered `finalIndex`.
+ * - `endOfUtterance` (v3): the utterance is over; v2 marks its last final `endOfUtterance: true`.
+ *
+ * Code written for API v2 (`r.final`, `r.text`, `r.endOfUtterance`) keeps its meaning: only finals
+ * have `final: true`, and `endOfUtterance: true` still marks where an utterance ends.
+ */
+export type RecognitionResult = PartialResult | FinalResult | RefinementResult | EndOfUtteranceResult;
+
+/** The `type` of a result. */
+export type RecognitionResultType = RecognitionResult['type'];
 
 /** Session details to quote to support, emitted as the `session` event when a session starts. */
 export interface SessionInfo {
@@ -46,4 +101,15 @@ export interface SessionInfo {
   traceId?: string;
   /** Whole-stream position of the session's first audio sample, in ms. */
   baseOffsetMs: number;
+}
+
+/**
+ * Payload of the `status` event (API v3): the service's periodic keep-alive (`WORKING`) and its
+ * warnings. Not a result: it says nothing about the audio.
+ */
+export interface StatusEvent {
+  session: number;
+  /** `WORKING`, `WARNING` or `CLOSED` (or `CODE_TYPE_UNSPECIFIED`). */
+  code: string;
+  message: string;
 }

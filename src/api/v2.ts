@@ -4,6 +4,10 @@ import type { RecognitionResult, RecognizedWord } from '../results.js';
 import type { StreamingRecognitionRequest } from '../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionRequest.js';
 import type { StreamingRecognitionResponse__Output } from '../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionResponse.js';
 import type { Duration__Output } from '../generated/google/protobuf/Duration.js';
+import type { ResponseMapper } from './adapter.js';
+
+/** Streaming recognition is mono; v2 has no channel tags, v3 calls the one channel "0". */
+export const MONO_CHANNEL = '0';
 
 /** The first message of a v2 session: settings and folder. Unset fields take the service's defaults. */
 export function configRequest(options: ResolvedOptions, format: AudioFormat): StreamingRecognitionRequest {
@@ -35,11 +39,18 @@ export function settingsMetadata(options: ResolvedOptions): Record<string, strin
   return options.normalizePartials === undefined ? {} : { 'x-normalize-partials': String(options.normalizePartials) };
 }
 
-/** Maps one response to results, moving word times from session time to whole-stream time. */
+/** Maps one session's responses to results, moving word times from session time to whole-stream time. */
+export function v2ResponseMapper(session: number, toStreamMs: (sessionMs: number) => number): ResponseMapper {
+  let finals = 0;
+  return (message) => ({ results: mapResponse(message as StreamingRecognitionResponse__Output, session, toStreamMs, () => finals++) });
+}
+
+/** Maps one response to results; `nextFinalIndex` numbers the session's finals. */
 export function mapResponse(
   response: StreamingRecognitionResponse__Output,
   session: number,
   toStreamMs: (sessionMs: number) => number,
+  nextFinalIndex: () => number = () => 0,
 ): RecognitionResult[] {
   const results: RecognitionResult[] = [];
   for (const chunk of response.chunks ?? []) {
@@ -56,15 +67,10 @@ export function mapResponse(
       ),
     }));
     const best = alternatives[0];
-    const final = chunk.final === true;
-    const result: RecognitionResult = {
-      type: final ? 'final' : 'partial',
-      text: best?.text ?? '',
-      final,
-      endOfUtterance: chunk.end_of_utterance === true,
-      alternatives,
-      session,
-    };
+    const common = { text: best?.text ?? '', alternatives, session, channelTag: MONO_CHANNEL };
+    const result: RecognitionResult = chunk.final === true
+      ? { type: 'final', final: true, endOfUtterance: chunk.end_of_utterance === true, finalIndex: nextFinalIndex(), ...common }
+      : { type: 'partial', final: false, endOfUtterance: false, ...common };
     const words = best?.words ?? [];
     if (words.length > 0) {
       result.startMs = words[0]!.startMs;

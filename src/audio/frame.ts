@@ -30,6 +30,19 @@ export interface FrameSource {
   readonly bufferedMs: number;
   /** Audio returned as frames so far, in ms: the stream position of the next frame. */
   readonly positionMs: number;
-  /** A fresh view for a new session; absent when frames go out as they are. */
-  openSession?(): SessionWire;
+  /**
+   * A fresh view for a new session; absent when frames go out as they are. `first` is the frame
+   * the session will start with, when known (a container may start a session differently mid-stream).
+   */
+  openSession?(first?: AudioFrame): SessionWire;
+  /** Keep-alive silence of about `durationMs` in the format sent; absent for raw PCM (zeros). */
+  silence?(durationMs: number): AudioFrame;
+  /** Releases what the source holds outside the JS heap (an encoder). */
+  close?(): void;
+  /**
+   * Ends the frame being filled at the audio written so far: the next frames stop exactly there,
+   * the last of them shorter than `chunkMs` if need be. Returns that stream position in ms. Used to
+   * place an end-of-utterance mark between two exact samples.
+   */
+  cut?(): number;
 }

@@ -1,8 +1,10 @@
 import { invalidAudio } from '../errors.js';
 import type { AudioEncoding, InputEncoding, PcmSampleRate } from '../options.js';
+import type { ResolvedEncode } from './encode-options.js';
 import type { AudioFrame, FrameSource, SessionWire } from './frame.js';
-import { g711Decoder, G711_SAMPLE_RATE, isG711 } from './g711.js';
-import { OggFramer } from './ogg-framer.js';
+import { g711Decoder, G711_SAMPLE_RATE, isG711, type SampleDecoder } from './g711.js';
+import { OggOpusFramer } from './ogg-opus-framer.js';
+import { OpusEncodingFramer } from './opus-encoding-framer.js';
 import { PcmFramer } from './pcm-framer.js';
 import { looksLikeWav, parseWavHeader } from './wav.js';
 
@@ -12,6 +14,8 @@ export interface AudioFormat {
   sampleRateHertz: PcmSampleRate | undefined;
   /** Where the format came from, for events and errors. */
   source: 'options' | 'wav-header' | 'ogg-signature';
+  /** Set when PCM is written and encoded here (`encode`): what was written. */
+  encodedFrom?: { encoding: 'LINEAR16_PCM'; sampleRateHertz: PcmSampleRate };
 }
 
 /** Bytes needed before raw input can be told apart from a WAV or Ogg stream. */
@@ -29,7 +33,11 @@ export class AudioIntake {
   format: AudioFormat | undefined;
 
   constructor(
-    private readonly declared: { audioEncoding: InputEncoding | undefined; sampleRateHertz: PcmSampleRate | undefined },
+    private readonly declared: {
+      audioEncoding: InputEncoding | undefined;
+      sampleRateHertz: PcmSampleRate | undefined;
+      encode?: ResolvedEncode | undefined;
+    },
     private readonly chunkMs: number,
   ) {}
 
@@ -59,8 +67,26 @@ export class AudioIntake {
   }
 
   /** How a new session should see the audio (see `SessionWire`); undefined: frames as they are. */
-  openSession(): SessionWire | undefined {
-    return this.framer?.openSession?.();
+  openSession(first?: AudioFrame): SessionWire | undefined {
+    return this.framer?.openSession?.(first);
+  }
+
+  /** Keep-alive silence of about `durationMs`, in the format sent (zeros for PCM). */
+  silence(durationMs: number): AudioFrame {
+    if (this.framer?.silence) return this.framer.silence(durationMs);
+    const rate = this.format!.sampleRateHertz!;
+    const data = Buffer.alloc(Math.round((rate * durationMs) / 1000) * 2);
+    return { data, streamMs: this.positionMs, durationMs: (data.length / 2 / rate) * 1000, silent: true };
+  }
+
+  /** Frees what the framer holds outside the heap (the Opus encoder's WebAssembly memory). */
+  close(): void {
+    this.framer?.close?.();
+  }
+
+  /** See `FrameSource.cut`; undefined when the format is undecided or the source cannot cut. */
+  cut(): number | undefined {
+    return this.framer?.cut?.();
   }
 
   next(flush: boolean): AudioFrame | undefined {
@@ -88,22 +114,20 @@ export class AudioIntake {
       if (audioEncoding !== undefined && info.encoding !== audioEncoding) {
         throw invalidAudio(`\`audioEncoding\` is ${audioEncoding} but the WAV header says ${info.encoding} (leave \`audioEncoding\` out for WAV files)`);
       }
-      this.format = { encoding: 'LINEAR16_PCM', sampleRateHertz: info.sampleRate as PcmSampleRate, source: 'wav-header' };
       this.wavDataLeft = info.dataBytes;
       const decoder = isG711(info.encoding) ? g711Decoder(info.encoding) : undefined;
-      this.start(new PcmFramer(info.sampleRate, this.chunkMs, decoder), head.subarray(info.headerBytes));
+      this.startPcm(info.sampleRate as PcmSampleRate, 'wav-header', head.subarray(info.headerBytes), decoder);
       return;
     }
     if (isG711(audioEncoding)) {
       // Raw telephone audio has no signature to sniff: the option is the only word on it.
-      this.format = { encoding: 'LINEAR16_PCM', sampleRateHertz: G711_SAMPLE_RATE, source: 'options' };
-      this.start(new PcmFramer(G711_SAMPLE_RATE, this.chunkMs, g711Decoder(audioEncoding)), head);
+      this.startPcm(G711_SAMPLE_RATE, 'options', head, g711Decoder(audioEncoding));
       return;
     }
     if (head.length >= 4 && head.toString('latin1', 0, 4) === 'OggS') {
       if (audioEncoding === 'LINEAR16_PCM') throw invalidAudio('`audioEncoding` is LINEAR16_PCM but the audio is an Ogg stream');
       this.format = { encoding: 'OGG_OPUS', sampleRateHertz: undefined, source: 'ogg-signature' };
-      this.start(new OggFramer(this.chunkMs), head);
+      this.start(new OggOpusFramer(this.chunkMs), head);
       return;
     }
     if (audioEncoding === 'OGG_OPUS') throw invalidAudio('`audioEncoding` is OGG_OPUS but the audio does not start with an Ogg page ("OggS")');
@@ -112,8 +136,19 @@ export class AudioIntake {
         'The audio has no WAV header or Ogg signature, so it is taken as raw LINEAR16_PCM, which needs `sampleRateHertz` (8000, 16000 or 48000)',
       );
     }
-    this.format = { encoding: 'LINEAR16_PCM', sampleRateHertz, source: 'options' };
-    this.start(new PcmFramer(sampleRateHertz, this.chunkMs), head);
+    this.startPcm(sampleRateHertz, 'options', head);
+  }
+
+  /** PCM (or G.711, expanded to PCM by `decoder`) goes out as it is, or through the Opus encoder with `encode`. */
+  private startPcm(sampleRateHertz: PcmSampleRate, source: AudioFormat['source'], rest: Buffer, decoder?: SampleDecoder): void {
+    const encode = this.declared.encode;
+    if (encode) {
+      this.format = { encoding: 'OGG_OPUS', sampleRateHertz: undefined, source, encodedFrom: { encoding: 'LINEAR16_PCM', sampleRateHertz } };
+      this.start(new OpusEncodingFramer(sampleRateHertz, this.chunkMs, encode, decoder), rest);
+    } else {
+      this.format = { encoding: 'LINEAR16_PCM', sampleRateHertz, source };
+      this.start(new PcmFramer(sampleRateHertz, this.chunkMs, decoder), rest);
+    }
   }
 
   private start(framer: FrameSource, rest: Buffer): void {

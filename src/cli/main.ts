@@ -4,26 +4,40 @@ import { runEmulator } from './emulator.js';
 import { runRecognize } from './recognize.js';
 
 const USAGE = `Usage:
-  speechkit-stream recognize FILE|-   Recognize a WAV, Ogg Opus or raw PCM file (or stdin)
-  speechkit-stream emulator [--port N] [--host H]
+  speechkit-stream recognize FILE|-   Recognize an audio file or stdin. 16-bit mono WAV and Ogg
+                                      Opus go as they are; MP3, M4A, WebM, other WAVs… are
+                                      decoded with ffmpeg; raw PCM needs --rate
+  speechkit-stream emulator [--port N] [--host H] [--iam …] [--tls-cert F --tls-key F]
                                       Run the local SpeechKit emulator
   speechkit-stream demo               Start the emulator and recognize a dialled-digit sample
 
 recognize options:
   --endpoint HOST:PORT   service address (default stt.api.cloud.yandex.net:443)
   --insecure             plaintext gRPC (local emulator only)
+  --key-file PATH        service-account authorized key file (or env SPEECHKIT_KEY_FILE)
+  --iam-endpoint URL     IAM token URL for the key file (default IAM's public endpoint)
+  --ca FILE              PEM CA certificate(s) to trust in addition to the default roots
   --emulator             start an in-process emulator and recognize against it
   --folder-id ID         folder (or env SPEECHKIT_FOLDER_ID)
   --language CODE        e.g. ru-RU, en-US, auto
   --model NAME           general, general:rc, general:deprecated
   --rate HZ              sample rate of raw PCM (8000, 16000, 48000)
   --encoding ENC         LINEAR16_PCM or OGG_OPUS (default: sniffed)
+  --opus                 encode PCM to Ogg Opus before sending (about a tenth of the bytes)
   --partial              print partial results
   --raw                  numbers as words
   --pace X               real-time factor (default 1; 0 = unpaced)
   --json                 one JSON result per line
-Credentials come from the environment, never from arguments:
-  SPEECHKIT_API_KEY or SPEECHKIT_IAM_TOKEN`;
+  --api v2|v3            streaming API (default v2; v3 adds normalized refinements)
+Credentials come from a key file or the environment, never from arguments (they show in ps):
+  --key-file PATH, then SPEECHKIT_KEY_FILE, SPEECHKIT_API_KEY, SPEECHKIT_IAM_TOKEN (first found wins)
+
+emulator options:
+  --iam                  also serve IAM's token endpoint (service-account JWT → IAM token)
+  --register-key FILE    trust this key file's public key (repeatable; implies --iam)
+  --new-key FILE         write a fresh service-account key file and trust it (implies --iam)
+  --token-lifetime-ms N  life of issued IAM tokens (default 12 h)
+  --tls-cert FILE --tls-key FILE   serve gRPC and IAM over TLS`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

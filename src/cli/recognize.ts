@@ -1,27 +1,39 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { createRecognizeStream, type AuthOptions, type RecognitionResult, type RecognizeStreamOptions } from '../index.js';
+import { createRecognizeStream, decodeAudio, type RecognitionResult, type RecognizeStreamOptions } from '../index.js';
 import { EMULATOR_IAM_TOKEN, startEmulator, type Emulator } from '../emulator/index.js';
+import { authFromEnvironment, refuseSecretArguments } from './auth.js';
 import { formatResult } from './print.js';
+import { sendsAsIs } from './sniff.js';
+
+/** Enough of the input's start to see its WAV format chunk or Ogg OpusHead. */
+const SNIFF_BYTES = 4096;
 
 export async function runRecognize(argv: string[]): Promise<number> {
+  refuseSecretArguments(argv);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
       endpoint: { type: 'string' },
       insecure: { type: 'boolean', default: false },
+      'key-file': { type: 'string' },
+      'iam-endpoint': { type: 'string' },
+      ca: { type: 'string' },
       emulator: { type: 'boolean', default: false },
       'folder-id': { type: 'string' },
       language: { type: 'string' },
       model: { type: 'string' },
       rate: { type: 'string' },
       encoding: { type: 'string' },
+      opus: { type: 'boolean', default: false },
       partial: { type: 'boolean', default: false },
       raw: { type: 'boolean', default: false },
       pace: { type: 'string' },
       json: { type: 'boolean', default: false },
+      api: { type: 'string' },
     },
   });
   const file = positionals[0];
@@ -33,21 +45,38 @@ export async function runRecognize(argv: string[]): Promise<number> {
   try {
     if (values.emulator) emulator = await startEmulator();
     const options: RecognizeStreamOptions = {
-      auth: emulator ? { iamToken: EMULATOR_IAM_TOKEN } : authFromEnv(),
+      auth: emulator ? { iamToken: EMULATOR_IAM_TOKEN } : authFromEnvironment({ keyFile: values['key-file'], iamEndpoint: values['iam-endpoint'] }),
       ...(emulator ? { endpoint: emulator.address, tls: false } : {}),
       ...(values.endpoint !== undefined && { endpoint: values.endpoint }),
       ...(values.insecure && { tls: false }),
+      ...(values.ca !== undefined && { ca: readFileSync(values.ca) }),
       ...((values['folder-id'] ?? process.env.SPEECHKIT_FOLDER_ID) !== undefined && { folderId: values['folder-id'] ?? process.env.SPEECHKIT_FOLDER_ID }),
       ...(values.language !== undefined && { languageCode: values.language }),
       ...(values.model !== undefined && { model: values.model }),
       ...(values.rate !== undefined && { sampleRateHertz: Number(values.rate) }),
       ...(values.encoding !== undefined && { audioEncoding: values.encoding as RecognizeStreamOptions['audioEncoding'] }),
       ...(values.pace !== undefined && { pace: Number(values.pace) }),
+      ...(values.api !== undefined && { api: values.api as RecognizeStreamOptions['api'] }),
       partialResults: values.partial,
       rawResults: values.raw,
     };
+    let input: Readable = file === '-' ? process.stdin : createReadStream(file);
+    const raw = values.rate !== undefined || values.encoding !== undefined;
+    let asIs = raw;
+    if (!raw) {
+      const peeked = await peek(input, SNIFF_BYTES);
+      input = peeked.stream;
+      asIs = sendsAsIs(peeked.head);
+    }
+    if (!asIs) {
+      // MP3, M4A, WebM, stereo or 44.1 kHz WAV…: ffmpeg makes 16 kHz mono PCM of it.
+      const decoded = decodeAudio(input, { sampleRateHertz: 16000 });
+      options.sampleRateHertz = decoded.sampleRateHertz;
+      options.audioEncoding = 'LINEAR16_PCM';
+      input = decoded;
+    }
+    if (values.opus) options.encode = 'opus';
     const recognizer = createRecognizeStream(options);
-    const input = file === '-' ? process.stdin : createReadStream(file);
     await pipeline(input, recognizer, async (results: AsyncIterable<RecognitionResult>) => {
       for await (const result of results) console.log(formatResult(result, values.json));
     });
@@ -57,12 +86,21 @@ export async function runRecognize(argv: string[]): Promise<number> {
   }
 }
 
-function authFromEnv(): AuthOptions {
-  const apiKey = process.env.SPEECHKIT_API_KEY;
-  const iamToken = process.env.SPEECHKIT_IAM_TOKEN;
-  if (apiKey) return { apiKey };
-  if (iamToken) return { iamToken };
-  throw Object.assign(new Error('No credentials: set SPEECHKIT_API_KEY or SPEECHKIT_IAM_TOKEN (or use --emulator)'), {
-    code: 'SPEECHKIT_ERR_INVALID_OPTION',
-  });
+/** The first `bytes` of a stream (fewer if it ends first), and a stream that still yields all of it. */
+async function peek(source: Readable, bytes: number): Promise<{ head: Buffer; stream: Readable }> {
+  const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const parts: Buffer[] = [];
+  let length = 0;
+  while (length < bytes) {
+    const next = await iterator.next();
+    if (next.done) break;
+    parts.push(next.value);
+    length += next.value.length;
+  }
+  const head = Buffer.concat(parts);
+  async function* all() {
+    if (head.length > 0) yield head;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  return { head, stream: Readable.from(all()) };
 }

@@ -1,15 +1,21 @@
 /**
  * Turns the bytes of one session into PCM samples for the recognizer. One decoder per encoding,
- * behind one interface, so that adding a format (Ogg Opus decoding) touches only this file and the
- * place that picks the decoder.
+ * behind one interface (LINEAR16_PCM here, OGG_OPUS in ogg-opus-decoder.ts).
  */
 export interface AudioDecoder {
   /** Sample rate of the samples `push` returns; null while no recognition is possible. */
   readonly sampleRate: number | null;
-  /** Decodes the next bytes; returns the 16-bit samples they complete (possibly none). */
+  /** Decodes the next bytes; returns the 16-bit samples they complete (possibly none). Throws `AudioRejected`. */
   push(bytes: Buffer): Int16Array;
   /** Audio time covered by the bytes pushed so far, in ms (0 when the format does not say). */
   readonly audioMs: number;
+  /** Frees what the decoder holds outside the heap. */
+  close?(): void;
+}
+
+/** Audio the service would refuse: the session ends with INVALID_ARGUMENT and this message. */
+export class AudioRejected extends Error {
+  override readonly name = 'AudioRejected';
 }
 
 /** 16-bit little-endian mono PCM; a byte left over from an odd-sized message waits for the next one. */
@@ -48,17 +54,3 @@ export class Linear16Decoder implements AudioDecoder {
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/**
- * Ogg Opus: bytes are accepted and counted, but not decoded yet, so there are no samples and no
- * audio time. Replace this with a decoder that parses pages (granule positions give the duration)
- * and decodes packets to enable recognition.
- */
-export class OggOpusPassthroughDecoder implements AudioDecoder {
-  readonly sampleRate = null;
-  readonly audioMs = 0;
-
-  push(): Int16Array {
-    return new Int16Array(0);
-  }
-}

@@ -1,4 +1,5 @@
 import type { Metadata } from '@grpc/grpc-js';
+import type { TokenCheck } from './iam-authority.js';
 import type { EmulatorAuthOptions } from './types.js';
 
 /** The IAM token the emulator accepts by default (`authorization: Bearer emulator-iam-token`). */
@@ -10,6 +11,10 @@ export interface AuthPolicy {
   iamTokens: ReadonlySet<string>;
   apiKeys: ReadonlySet<string>;
   acceptAny: boolean;
+  /** Tokens issued by the emulator's IAM endpoint, when it runs. */
+  issued?: { check(token: string): TokenCheck };
+  /** End running sessions when their issued token expires. */
+  endSessionsOnExpiry?: boolean;
 }
 
 /** Each list defaults on its own, so passing only `iamTokens` keeps the default API key. */
@@ -21,7 +26,9 @@ export function resolveAuth(options: EmulatorAuthOptions = {}): AuthPolicy {
   };
 }
 
-export type AuthOutcome = { ok: true; scheme: 'Bearer' | 'Api-Key' } | { ok: false; details: string };
+export type AuthOutcome =
+  | { ok: true; scheme: 'Bearer' | 'Api-Key'; /** Epoch ms, for a token the emulator's IAM issued. */ expiresAtMs?: number }
+  | { ok: false; details: string };
 
 // Schemes are matched exactly as the service documents them ("Bearer", "Api-Key"): the emulator is
 // a check of the client, so a client that spells them differently should find out here. Messages
@@ -42,9 +49,10 @@ export function checkAuthorization(metadata: Metadata, policy: AuthPolicy): Auth
   if (credential.trim() === '') return { ok: false, details: `empty credential after '${scheme}'` };
   if (policy.acceptAny) return { ok: true, scheme };
   if (scheme === 'Bearer') {
-    return policy.iamTokens.has(credential)
-      ? { ok: true, scheme }
-      : { ok: false, details: 'the IAM token is invalid or expired' };
+    if (policy.iamTokens.has(credential)) return { ok: true, scheme };
+    const issued = policy.issued?.check(credential);
+    if (issued?.ok) return { ok: true, scheme, expiresAtMs: issued.expiresAtMs };
+    return { ok: false, details: issued?.details ?? 'the IAM token is invalid or expired' };
   }
   return policy.apiKeys.has(credential) ? { ok: true, scheme } : { ok: false, details: 'the API key is invalid' };
 }

@@ -105,6 +105,7 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
     if (headerRefusal) return this.#refuse(headerRefusal);
     const auth = checkAuthorization(this.call.metadata, this.ctx.auth);
     if (!auth.ok) return this.fail('UNAUTHENTICATED', auth.details);
+    if (auth.expiresAtMs !== undefined && this.ctx.auth.endSessionsOnExpiry) this.#endAtExpiry(auth.expiresAtMs);
     this.#touch();
   }
 
@@ -147,6 +148,19 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
       if (TRIGGERED_ACTIONS.has(rule.action) && rule.afterWallMs !== undefined) this.#watchWallClock(rule.afterWallMs);
     }
     this.checkFaults();
+  }
+
+  /** The token this session started with runs out: the session ends as the service would refuse it. */
+  #endAtExpiry(expiresAtMs: number): void {
+    const timer = setTimeout(() => {
+      this.#faultTimers = this.#faultTimers.filter((t) => t !== timer);
+      if (Date.now() < expiresAtMs) return this.#endAtExpiry(expiresAtMs);
+      this.#guard(() => {
+        this.log('IAM token expired');
+        this.fail('UNAUTHENTICATED', 'the IAM token has expired');
+      });
+    }, Math.max(0, expiresAtMs - Date.now()));
+    this.#faultTimers.push(timer);
   }
 
   /** Timers may fire a little early against performance.now(); re-arm until the point is really reached. */

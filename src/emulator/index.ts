@@ -1,7 +1,8 @@
 /**
  * `speechkit-stream/emulator`: a local gRPC server that behaves like Yandex SpeechKit streaming
- * recognition (API v2, `/yandex.cloud.ai.stt.v2.SttService/StreamingRecognize`), with scripted
- * faults and a record of every session, plus helpers that make matching test audio.
+ * recognition (API v2, `/yandex.cloud.ai.stt.v2.SttService/StreamingRecognize`, and API v3,
+ * `/speechkit.stt.v3.Recognizer/RecognizeStreaming`), with scripted faults and a record of every
+ * session, plus helpers that make matching test audio.
  *
  * ```ts
  * const emulator = await startEmulator();
@@ -16,17 +17,36 @@
  * messages) ending with OUT_OF_RANGE `session limit: ...` (the real code is not documented);
  * partial results, end of utterance, single utterance, raw results.
  *
- * What it recognizes: DTMF keypad tones in LINEAR16_PCM (8, 16 or 48 kHz). Each utterance (sound
+ * What it recognizes: DTMF keypad tones in LINEAR16_PCM (8, 16 or 48 kHz) and in OGG_OPUS (mono,
+ * decoded with prism-media's Opus decoder; each session must be a whole Ogg Opus stream that
+ * starts with OpusHead, with valid CRCs, page sequence and granule positions, else
+ * INVALID_ARGUMENT; audio time comes from granule positions). Each utterance (sound
  * ended by 600 ms of audio silence, or by the client's half-close) becomes one final whose text is
  * its symbols ("123#"), or with `raw_results` words ("one two three hash"; `*` is "star", A-D stay
  * letters), with one word per tone timed in session audio time. Sound without tones gives
- * {@link SPEECH_PLACEHOLDER}. OGG_OPUS is accepted and counted but not decoded yet.
+ * {@link SPEECH_PLACEHOLDER}.
+ *
+ * API v3 uses the same recognizer, limits and faults. Finals and partials are raw text (digits as
+ * words); with text normalization each final is followed by a `final_refinement` with digits. Every
+ * final is followed by an `eou_update`; responses carry audio cursors, and `status_code` keep-alives
+ * come every `statusEveryMs`. `silence_chunk` is heard as silence and counts as audio time (not
+ * bytes); an external `eou` ends the utterance at once. The default classifier's pause follows
+ * `max_pause_between_words_hint_ms`, halved by HIGH sensitivity.
  *
  * Faults: `addFault`, `refuseNext`, the `faults` option, or per call the `x-emulator-fault` header
  * (`action=fail;status=UNAVAILABLE;afterAudioMs=2000`; see {@link FaultRule}).
+ *
+ * IAM: with `iam: { keys: [createServiceAccountKey()] }` it also serves IAM's token endpoint
+ * (`emulator.iam.endpoint`), checks service-account JWTs as IAM does, and issues tokens whose
+ * lifetime tests can shrink; the gRPC side accepts them until they expire (or are revoked), and
+ * with `endSessionsOnExpiry` ends running sessions when their token runs out. With `tls` it serves
+ * both over TLS.
  */
 export { startEmulator } from './server.js';
 export { EMULATOR_API_KEY, EMULATOR_IAM_TOKEN } from './auth.js';
+export { createServiceAccountKey } from './service-account-keys.js';
+export type { ServiceAccountKeyJson, ServiceAccountKeyOptions } from './service-account-keys.js';
+export { IAM_TOKENS_PATH } from './iam-server.js';
 export { dialledDigitsLayout, dialledDigitsPcm, pcmToWav } from './dtmf-audio.js';
 export { pcmToG711, type G711Law } from './g711-audio.js';
 export type { DialledDigitsLayout, DialledDigitsOptions, DialledTone, PcmSampleRate } from './dtmf-audio.js';
@@ -40,10 +60,17 @@ export {
   DEFAULT_PARTIAL_EVERY_MS,
 } from './limits.js';
 export { SPEECH_PLACEHOLDER } from './transcript.js';
+export { DEFAULT_STATUS_EVERY_MS } from './server.js';
 export type {
   Emulator,
   EmulatorAuthOptions,
+  EmulatorIam,
+  EmulatorIamOptions,
   EmulatorLimitOptions,
+  EmulatorTlsOptions,
+  IamExchangeRecord,
+  IamFaultRule,
+  RegisteredKey,
   EmulatorOptions,
   EmulatorRecognizerOptions,
   FaultAction,
@@ -53,4 +80,5 @@ export type {
   SessionRecord,
   SessionResult,
   SessionStatus,
+  V3SessionOptions,
 } from './types.js';

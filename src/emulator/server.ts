@@ -2,22 +2,30 @@ import { Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-j
 import { resolveAuth } from './auth.js';
 import type { ActiveSession, SessionContext } from './call-session.js';
 import { FaultRegistry } from './faults.js';
+import { startIam } from './iam.js';
 import { resolveLimits, resolveRecognizerTiming } from './limits.js';
 import { sttV2ServiceDefinition } from './proto.js';
 import { SessionRecordImpl } from './session-record.js';
 import { isGrpcStatusName } from './status.js';
 import type { Emulator, EmulatorOptions, FaultRule, GrpcStatusName, SessionRecord } from './types.js';
 import { V2Session } from './v2-session.js';
+import { sttV3ServiceDefinition } from './proto-v3.js';
+import { V3Session } from './v3-session.js';
+import type { StreamingRequest__Output as V3Request } from '../generated/speechkit/stt/v3/StreamingRequest.js';
+import type { StreamingResponse as V3Response } from '../generated/speechkit/stt/v3/StreamingResponse.js';
 import type { StreamingRecognitionRequest__Output } from '../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionRequest.js';
 import type { StreamingRecognitionResponse } from '../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionResponse.js';
+
+/** Default interval of v3 `status_code` keep-alives (the service's own interval is not published). */
+export const DEFAULT_STATUS_EVERY_MS = 1_000;
 
 /** How long `close()` lets connections drain before forcing them shut. */
 const GRACEFUL_SHUTDOWN_MS = 1_000;
 
 /**
- * Starts a gRPC server that speaks SpeechKit's streaming recognition API v2 on a local port.
- * Services are registered side by side on one server, so other API versions (v3) and an IAM token
- * endpoint can join without touching the v2 code.
+ * Starts a gRPC server that speaks SpeechKit's streaming recognition, API v2 and API v3, on a local
+ * port. Services are registered side by side on one server and share limits, faults and session
+ * records, so an IAM token endpoint can join the same way.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
@@ -29,12 +37,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (!Number.isFinite(responseDelayMs) || responseDelayMs < 0) {
     throw new RangeError('responseDelayMs must be a non-negative number');
   }
+  const statusEveryMs = options.statusEveryMs ?? DEFAULT_STATUS_EVERY_MS;
+  if (!Number.isFinite(statusEveryMs) || statusEveryMs < 10) {
+    throw new RangeError('statusEveryMs must be a number of milliseconds ≥ 10');
+  }
   const limits = resolveLimits(options.limits);
   const timing = resolveRecognizerTiming(options.recognizer);
-  const auth = resolveAuth(options.auth);
   const faults = new FaultRegistry();
   for (const rule of options.faults ?? []) faults.add(rule);
   const logger = options.logger;
+  const log = (line: string) => logger?.(`[speechkit-emulator] ${line}`);
+  const iam = options.iam ? await startIam(options.iam, { host, tls: options.tls, log }) : undefined;
+  const auth = { ...resolveAuth(options.auth), issued: iam?.authority, endSessionsOnExpiry: options.iam?.endSessionsOnExpiry ?? false };
   const sessions: SessionRecord[] = [];
   const active = new Set<ActiveSession>();
   let nextIndex = 0;
@@ -44,7 +58,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     timing,
     auth,
     responseDelayMs,
-    log: (line) => logger?.(`[speechkit-emulator] ${line}`),
+    log,
     openSession: (init) => {
       const record = new SessionRecordImpl({ index: nextIndex++, ...init, keepAudio: options.recordAudio ?? true });
       sessions.push(record);
@@ -59,12 +73,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     StreamingRecognize: (call: ServerDuplexStream<StreamingRecognitionRequest__Output, StreamingRecognitionResponse>) =>
       new V2Session(call, ctx).start(),
   });
+  server.addService(sttV3ServiceDefinition(), {
+    RecognizeStreaming: (call: ServerDuplexStream<V3Request, V3Response>) => new V3Session(call, ctx, { statusEveryMs }).start(),
+  });
 
   const bindHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  const credentials = options.tls
+    ? ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(options.tls.cert), private_key: Buffer.from(options.tls.key) }], false)
+    : ServerCredentials.createInsecure();
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${bindHost}:${requestedPort}`, ServerCredentials.createInsecure(), (err, bound) =>
-      err ? reject(err) : resolve(bound),
-    );
+    server.bindAsync(`${bindHost}:${requestedPort}`, credentials, (err, bound) => (err ? reject(err) : resolve(bound)));
+  }).catch(async (error: unknown) => {
+    await iam?.close();
+    throw error;
   });
   const address = `${bindHost}:${port}`;
   ctx.log(`listening on ${address}`);
@@ -73,6 +94,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     address,
     port,
+    iam: iam?.api,
     sessions,
     addFault(rule: FaultRule): void {
       faults.add(rule);
@@ -99,7 +121,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           clearTimeout(force);
           resolve();
         });
-      }).then(() => ctx.log('closed'));
+      })
+        .then(() => iam?.close())
+        .then(() => ctx.log('closed'));
       return closing;
     },
   };

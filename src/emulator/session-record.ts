@@ -4,6 +4,7 @@ import type {
   SessionRecord,
   SessionResult,
   SessionStatus,
+  V3SessionOptions,
 } from './types.js';
 
 /**
@@ -15,10 +16,15 @@ export class SessionRecordImpl implements SessionRecord {
   readonly requestId: string;
   declare readonly clientRequestId?: string;
   readonly metadata: Record<string, string>;
+  api: 'v2' | 'v3' = 'v2';
   declare folderId?: string;
   declare config?: SessionConfig;
+  declare v3Options?: V3SessionOptions;
   readonly messages: { atMs: number; bytes: number }[] = [];
   audioMs = 0;
+  readonly silenceChunks: { atMs: number; durationMs: number }[] = [];
+  readonly eouMessages: { atMs: number; audioMs: number }[] = [];
+  statusMessages = 0;
   readonly results: SessionResult[] = [];
   declare status?: SessionStatus;
   halfClosed = false;

@@ -63,6 +63,75 @@ export interface EmulatorAuthOptions {
   acceptAny?: boolean;
 }
 
+/** The public part of a service-account key, as in a key file (other fields are ignored). */
+export interface RegisteredKey {
+  id: string;
+  service_account_id: string;
+  /** PEM public key. */
+  public_key: string;
+}
+
+export interface EmulatorIamOptions {
+  /** Keys whose JWTs the IAM endpoint accepts (a key file object works as is). */
+  keys?: RegisteredKey[];
+  /** Life of issued IAM tokens, in ms (default 12 hours). Shrink it to test refresh. */
+  tokenLifetimeMs?: number;
+  /** The JWT `aud` the endpoint expects. Default: its own token URL. */
+  audience?: string;
+  /**
+   * Also end a running session with UNAUTHENTICATED when the IAM token it started with expires
+   * (default false: tokens are checked when a session starts).
+   */
+  endSessionsOnExpiry?: boolean;
+}
+
+/** Replaces the IAM endpoint's next answer(s). */
+export interface IamFaultRule {
+  /** HTTP status (default 500). */
+  status?: number;
+  /** Raw body to send instead of the JSON error (e.g. garbage). */
+  body?: string;
+  /** Wait this long (wall ms) before answering. */
+  delayMs?: number;
+  /** Close the connection without answering. */
+  drop?: boolean;
+  /** How many requests the rule applies to (default 1). */
+  times?: number;
+}
+
+/** One request to the IAM endpoint. Never holds the JWT or the token. */
+export interface IamExchangeRecord {
+  /** Epoch ms. */
+  at: number;
+  ok: boolean;
+  keyId?: string;
+  serviceAccountId?: string;
+  /** RFC 3339, for an issued token. */
+  expiresAt?: string;
+  /** Why it was refused. */
+  error?: string;
+}
+
+/** The emulator's IAM token endpoint. */
+export interface EmulatorIam {
+  /** `http(s)://host:port/iam/v1/tokens`: pass it as `auth.iamEndpoint`. */
+  readonly endpoint: string;
+  /** Every JWT exchange that reached the JWT checks, in order (faults are not recorded). */
+  readonly exchanges: IamExchangeRecord[];
+  /** Life of tokens issued from now on, in ms. */
+  tokenLifetimeMs: number;
+  registerKey(key: RegisteredKey): void;
+  /** Refuse every token issued so far (new sessions get UNAUTHENTICATED). */
+  revokeTokens(): void;
+  addFault(rule: IamFaultRule): void;
+}
+
+/** PEM certificate chain and private key: the emulator then serves gRPC (and IAM) over TLS. */
+export interface EmulatorTlsOptions {
+  cert: string | Buffer;
+  key: string | Buffer;
+}
+
 export interface EmulatorLimitOptions {
   /** Audio per session, in audio milliseconds (default 300 000). */
   maxAudioMs?: number;
@@ -87,9 +156,15 @@ export interface EmulatorOptions {
   auth?: EmulatorAuthOptions;
   limits?: EmulatorLimitOptions;
   recognizer?: EmulatorRecognizerOptions;
+  /** API v3: wall-time interval of the `status_code` keep-alive responses, in ms (default 1000). */
+  statusEveryMs?: number;
   /** Wall-time delay of every response, in ms (default 0). Order is kept. */
   responseDelayMs?: number;
   faults?: FaultRule[];
+  /** Also serve IAM's token endpoint (service-account JWT → IAM token) on its own port. */
+  iam?: EmulatorIamOptions;
+  /** Serve over TLS with this certificate instead of plaintext. */
+  tls?: EmulatorTlsOptions;
   /**
    * Keep every session's audio bytes in `SessionRecord.audio` (default true). Turn off for load
    * runs: a thousand 16 kHz streams send 32 MB a second. Sizes, timings and results are recorded
@@ -123,6 +198,23 @@ export interface SessionResult {
   text: string;
   final: boolean;
   endOfUtterance: boolean;
+  /** API v3: which event carried it (v2 results are `partial` or `final`). */
+  type?: 'partial' | 'final' | 'refinement' | 'endOfUtterance';
+  /** API v3: the final's number in its session (finals and refinements). */
+  finalIndex?: number;
+}
+
+/** API v3 settings of a session beyond `SessionConfig`, after server-side defaults. */
+export interface V3SessionOptions {
+  textNormalization: boolean;
+  languageRestriction?: { type: 'WHITELIST' | 'BLACKLIST'; languageCodes: string[] };
+  eouClassifier: 'default' | 'external';
+  eouSensitivity: 'DEFAULT' | 'HIGH';
+  /** 0 when not set. */
+  maxPauseBetweenWordsHintMs: number;
+  audioProcessingType: 'REAL_TIME' | 'FULL_DATA';
+  /** Audio-time silence that ends an utterance, from the classifier settings; null with the external classifier. */
+  eouSilenceMs: number | null;
 }
 
 /** What the emulator saw and did in one call. */
@@ -135,14 +227,25 @@ export interface SessionRecord {
   clientRequestId?: string;
   /** Request headers; `authorization` is reduced to its scheme, e.g. 'Bearer <redacted>'. */
   metadata: Record<string, string>;
+  /** Which API the call used. */
+  api: 'v2' | 'v3';
+  /** v2: `config.folder_id`; v3: the `x-folder-id` header. */
   folderId?: string;
   config?: SessionConfig;
+  /** API v3 only: the settings `config` has no room for. */
+  v3Options?: V3SessionOptions;
   /** Audio messages: wall ms since the session started, and size. */
   messages: { atMs: number; bytes: number }[];
   /** Every audio_content byte received, concatenated (empty with `recordAudio: false`). */
   readonly audio: Buffer;
-  /** Duration of the audio received, in ms (0 where the encoding's duration is not computed). */
+  /** Duration of the audio received, in ms (0 where the encoding's duration is not computed); v3 `silence_chunk`s included. */
   audioMs: number;
+  /** API v3: every `silence_chunk`: wall ms since the session started, and its duration. */
+  silenceChunks: { atMs: number; durationMs: number }[];
+  /** API v3: every external `eou`: wall ms since the session started, and the audio ms received by then. */
+  eouMessages: { atMs: number; audioMs: number }[];
+  /** API v3: `status_code` keep-alive responses written. */
+  statusMessages: number;
   /** Result chunks written to the client, in order. */
   results: SessionResult[];
   /** How the session ended; unset while it runs. */
@@ -160,9 +263,11 @@ export interface SessionRecord {
 }
 
 export interface Emulator {
-  /** 'host:port', usable as a client endpoint without TLS. */
+  /** 'host:port', usable as a client endpoint (with `tls: false` unless started with `tls`). */
   address: string;
   port: number;
+  /** The IAM token endpoint, when started with `iam`. */
+  iam: EmulatorIam | undefined;
   /** Every session seen (including refused and failed ones), in start order. */
   sessions: SessionRecord[];
   addFault(rule: FaultRule): void;

@@ -2,8 +2,9 @@ import type { StreamingRecognitionRequest__Output } from '../generated/yandex/cl
 import type { StreamingRecognitionResponse } from '../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionResponse.js';
 import type { WordInfo } from '../generated/yandex/cloud/ai/stt/v2/WordInfo.js';
 import type { Duration } from '../generated/google/protobuf/Duration.js';
-import { Linear16Decoder, OggOpusPassthroughDecoder, type AudioDecoder } from './audio-decoders.js';
+import { AudioRejected, type AudioDecoder } from './audio-decoders.js';
 import { CallSession } from './call-session.js';
+import { decoderFor } from './decoder-for.js';
 import { sizeLimitBreach } from './limits.js';
 import { Recognizer, type RecognizedToken, type RecognizerEvent } from './recognizer.js';
 import { OK_STATUS } from './status.js';
@@ -58,7 +59,8 @@ export class V2Session extends CallSession<Request, Response> {
     this.#config = config;
     this.record.config = config;
     if (outcome.folderId !== undefined) this.record.folderId = outcome.folderId;
-    this.#decoder = createDecoder(config);
+    const decoder = (this.#decoder = decoderFor(config));
+    void this.record.ended.then(() => decoder.close?.());
     const rate = this.#decoder.sampleRate;
     if (rate !== null) {
       this.#recognizer = new Recognizer({ sampleRate: rate, ...this.ctx.timing });
@@ -72,7 +74,13 @@ export class V2Session extends CallSession<Request, Response> {
 
   #onAudio(audio: Buffer): void {
     this.record.addAudio(audio, this.wallMs());
-    const samples = this.#decoder!.push(audio);
+    let samples: Int16Array;
+    try {
+      samples = this.#decoder!.push(audio);
+    } catch (error) {
+      if (error instanceof AudioRejected) return this.fail('INVALID_ARGUMENT', error.message);
+      throw error;
+    }
     this.record.audioMs = this.#decoder!.audioMs;
     const breach = sizeLimitBreach(this.ctx.limits, this.record.audioMs, this.record.bytes);
     if (breach) return this.fail('OUT_OF_RANGE', breach);
@@ -120,15 +128,6 @@ export class V2Session extends CallSession<Request, Response> {
       },
       [{ text, final, endOfUtterance: final }],
     );
-  }
-}
-
-function createDecoder(config: SessionConfig): AudioDecoder {
-  switch (config.audioEncoding) {
-    case 'LINEAR16_PCM':
-      return new Linear16Decoder(config.sampleRateHertz);
-    case 'OGG_OPUS':
-      return new OggOpusPassthroughDecoder();
   }
 }
 

@@ -2,16 +2,17 @@
  * What to do when no audio has gone to the service for a while (a live source paused, or the
  * reader stopped reading). The service ends a session after 5 s without a message.
  *
- * - `keepalive`: send a frame of silence now and then; the session stays open (and the silence
- *   counts against its limits). Default for LINEAR16_PCM, where silence is free to make.
+ * - `keepalive` (default): send a frame of silence now and then; the session stays open (and the
+ *   silence counts against its limits). Silence is free to make in every format: zeros for PCM, a
+ *   3-byte silent packet per 20 ms on the session's own Ogg pages for Ogg Opus, and a duration
+ *   (`silence_chunk`) with API v3.
  * - `close`: half-close the session after a short pause (its finals are delivered) and open the
- *   next one when audio resumes. Default for OGG_OPUS, where silence cannot be made without an
- *   encoder, and the cheaper choice for long pauses.
+ *   next one when audio resumes; the cheaper choice for long pauses.
  */
 export type IdlePolicy = 'keepalive' | 'close';
 
 export interface IdleOptions {
-  /** Default: `keepalive` for LINEAR16_PCM, `close` for OGG_OPUS. */
+  /** Default: `keepalive`. */
   policy: IdlePolicy | undefined;
   /** Pause after which the policy acts, in ms. Default 1000: well inside the service's 5 s. */
   afterMs: number;
@@ -28,6 +29,7 @@ export function idleAction(policy: IdlePolicy, lastMessageAtMs: number, nowMs: n
   return policy;
 }
 
-export function defaultIdlePolicy(encoding: 'LINEAR16_PCM' | 'OGG_OPUS'): IdlePolicy {
-  return encoding === 'LINEAR16_PCM' ? 'keepalive' : 'close';
+/** Keep-alive for every format and API: each one can make silence (see above). */
+export function defaultIdlePolicy(_encoding: 'LINEAR16_PCM' | 'OGG_OPUS', _canSendSilence = false): IdlePolicy {
+  return 'keepalive';
 }

@@ -40,11 +40,14 @@ export function runEpisode(
   const startedAt = scheduler.clock.now();
   return pRetry(
     async (attemptNumber) => {
+      // Retries count from 1 for the first new session after a failure, whether the failure
+      // started this episode (`cause`) or ended its first session.
+      const retry = cause ? attemptNumber : attemptNumber - 1;
       if (lastError) {
         const refreshed = refreshRetries.get(lastError);
         const retryClass = classify(lastError.code);
-        const delayMs = policy === false || retryClass === 'rollover' || refreshed ? 0 : backoffDelay(policy, retryClass, attemptNumber, random());
-        hooks.onRetry({ attempt: attemptNumber, code: lastError.code, grpcCode: lastError.grpcCode, delayMs, session: lastError.session });
+        const delayMs = policy === false || retryClass === 'rollover' || refreshed ? 0 : backoffDelay(policy, retryClass, retry, random());
+        hooks.onRetry({ attempt: retry, code: lastError.code, grpcCode: lastError.grpcCode, delayMs, session: lastError.session });
         if (refreshed) await refreshed;
         if (delayMs > 0) await sleep(scheduler, delayMs, signal);
       }

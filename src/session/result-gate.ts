@@ -8,6 +8,13 @@ import type { RecognitionResult } from '../results.js';
  * session has nothing left to report. Only when that replay had to be cut short does the old
  * session keep the finals that start before the replay; results of newer sessions then wait until
  * it has ended, to keep audio order.
+ *
+ * It also numbers finals across the whole stream (`finalIndex`): sessions number their own finals,
+ * and a refinement names its final by that session number. Each final emitted gets at most one
+ * refinement and the utterance at most one end-of-utterance result (API v3), whichever session
+ * delivers them: when a session dies or is replaced between a final and what follows it, the next
+ * session may hear that audio again, and its repeat of the final (dropped) stands for the one
+ * already emitted.
  */
 interface GateSession {
   index: number;
@@ -16,15 +23,37 @@ interface GateSession {
   replaced: boolean;
   ended: boolean;
   held: RecognitionResult[];
+  /** The session's own final numbers → stream-wide numbers of the finals emitted. */
+  finals: Map<number, number>;
 }
+
+/** Recent finals remembered for repeats, refinements and ends of utterance. */
+const MAX_RECENT_FINALS = 256;
+
+interface EmittedFinal {
+  startMs: number;
+  endMs: number;
+  refined: boolean;
+}
+
+/**
+ * How much later than the last reported final a re-heard word's end may be timed and still count
+ * as the same audio. Shorter than any word, longer than the timing jitter between two sessions
+ * (10 ms analysis blocks, ±10 ms of Opus smearing in the emulator).
+ */
+export const SEAM_TOLERANCE_MS = 50;
 
 export class ResultGate {
   private readonly sessions = new Map<number, GateSession>();
   private lastFinalEndMs = -Infinity;
+  private nextFinalIndex = 0;
+  private readonly recent = new Map<number, EmittedFinal>();
+  /** The utterance whose finals were emitted and whose end was not: the session that will end it. */
+  private openUtterance: { session: number; finalIndex: number } | undefined;
 
   /** Registers a session; call in session order. */
   open(index: number): void {
-    this.sessions.set(index, { index, keepBeforeMs: undefined, replaced: false, ended: false, held: [] });
+    this.sessions.set(index, { index, keepBeforeMs: undefined, replaced: false, ended: false, held: [], finals: new Map() });
   }
 
   /**
@@ -43,7 +72,10 @@ export class ResultGate {
     const s = this.sessions.get(index);
     if (!s) return [];
     for (const r of results) {
-      if (s.replaced && !(r.final && s.keepBeforeMs !== undefined && (r.startMs ?? -Infinity) < s.keepBeforeMs)) continue;
+      // What follows a final it already delivered is still the replaced session's to say.
+      const follows = r.type === 'refinement' || r.type === 'endOfUtterance';
+      const kept = follows || (r.final && s.keepBeforeMs !== undefined && (r.startMs ?? -Infinity) < s.keepBeforeMs);
+      if (s.replaced && !kept) continue;
       s.held.push(r);
     }
     return this.release();
@@ -61,17 +93,63 @@ export class ResultGate {
     return this.lastFinalEndMs;
   }
 
+  /** Whether `r` goes to the reader; renumbers finals and refinements on the way. */
+  private pass(s: GateSession, r: RecognitionResult): boolean {
+    switch (r.type) {
+      case 'final': {
+        if (r.endMs !== undefined) {
+          // A final for audio already reported (a replay seam) is not news; it stands for the one emitted.
+          // A new session hears the tail of the last word again and may time it a few ms later
+          // (another analysis grid, a codec's smearing): "already reported" allows for that much.
+          if (r.endMs <= this.lastFinalEndMs + SEAM_TOLERANCE_MS) {
+            const same = this.emittedCovering(r.startMs ?? r.endMs, r.endMs);
+            if (same !== undefined) {
+              s.finals.set(r.finalIndex, same);
+              if (this.openUtterance?.finalIndex === same) this.openUtterance.session = s.index;
+            }
+            return false;
+          }
+          this.lastFinalEndMs = r.endMs;
+        }
+        const index = this.nextFinalIndex++;
+        s.finals.set(r.finalIndex, index);
+        r.finalIndex = index;
+        this.recent.set(index, { startMs: r.startMs ?? r.endMs ?? 0, endMs: r.endMs ?? 0, refined: false });
+        if (this.recent.size > MAX_RECENT_FINALS) this.recent.delete(this.recent.keys().next().value!);
+        this.openUtterance = { session: s.index, finalIndex: index };
+        return true;
+      }
+      case 'refinement': {
+        const index = s.finals.get(r.finalIndex);
+        const final = index === undefined ? undefined : this.recent.get(index);
+        // Once per final, whichever session's refinement comes first.
+        if (index === undefined || !final || final.refined) return false;
+        final.refined = true;
+        r.finalIndex = index;
+        return true;
+      }
+      case 'endOfUtterance':
+        // Only the session that delivered (or repeated) the utterance's finals ends it, once.
+        if (this.openUtterance?.session !== s.index) return false;
+        this.openUtterance = undefined;
+        return true;
+      default:
+        return true;
+    }
+  }
+
+  /** The recently emitted final whose audio overlaps `startMs`…`endMs`, if any. */
+  private emittedCovering(startMs: number, endMs: number): number | undefined {
+    for (const [index, span] of this.recent) {
+      if (startMs <= span.endMs && endMs >= span.startMs) return index;
+    }
+    return undefined;
+  }
+
   private release(): RecognitionResult[] {
     const out: RecognitionResult[] = [];
     for (const s of [...this.sessions.values()].sort((a, b) => a.index - b.index)) {
-      for (const r of s.held) {
-        if (r.final && r.endMs !== undefined) {
-          // A final for audio already reported (a replay seam) is not news.
-          if (r.endMs <= this.lastFinalEndMs) continue;
-          this.lastFinalEndMs = r.endMs;
-        }
-        out.push(r);
-      }
+      for (const r of s.held) if (this.pass(s, r)) out.push(r);
       s.held = [];
       // An older session that may still report blocks newer ones, keeping audio order.
       if (s.ended) this.sessions.delete(s.index);

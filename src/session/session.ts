@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ApiAdapter } from '../api/adapter.js';
+import type { ApiAdapter, ApiResponse, ResponseMapper } from '../api/adapter.js';
 import type { AudioFrame, SessionWire } from '../audio/frame.js';
-import type { RecognitionResult } from '../results.js';
 import type { CallStatus, SttCall, Transport } from '../transport/call.js';
 import { SessionTimeline } from './timeline.js';
 
 export interface SessionHandlers {
-  onResults(session: Session, results: RecognitionResult[]): void;
+  onResponse(session: Session, response: ApiResponse): void;
   onHeaders(session: Session): void;
   onDrain(session: Session): void;
   /** Exactly once per session. */
@@ -24,7 +23,7 @@ export class Session {
   requestId: string | undefined;
   traceId: string | undefined;
   state: SessionState = 'opening';
-  /** Audio sent in this session, in ms and bytes (keep-alive silence included): what the service's limits count. */
+  /** Audio sent in this session, in ms and bytes (keep-alive silence included): what the service's limits count. Silence sent as a duration counts ms, not bytes. */
   audioMs = 0;
   bytes = 0;
   /** Whole-stream position just after the last frame of the user's audio sent here. */
@@ -41,6 +40,7 @@ export class Session {
   readonly timeline: SessionTimeline;
   private call: SttCall | undefined;
   private silenceSinceMs: number | undefined;
+  private readonly mapResponse: ResponseMapper;
 
   constructor(
     readonly index: number,
@@ -53,6 +53,7 @@ export class Session {
   ) {
     this.streamEndMs = baseOffsetMs;
     this.timeline = new SessionTimeline(baseOffsetMs);
+    this.mapResponse = api.responseMapper(index, (ms) => this.timeline.toStreamMs(ms));
   }
 
   private wire: SessionWire | undefined;
@@ -62,7 +63,7 @@ export class Session {
     if (this.state !== 'opening') return;
     this.call = transport.open(this.api.method, { ...metadata, 'x-client-request-id': this.clientRequestId }, {
       onResponse: (message) => {
-        if (this.state !== 'ended') this.handlers.onResults(this, this.api.mapResponse(message, this.index, (ms) => this.timeline.toStreamMs(ms)));
+        if (this.state !== 'ended') this.handlers.onResponse(this, this.mapResponse(message));
       },
       onHeaders: (headers) => {
         this.requestId = headers['x-request-id'];
@@ -81,26 +82,53 @@ export class Session {
     if (wire?.prelude) this.write(wire.prelude, 0);
   }
 
-  send(frame: AudioFrame): void {
+  /**
+   * Sends a frame of the user's audio. `asSilence` sends it as a duration instead of bytes (the
+   * API must offer that); it stays on the stream timeline either way.
+   */
+  send(frame: AudioFrame, asSilence = false): void {
     if (this.silenceSinceMs !== undefined) {
       this.timeline.mark(this.audioMs, frame.streamMs);
       this.silenceSinceMs = undefined;
     }
-    this.write(this.wire ? this.wire.encode(frame) : frame.data, frame.durationMs);
+    if (asSilence && this.api.silenceMessage) this.writeMessage(this.api.silenceMessage(frame.durationMs), 0, frame.durationMs);
+    else this.write(this.wire ? this.wire.encode(frame) : frame.data, frame.durationMs);
     this.streamEndMs = frame.streamMs + frame.durationMs;
   }
 
-  /** Keep-alive silence: session time that is not part of the user's stream. */
-  sendSilence(data: Buffer, durationMs: number): void {
-    this.silenceSinceMs ??= this.audioMs;
-    this.write(data, durationMs);
+  /**
+   * Keep-alive silence: session time that is not part of the user's stream. Sent as a duration
+   * when the API can; otherwise as the frame `audio()` makes, through the session's wire (Ogg
+   * silence goes on the session's own pages).
+   */
+  sendSilence(durationMs: number, audio: () => AudioFrame): void {
+    if (this.silenceSinceMs === undefined) {
+      this.silenceSinceMs = this.audioMs;
+      this.timeline.markInserted(this.audioMs, this.streamEndMs);
+    }
+    if (this.api.silenceMessage) {
+      this.writeMessage(this.api.silenceMessage(durationMs), 0, durationMs);
+    } else {
+      const frame = audio();
+      this.write(this.wire ? this.wire.encode(frame) : frame.data, frame.durationMs);
+    }
+  }
+
+  /** Tells the service the utterance ends here (external end-of-utterance classifier). */
+  sendEndOfUtterance(): void {
+    if (!this.api.eouMessage) throw new Error('internal: the API has no end-of-utterance message');
+    this.writeMessage(this.api.eouMessage(), 0, 0);
   }
 
   private write(data: Buffer, durationMs: number): void {
+    this.writeMessage(this.api.audioMessage(data), data.length, durationMs);
+  }
+
+  private writeMessage(message: unknown, bytes: number, durationMs: number): void {
     if (this.state !== 'open' || !this.call) throw new Error(`internal: send on a ${this.state} session`);
     this.audioMs += durationMs;
-    this.bytes += data.length;
-    if (!this.call.write(this.api.audioMessage(data))) this.blocked = true;
+    this.bytes += bytes;
+    if (!this.call.write(message)) this.blocked = true;
   }
 
   halfClose(): void {

@@ -33,6 +33,12 @@ export class Pacer {
     return Math.max(onSchedule, catchUpLimit);
   }
 
+  /** Earliest time for the next frame at no more than real time, whatever the pace. */
+  realTimeDueAt(nowMs: number): number {
+    if (this.state === undefined) return nowMs;
+    return this.state.lastSentWallMs + this.state.lastDurationMs;
+  }
+
   /** Records a frame as sent at `nowMs`. */
   sent(streamMs: number, durationMs: number, nowMs: number): void {
     if (this.state === undefined) {
@@ -41,6 +47,14 @@ export class Pacer {
     }
     this.state.lastSentWallMs = nowMs;
     this.state.lastDurationMs = durationMs;
+  }
+
+  /**
+   * A new session just opened: its first frame need not wait out the catch-up spacing after the
+   * previous session's last frame, which only stretches the seam between sessions.
+   */
+  newSession(): void {
+    if (this.state) this.state.lastDurationMs = 0;
   }
 
   /** Forgets the schedule: the next frame starts a new one (used after a long pause). */

@@ -28,7 +28,7 @@ export interface SttCall {
   resume(): void;
 }
 
-export type ApiMethod = 'v2';
+export type ApiMethod = 'v2' | 'v3';
 
 export interface Transport {
   open(method: ApiMethod, metadata: Record<string, string>, handlers: CallHandlers): SttCall;

@@ -1,10 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
 import type { ApiMethod, CallHandlers, SttCall, Transport } from './call.js';
 import { methodCodec } from './proto.js';
+import { trustedRoots, type TrustedCa } from './tls.js';
 
 export interface ChannelTarget {
   endpoint: string;
   tls: boolean;
+  /** CA certificates trusted in addition to the default roots. */
+  ca?: TrustedCa | undefined;
 }
 
 /**
@@ -35,12 +38,14 @@ interface PooledChannel {
 const pools = new Map<string, PooledChannel[]>();
 
 function acquire(target: ChannelTarget): PooledChannel {
-  const key = `${target.tls ? 'tls' : 'plain'}|${target.endpoint}`;
+  const key = `${target.tls ? 'tls' : 'plain'}|${target.ca?.id ?? ''}|${target.endpoint}`;
   let pool = pools.get(key);
   if (!pool) pools.set(key, (pool = []));
   let channel = pool.find((c) => c.calls < MAX_CALLS_PER_CHANNEL);
   if (!channel) {
-    const credentials = target.tls ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
+    const credentials = !target.tls
+      ? grpc.credentials.createInsecure()
+      : grpc.credentials.createSsl(target.ca ? Buffer.from(trustedRoots(target.ca)) : null);
     channel = { key, client: new grpc.Client(target.endpoint, credentials, CHANNEL_OPTIONS), calls: 0, linger: undefined };
     pool.push(channel);
   }

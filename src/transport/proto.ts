@@ -15,10 +15,12 @@ export const PROTO_DIR = fileURLToPath(new URL('../../proto/', import.meta.url))
 
 export const METHOD_PATHS = {
   v2: '/yandex.cloud.ai.stt.v2.SttService/StreamingRecognize',
+  v3: '/speechkit.stt.v3.Recognizer/RecognizeStreaming',
 } as const;
 
-const PROTO_FILES = { v2: 'yandex/cloud/ai/stt/v2/stt_service.proto' } as const;
-const SERVICES = { v2: 'yandex.cloud.ai.stt.v2.SttService' } as const;
+const PROTO_FILES = { v2: 'yandex/cloud/ai/stt/v2/stt_service.proto', v3: 'yandex/cloud/ai/stt/v3/stt_service.proto' } as const;
+// The v3 package is `speechkit.stt.v3`, not `yandex.cloud.ai.stt.v3`, although the file lives under yandex/.
+const SERVICES = { v2: 'yandex.cloud.ai.stt.v2.SttService', v3: 'speechkit.stt.v3.Recognizer' } as const;
 
 export interface MethodCodec {
   path: string;
@@ -38,7 +40,7 @@ export function methodCodec(api: keyof typeof METHOD_PATHS): MethodCodec {
     const serialize = method.requestSerialize as (value: unknown) => Buffer;
     const created: MethodCodec = {
       path: method.path,
-      serialize: api === 'v2' ? (value) => encodeV2AudioInPlace(value) ?? serialize(value) : serialize,
+      serialize: (value) => (api === 'v2' ? encodeV2AudioInPlace(value) : encodeV3AudioInPlace(value)) ?? serialize(value),
       deserialize: method.responseDeserialize as (bytes: Buffer) => unknown,
     };
     codecs.set(api, created);
@@ -55,25 +57,50 @@ export function messageType(api: keyof typeof METHOD_PATHS, fullName: string): p
   return type as protoLoader.MessageTypeDefinition<object, object>;
 }
 
-/** Field 2 (`audio_content`), wire type 2 (length-delimited), of v2 `StreamingRecognitionRequest`. */
-const V2_AUDIO_CONTENT_TAG = (2 << 3) | 2;
-const header = new Uint8Array(6);
+/** Field 2, wire type 2 (length-delimited): v2 `audio_content`, v3 `chunk`. */
+const FIELD_2_BYTES = (2 << 3) | 2;
+/** Field 1, wire type 2: v3 `AudioChunk.data`. */
+const FIELD_1_BYTES = (1 << 3) | 2;
+const header = new Uint8Array(10);
+
+function writeVarint(at: number, value: number): number {
+  while (value > 0x7f) {
+    header[at++] = (value & 0x7f) | 0x80;
+    value >>>= 7;
+  }
+  header[at++] = value;
+  return at;
+}
+
+function varintLength(value: number): number {
+  let n = 1;
+  while (value > 0x7f) {
+    value >>>= 7;
+    n++;
+  }
+  return n;
+}
 
 /**
- * A v2 audio message is its tag, its length as a varint, and the audio: written in front of a
- * frame's audio (see `prefixInPlace`), that is the whole message, with no encoder and no copy.
- * Runs for every message of every stream; anything else goes through the generic encoder.
+ * An audio message is a few header bytes and the audio: written in front of a frame's audio (see
+ * `prefixInPlace`), that is the whole message, with no encoder and no copy. Runs for every message
+ * of every stream; anything else goes through the generic encoder.
  */
 export function encodeV2AudioInPlace(value: unknown): Buffer | undefined {
   const audio = (value as { audio_content?: unknown }).audio_content;
   if (!(audio instanceof Uint8Array) || (value as { config?: unknown }).config !== undefined) return undefined;
-  let length = audio.length;
-  let n = 0;
-  header[n++] = V2_AUDIO_CONTENT_TAG;
-  while (length > 0x7f) {
-    header[n++] = (length & 0x7f) | 0x80;
-    length >>>= 7;
-  }
-  header[n++] = length;
+  header[0] = FIELD_2_BYTES;
+  return prefixInPlace(audio, header, writeVarint(1, audio.length));
+}
+
+/** v3 `StreamingRequest { chunk: AudioChunk { data } }`, as `encodeV2AudioInPlace`. */
+export function encodeV3AudioInPlace(value: unknown): Buffer | undefined {
+  const chunk = (value as { chunk?: { data?: unknown } }).chunk;
+  const audio = chunk?.data;
+  if (!(audio instanceof Uint8Array) || Object.keys(value as object).length !== 1) return undefined;
+  header[0] = FIELD_2_BYTES;
+  let n = writeVarint(1, 1 + varintLength(audio.length) + audio.length);
+  header[n++] = FIELD_1_BYTES;
+  n = writeVarint(n, audio.length);
   return prefixInPlace(audio, header, n);
 }

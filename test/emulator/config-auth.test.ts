@@ -1,28 +1,20 @@
 import { status } from '@grpc/grpc-js';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EMULATOR_API_KEY, EMULATOR_IAM_TOKEN, startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { BEARER, closeClients, connect, openCall, PCM8K, runSession, type Spec } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { EMULATOR_API_KEY, EMULATOR_IAM_TOKEN, startEmulator } from '../../src/emulator/index.js';
+import { BEARER, connect, openCall, PCM8K, runSession, type Spec, sharedEmulator } from './helpers.js';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  closeClients();
-  await emu.close();
-});
-beforeEach(() => emu.reset());
+const shared = sharedEmulator();
 
 describe('session setup', () => {
   it('sends x-request-id and x-server-trace-id at once and records the session', async () => {
-    const open = openCall(connect(emu), { ...BEARER, 'x-client-request-id': 'client-42', 'x-data-logging-enabled': 'true' });
+    const open = openCall(connect(shared.emu), { ...BEARER, 'x-client-request-id': 'client-42', 'x-data-logging-enabled': 'true' });
     const headers = await open.headers;
     expect(headers['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(headers['x-server-trace-id']).toMatch(/^[0-9a-f]{32}$/);
     await open.write({ config: { specification: PCM8K, folder_id: 'b1gfolder' } });
     open.end();
     await open.status;
-    const s = emu.sessions[0]!;
+    const s = shared.emu.sessions[0]!;
     expect(s.index).toBe(0);
     expect(s.requestId).toBe(headers['x-request-id']);
     expect(s.clientRequestId).toBe('client-42');
@@ -36,8 +28,8 @@ describe('session setup', () => {
   });
 
   it('applies server-side defaults to unset fields', async () => {
-    await runSession(emu, { spec: {} });
-    expect(emu.sessions[0]!.config).toEqual({
+    await runSession(shared.emu, { spec: {} });
+    expect(shared.emu.sessions[0]!.config).toEqual({
       audioEncoding: 'OGG_OPUS',
       sampleRateHertz: 48000,
       languageCode: 'ru-RU',
@@ -48,7 +40,7 @@ describe('session setup', () => {
       rawResults: false,
       literatureText: false,
     });
-    await runSession(emu, {
+    await runSession(shared.emu, {
       spec: {
         ...PCM8K,
         language_code: 'EN-us',
@@ -60,7 +52,7 @@ describe('session setup', () => {
         literature_text: true,
       },
     });
-    expect(emu.sessions[1]!.config).toEqual({
+    expect(shared.emu.sessions[1]!.config).toEqual({
       audioEncoding: 'LINEAR16_PCM',
       sampleRateHertz: 8000,
       languageCode: 'EN-us',
@@ -75,7 +67,7 @@ describe('session setup', () => {
 
   it.each(['auto', 'kk-KZ', 'pt-br', 'general:deprecated'])('accepts %s', async (value) => {
     const spec: Spec = value.startsWith('general') ? { model: value } : { language_code: value };
-    expect((await runSession(emu, { spec })).status.code).toBe(status.OK);
+    expect((await runSession(shared.emu, { spec })).status.code).toBe(status.OK);
   });
 
   const invalid: [string, Spec | null, string, RegExp][] = [
@@ -88,19 +80,19 @@ describe('session setup', () => {
     ['a folder id over 50 characters', {}, 'f'.repeat(51), /folder_id: longer than 50/],
   ];
   it.each(invalid)('rejects %s with INVALID_ARGUMENT naming the field', async (_name, spec, folderId, details) => {
-    const out = await runSession(emu, { spec: spec ?? {}, folderId });
+    const out = await runSession(shared.emu, { spec: spec ?? {}, folderId });
     expect(out.status.code).toBe(status.INVALID_ARGUMENT);
     expect(out.status.details).toMatch(details);
-    expect(emu.sessions[0]!.status).toMatchObject({ code: 3, name: 'INVALID_ARGUMENT' });
-    expect(emu.sessions[0]!.config).toBeUndefined();
+    expect(shared.emu.sessions[0]!.status).toMatchObject({ code: 3, name: 'INVALID_ARGUMENT' });
+    expect(shared.emu.sessions[0]!.config).toBeUndefined();
   });
 
   it('accepts a 50-character folder id', async () => {
-    expect((await runSession(emu, { folderId: 'f'.repeat(50) })).status.code).toBe(status.OK);
+    expect((await runSession(shared.emu, { folderId: 'f'.repeat(50) })).status.code).toBe(status.OK);
   });
 
   it('rejects audio before config', async () => {
-    const open = openCall(connect(emu));
+    const open = openCall(connect(shared.emu));
     await open.write({ audio_content: Buffer.alloc(160) });
     const s = await open.status;
     expect(s.code).toBe(status.INVALID_ARGUMENT);
@@ -108,18 +100,18 @@ describe('session setup', () => {
   });
 
   it('rejects a second config', async () => {
-    const open = openCall(connect(emu));
+    const open = openCall(connect(shared.emu));
     await open.write({ config: { specification: PCM8K } });
     await open.write({ audio_content: Buffer.alloc(160) });
     await open.write({ config: { specification: PCM8K } });
     const s = await open.status;
     expect(s.code).toBe(status.INVALID_ARGUMENT);
     expect(s.details).toMatch(/config may only be sent once/);
-    expect(emu.sessions[0]!.audio.length).toBe(160);
+    expect(shared.emu.sessions[0]!.audio.length).toBe(160);
   });
 
   it('rejects an empty audio message', async () => {
-    const open = openCall(connect(emu));
+    const open = openCall(connect(shared.emu));
     await open.write({ config: { specification: PCM8K } });
     await open.write({ audio_content: Buffer.alloc(0) });
     const s = await open.status;
@@ -128,26 +120,26 @@ describe('session setup', () => {
   });
 
   it('rejects a message with neither config nor audio', async () => {
-    const open = openCall(connect(emu));
+    const open = openCall(connect(shared.emu));
     await open.write({ config: { specification: PCM8K } });
     await open.write({});
     expect((await open.status).code).toBe(status.INVALID_ARGUMENT);
   });
 
   it('rejects a stream that ends before its config', async () => {
-    const open = openCall(connect(emu));
+    const open = openCall(connect(shared.emu));
     open.end();
     const s = await open.status;
     expect(s.code).toBe(status.INVALID_ARGUMENT);
-    expect(emu.sessions[0]!.halfClosed).toBe(true);
+    expect(shared.emu.sessions[0]!.halfClosed).toBe(true);
   });
 });
 
 describe('authentication', () => {
   it('accepts the default API key and records only its scheme', async () => {
-    const out = await runSession(emu, { headers: { authorization: `Api-Key ${EMULATOR_API_KEY}` } });
+    const out = await runSession(shared.emu, { headers: { authorization: `Api-Key ${EMULATOR_API_KEY}` } });
     expect(out.status.code).toBe(status.OK);
-    expect(emu.sessions[0]!.metadata['authorization']).toBe('Api-Key <redacted>');
+    expect(shared.emu.sessions[0]!.metadata['authorization']).toBe('Api-Key <redacted>');
   });
 
   const bad: [string, Record<string, string>, RegExp][] = [
@@ -160,7 +152,7 @@ describe('authentication', () => {
     ['an empty credential', { authorization: 'Bearer' }, /empty credential/],
   ];
   it.each(bad)('refuses %s with UNAUTHENTICATED, never echoing the credential', async (_name, headers, details) => {
-    const open = openCall(connect(emu), headers);
+    const open = openCall(connect(shared.emu), headers);
     await open.write({ config: { specification: PCM8K } });
     const s = await open.status;
     expect(s.code).toBe(status.UNAUTHENTICATED);
@@ -168,8 +160,8 @@ describe('authentication', () => {
     for (const secret of ['not-the-right-token', 'secretsecret', EMULATOR_IAM_TOKEN, EMULATOR_API_KEY]) {
       expect(s.details).not.toContain(secret);
     }
-    expect(emu.sessions[0]!.status?.name).toBe('UNAUTHENTICATED');
-    expect(emu.sessions[0]!.config).toBeUndefined();
+    expect(shared.emu.sessions[0]!.status?.name).toBe('UNAUTHENTICATED');
+    expect(shared.emu.sessions[0]!.config).toBeUndefined();
   });
 
   it('takes custom credentials and acceptAny', async () => {

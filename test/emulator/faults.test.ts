@@ -1,25 +1,13 @@
 import { status } from '@grpc/grpc-js';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dialledDigitsPcm, FAULT_HEADER, startEmulator, type Emulator, type FaultRule } from '../../src/emulator/index.js';
-import { BEARER, closeClients, connect, finals, openCall, PCM8K, runSession, sleep, splitMs } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { dialledDigitsPcm, FAULT_HEADER, startEmulator, type FaultRule } from '../../src/emulator/index.js';
+import { BEARER, connect, finals, openCall, PCM8K, runSession, sleep, splitMs, sharedEmulator, waitFor } from './helpers.js';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  closeClients();
-  await emu.close();
-});
-beforeEach(() => emu.reset());
+const shared = sharedEmulator();
 
 /** Two utterances: "1" (300-400 ms) is final at 1000 ms of audio, "2" (1600-1700 ms) at 2300 ms; 2700 ms in all. */
 const pcm = dialledDigitsPcm(['1', '2'], { sampleRate: 8000, utteranceGapMs: 1200 });
 const messages = splitMs(pcm, 8000, 100);
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  while (!condition()) await sleep(5);
-}
 
 function withFault(header: string): Record<string, string> {
   return { ...BEARER, [FAULT_HEADER]: header };
@@ -27,12 +15,12 @@ function withFault(header: string): Record<string, string> {
 
 describe('faults', () => {
   it('fail: ends with the status at the audio trigger point, keeping earlier results', async () => {
-    emu.addFault({ action: 'fail', status: 'INTERNAL', details: 'boom', afterAudioMs: 1500 });
-    const out = await runSession(emu, { spec: PCM8K, chunks: messages });
+    shared.emu.addFault({ action: 'fail', status: 'INTERNAL', details: 'boom', afterAudioMs: 1500 });
+    const out = await runSession(shared.emu, { spec: PCM8K, chunks: messages });
     expect(out.status.code).toBe(status.INTERNAL);
     expect(out.status.details).toBe('boom');
     expect(finals(out.responses)).toEqual(['1']);
-    const s = emu.sessions[0]!;
+    const s = shared.emu.sessions[0]!;
     expect(s.status).toEqual({ code: 13, name: 'INTERNAL', details: 'boom' });
     expect(s.faults).toEqual(['fail']);
     expect(s.audioMs).toBe(1500);
@@ -40,21 +28,21 @@ describe('faults', () => {
   });
 
   it('fail: defaults to UNAVAILABLE right after the config', async () => {
-    emu.addFault({ action: 'fail' });
-    const out = await runSession(emu, { spec: PCM8K, chunks: messages.slice(0, 2) });
+    shared.emu.addFault({ action: 'fail' });
+    const out = await runSession(shared.emu, { spec: PCM8K, chunks: messages.slice(0, 2) });
     expect(out.status.code).toBe(status.UNAVAILABLE);
-    expect(emu.sessions[0]!.config).toBeDefined();
-    expect(emu.sessions[0]!.audio.length).toBe(0);
+    expect(shared.emu.sessions[0]!.config).toBeDefined();
+    expect(shared.emu.sessions[0]!.audio.length).toBe(0);
   });
 
   it('fail: triggers on bytes and on wall time', async () => {
-    emu.addFault({ action: 'fail', status: 'ABORTED', afterBytes: 3200 });
-    const byBytes = await runSession(emu, { spec: PCM8K, chunks: messages });
+    shared.emu.addFault({ action: 'fail', status: 'ABORTED', afterBytes: 3200 });
+    const byBytes = await runSession(shared.emu, { spec: PCM8K, chunks: messages });
     expect(byBytes.status.code).toBe(status.ABORTED);
-    expect(emu.sessions[0]!.audio.length).toBe(3200);
+    expect(shared.emu.sessions[0]!.audio.length).toBe(3200);
 
-    emu.addFault({ action: 'fail', status: 'DEADLINE_EXCEEDED', afterWallMs: 150 });
-    const open = openCall(connect(emu));
+    shared.emu.addFault({ action: 'fail', status: 'DEADLINE_EXCEEDED', afterWallMs: 150 });
+    const open = openCall(connect(shared.emu));
     const t0 = performance.now();
     await open.write({ config: { specification: PCM8K } });
     const s = await open.status;
@@ -63,24 +51,24 @@ describe('faults', () => {
   });
 
   it('end: finishes OK early without flushing the open utterance', async () => {
-    emu.addFault({ action: 'end', afterAudioMs: 1800 });
-    const out = await runSession(emu, { spec: PCM8K, chunks: messages, halfClose: false });
+    shared.emu.addFault({ action: 'end', afterAudioMs: 1800 });
+    const out = await runSession(shared.emu, { spec: PCM8K, chunks: messages, halfClose: false });
     expect(out.status.code).toBe(status.OK);
     expect(finals(out.responses)).toEqual(['1']);
-    expect(emu.sessions[0]!.status?.name).toBe('OK');
-    expect(emu.sessions[0]!.faults).toEqual(['end']);
-    expect(emu.sessions[0]!.halfClosed).toBe(false);
+    expect(shared.emu.sessions[0]!.status?.name).toBe('OK');
+    expect(shared.emu.sessions[0]!.faults).toEqual(['end']);
+    expect(shared.emu.sessions[0]!.halfClosed).toBe(false);
   });
 
   it('drop: kills the connection; the client sees UNAVAILABLE and other connections live on', async () => {
-    const bystander = openCall(connect(emu));
+    const bystander = openCall(connect(shared.emu));
     await bystander.write({ config: { specification: PCM8K } });
-    await waitFor(() => emu.sessions[0]?.config !== undefined);
-    emu.addFault({ action: 'drop', afterAudioMs: 1200 });
-    const out = await runSession(emu, { spec: PCM8K, chunks: messages, halfClose: false });
+    await waitFor(() => shared.emu.sessions[0]?.config !== undefined);
+    shared.emu.addFault({ action: 'drop', afterAudioMs: 1200 });
+    const out = await runSession(shared.emu, { spec: PCM8K, chunks: messages, halfClose: false });
     expect(out.status.code).toBe(status.UNAVAILABLE);
     expect(finals(out.responses)).toEqual(['1']);
-    const dropped = emu.sessions[1]!;
+    const dropped = shared.emu.sessions[1]!;
     expect(dropped.status).toEqual({ code: 14, name: 'UNAVAILABLE', details: 'connection dropped' });
     expect(dropped.faults).toEqual(['drop']);
     expect(dropped.audioMs).toBe(1200);
@@ -88,12 +76,12 @@ describe('faults', () => {
     bystander.end();
     expect((await bystander.status).code).toBe(status.OK);
     expect(finals(bystander.responses)).toEqual(['1', '2']);
-    expect((await runSession(emu, { spec: PCM8K })).status.code).toBe(status.OK);
+    expect((await runSession(shared.emu, { spec: PCM8K })).status.code).toBe(status.OK);
   });
 
   it('delay: delays every response of the session, in order', async () => {
-    emu.addFault({ action: 'delay', delayMs: 200 });
-    const open = openCall(connect(emu));
+    shared.emu.addFault({ action: 'delay', delayMs: 200 });
+    const open = openCall(connect(shared.emu));
     await open.write({ config: { specification: PCM8K } });
     await open.write({ audio_content: pcm });
     const t0 = performance.now();
@@ -103,52 +91,52 @@ describe('faults', () => {
     expect((await open.status).code).toBe(status.OK);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(150);
     expect(finals(open.responses)).toEqual(['1', '2']);
-    expect(emu.sessions[0]!.faults).toEqual(['delay']);
-    expect((await runSession(emu, { spec: PCM8K, chunks: [pcm] })).responses).toHaveLength(2);
+    expect(shared.emu.sessions[0]!.faults).toEqual(['delay']);
+    expect((await runSession(shared.emu, { spec: PCM8K, chunks: [pcm] })).responses).toHaveLength(2);
   });
 
   it('refuse: fails at call start, before any config', async () => {
-    emu.addFault({ action: 'refuse', status: 'RESOURCE_EXHAUSTED', details: 'quota' });
-    const open = openCall(connect(emu));
+    shared.emu.addFault({ action: 'refuse', status: 'RESOURCE_EXHAUSTED', details: 'quota' });
+    const open = openCall(connect(shared.emu));
     const s = await open.status;
     expect(s.code).toBe(status.RESOURCE_EXHAUSTED);
     expect(s.details).toBe('quota');
-    expect(emu.sessions[0]!.config).toBeUndefined();
-    expect(emu.sessions[0]!.faults).toEqual(['refuse']);
+    expect(shared.emu.sessions[0]!.config).toBeUndefined();
+    expect(shared.emu.sessions[0]!.faults).toEqual(['refuse']);
   });
 
   it('refuseNext: refuses the next N sessions, then serves again', async () => {
-    emu.refuseNext(2);
-    emu.refuseNext(1, 'PERMISSION_DENIED');
+    shared.emu.refuseNext(2);
+    shared.emu.refuseNext(1, 'PERMISSION_DENIED');
     const codes = [];
-    for (let i = 0; i < 4; i++) codes.push((await runSession(emu, { spec: PCM8K })).status.code);
+    for (let i = 0; i < 4; i++) codes.push((await runSession(shared.emu, { spec: PCM8K })).status.code);
     expect(codes).toEqual([status.UNAVAILABLE, status.UNAVAILABLE, status.PERMISSION_DENIED, status.OK]);
-    expect(emu.sessions.map((s) => s.status?.name)).toEqual(['UNAVAILABLE', 'UNAVAILABLE', 'PERMISSION_DENIED', 'OK']);
+    expect(shared.emu.sessions.map((s) => s.status?.name)).toEqual(['UNAVAILABLE', 'UNAVAILABLE', 'PERMISSION_DENIED', 'OK']);
   });
 
   it('queues session-ending rules one per session, while delay rules join the same session', async () => {
-    emu.refuseNext(1);
-    emu.addFault({ action: 'fail', status: 'ABORTED' });
-    emu.addFault({ action: 'delay', delayMs: 120 });
+    shared.emu.refuseNext(1);
+    shared.emu.addFault({ action: 'fail', status: 'ABORTED' });
+    shared.emu.addFault({ action: 'delay', delayMs: 120 });
     const t0 = performance.now();
-    const refused = await runSession(emu, { spec: PCM8K });
+    const refused = await runSession(shared.emu, { spec: PCM8K });
     const t1 = performance.now();
-    const failed = await runSession(emu, { spec: PCM8K });
+    const failed = await runSession(shared.emu, { spec: PCM8K });
     expect([refused.status.code, failed.status.code]).toEqual([status.UNAVAILABLE, status.ABORTED]);
     expect(t1 - t0).toBeGreaterThanOrEqual(110);
     expect(performance.now() - t1).toBeLessThan(100);
-    expect(emu.sessions[0]!.faults).toEqual(['delay', 'refuse']);
-    expect(emu.sessions[1]!.faults).toEqual(['fail']);
-    expect((await runSession(emu, { spec: PCM8K })).status.code).toBe(status.OK);
+    expect(shared.emu.sessions[0]!.faults).toEqual(['delay', 'refuse']);
+    expect(shared.emu.sessions[1]!.faults).toEqual(['fail']);
+    expect((await runSession(shared.emu, { spec: PCM8K })).status.code).toBe(status.OK);
   });
 
   it('targets sessions by index and repeats with times', async () => {
-    emu.addFault({ session: 1, times: 2, action: 'fail', status: 'ABORTED' });
-    emu.addFault({ session: 4, action: 'refuse' });
+    shared.emu.addFault({ session: 1, times: 2, action: 'fail', status: 'ABORTED' });
+    shared.emu.addFault({ session: 4, action: 'refuse' });
     const codes = [];
-    for (let i = 0; i < 5; i++) codes.push((await runSession(emu, { spec: PCM8K })).status.code);
+    for (let i = 0; i < 5; i++) codes.push((await runSession(shared.emu, { spec: PCM8K })).status.code);
     expect(codes).toEqual([status.OK, status.ABORTED, status.ABORTED, status.OK, status.UNAVAILABLE]);
-    expect(emu.sessions.map((s) => s.index)).toEqual([0, 1, 2, 3, 4]);
+    expect(shared.emu.sessions.map((s) => s.index)).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('takes faults from the options', async () => {
@@ -163,10 +151,10 @@ describe('faults', () => {
   });
 
   it('reset() forgets pending faults and restarts indices', async () => {
-    emu.refuseNext(3);
-    emu.reset();
-    expect((await runSession(emu, { spec: PCM8K })).status.code).toBe(status.OK);
-    expect(emu.sessions.map((s) => s.index)).toEqual([0]);
+    shared.emu.refuseNext(3);
+    shared.emu.reset();
+    expect((await runSession(shared.emu, { spec: PCM8K })).status.code).toBe(status.OK);
+    expect(shared.emu.sessions.map((s) => s.index)).toEqual([0]);
   });
 
   it('validates rules', () => {
@@ -178,49 +166,49 @@ describe('faults', () => {
       { action: 'fail', session: 1.5 },
       { action: 'delay' },
     ];
-    for (const rule of bad) expect(() => emu.addFault(rule as FaultRule)).toThrow(TypeError);
-    expect(() => emu.refuseNext(-1)).toThrow(RangeError);
+    for (const rule of bad) expect(() => shared.emu.addFault(rule as FaultRule)).toThrow(TypeError);
+    expect(() => shared.emu.refuseNext(-1)).toThrow(RangeError);
   });
 });
 
 describe('faults selected by the x-emulator-fault header', () => {
   it('fail with status and trigger point', async () => {
-    const out = await runSession(emu, {
+    const out = await runSession(shared.emu, {
       spec: PCM8K,
       chunks: messages,
       headers: withFault('action=fail;status=UNAVAILABLE;afterAudioMs=1500'),
     });
     expect(out.status.code).toBe(status.UNAVAILABLE);
     expect(finals(out.responses)).toEqual(['1']);
-    expect(emu.sessions[0]!.audioMs).toBe(1500);
-    expect(emu.sessions[0]!.metadata[FAULT_HEADER]).toBe('action=fail;status=UNAVAILABLE;afterAudioMs=1500');
+    expect(shared.emu.sessions[0]!.audioMs).toBe(1500);
+    expect(shared.emu.sessions[0]!.metadata[FAULT_HEADER]).toBe('action=fail;status=UNAVAILABLE;afterAudioMs=1500');
   });
 
   it('percent-encoded details', async () => {
-    const out = await runSession(emu, { spec: PCM8K, headers: withFault('action=fail;status=INTERNAL;details=a%3Bb%20c') });
+    const out = await runSession(shared.emu, { spec: PCM8K, headers: withFault('action=fail;status=INTERNAL;details=a%3Bb%20c') });
     expect(out.status.details).toBe('a;b c');
   });
 
   it('refuse, drop, end and delay', async () => {
-    const refused = openCall(connect(emu), withFault('action=refuse;status=RESOURCE_EXHAUSTED'));
+    const refused = openCall(connect(shared.emu), withFault('action=refuse;status=RESOURCE_EXHAUSTED'));
     expect((await refused.status).code).toBe(status.RESOURCE_EXHAUSTED);
 
-    const dropped = await runSession(emu, { spec: PCM8K, chunks: messages, headers: withFault('action=drop;afterBytes=1600'), halfClose: false });
+    const dropped = await runSession(shared.emu, { spec: PCM8K, chunks: messages, headers: withFault('action=drop;afterBytes=1600'), halfClose: false });
     expect(dropped.status.code).toBe(status.UNAVAILABLE);
-    expect(emu.sessions[1]!.status?.details).toBe('connection dropped');
+    expect(shared.emu.sessions[1]!.status?.details).toBe('connection dropped');
 
-    const ended = await runSession(emu, { spec: PCM8K, chunks: messages, headers: withFault('action=end;afterAudioMs=1200'), halfClose: false });
+    const ended = await runSession(shared.emu, { spec: PCM8K, chunks: messages, headers: withFault('action=end;afterAudioMs=1200'), halfClose: false });
     expect(ended.status.code).toBe(status.OK);
     expect(finals(ended.responses)).toEqual(['1']);
 
     const t0 = performance.now();
-    const delayed = await runSession(emu, { spec: PCM8K, chunks: [pcm], headers: withFault('action=delay;delayMs=150') });
+    const delayed = await runSession(shared.emu, { spec: PCM8K, chunks: [pcm], headers: withFault('action=delay;delayMs=150') });
     expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
     expect(finals(delayed.responses)).toEqual(['1', '2']);
   });
 
   it('several rules in one header, the first trigger wins', async () => {
-    const out = await runSession(emu, {
+    const out = await runSession(shared.emu, {
       spec: PCM8K,
       chunks: messages,
       headers: withFault('action=fail;status=ABORTED;afterAudioMs=2000,action=fail;status=DATA_LOSS;afterAudioMs=500'),
@@ -235,7 +223,7 @@ describe('faults selected by the x-emulator-fault header', () => {
     ['a bad number', 'action=fail;afterAudioMs=soon', /afterAudioMs/],
     ['a pair without =', 'action=fail;oops', /key=value/],
   ])('rejects %s with INVALID_ARGUMENT', async (_name, header, details) => {
-    const out = await runSession(emu, { spec: PCM8K, headers: withFault(header) });
+    const out = await runSession(shared.emu, { spec: PCM8K, headers: withFault(header) });
     expect(out.status.code).toBe(status.INVALID_ARGUMENT);
     expect(out.status.details).toMatch(details);
   });

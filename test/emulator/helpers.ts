@@ -10,7 +10,8 @@ import type { RecognitionSpec } from '../../src/generated/yandex/cloud/ai/stt/v2
 import type { StreamingRecognitionRequest } from '../../src/generated/yandex/cloud/ai/stt/v2/StreamingRecognitionRequest.js';
 import type { StreamingRecognitionResponse__Output } from '../../src/generated/yandex/cloud/ai/stt/v2/StreamingRecognitionResponse.js';
 import type { SttServiceClient } from '../../src/generated/yandex/cloud/ai/stt/v2/SttService.js';
-import { EMULATOR_IAM_TOKEN, type Emulator } from '../../src/emulator/index.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { EMULATOR_IAM_TOKEN, startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
 
 const protoDir = fileURLToPath(new URL('../../proto/', import.meta.url));
 const pkg = loadPackageDefinition(
@@ -37,6 +38,29 @@ export function connect(emu: Emulator): SttServiceClient {
   }) as SttServiceClient;
   clients.add(client);
   return client;
+}
+
+/** Polls until `condition` holds; fails after `timeoutMs` instead of hanging. */
+export async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(5);
+  }
+}
+
+/** One emulator for a test file, reset before each test and closed (with every client) after all. */
+export function sharedEmulator(options?: EmulatorOptions): { readonly emu: Emulator } {
+  const holder = {} as { emu: Emulator };
+  beforeAll(async () => {
+    holder.emu = await startEmulator(options);
+  });
+  afterAll(async () => {
+    closeClients();
+    await holder.emu.close();
+  });
+  beforeEach(() => holder.emu.reset());
+  return holder;
 }
 
 export function closeClients(): void {

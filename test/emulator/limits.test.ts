@@ -1,7 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dialledDigitsPcm, startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { closeClients, connect, finals, openCall, PCM8K, sleep, splitMs } from './helpers.js';
+import { encodeOggOpus } from '../helpers/ogg.js';
+import { closeClients, connect, finals, noisePcm, openCall, PCM8K, sleep, splitMs, waitFor } from './helpers.js';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -40,13 +41,16 @@ describe('session limits', () => {
   });
 
   it('ends with OUT_OF_RANGE once more than maxBytes arrived, for any encoding', async () => {
+    // Valid Ogg Opus (the emulator checks it), dense enough to pass 20 000 bytes before 2 s of audio.
+    const ogg = encodeOggOpus(noisePcm(48000 * 2, 8000), { sampleRateHertz: 48000, bitrate: 128000 });
+    expect(ogg.length).toBeGreaterThan(20001);
     const open = openCall(connect(emu));
     await open.write({ config: { specification: { audio_encoding: 'OGG_OPUS' } } });
-    await open.write({ audio_content: Buffer.alloc(10000, 1) });
-    await open.write({ audio_content: Buffer.alloc(10000, 2) });
+    await open.write({ audio_content: ogg.subarray(0, 10000) });
+    await open.write({ audio_content: ogg.subarray(10000, 20000) });
     await sleep(30);
     expect(emu.sessions[0]!.status).toBeUndefined();
-    await open.write({ audio_content: Buffer.alloc(1, 3) });
+    await open.write({ audio_content: ogg.subarray(20000, 20001) });
     const s = await open.status;
     expect(s.code).toBe(status.OUT_OF_RANGE);
     expect(s.details).toBe('session limit: audio size exceeds 20000 bytes');
@@ -87,7 +91,7 @@ describe('session limits', () => {
     const pcm = dialledDigitsPcm(['5'], { sampleRate: 8000, leadMs: 0, trailMs: 600 });
     await open.write({ audio_content: pcm.subarray(0, 5600) });
     await open.write({ audio_content: pcm.subarray(5600) });
-    await sleep(20);
+    await waitFor(() => finals(open.responses).length > 0);
     expect(finals(open.responses)).toEqual(['5']);
     expect(emu.sessions[0]!.status).toBeUndefined();
     await open.write({ audio_content: Buffer.alloc(10000) });

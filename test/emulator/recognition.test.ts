@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dialledDigitsLayout, dialledDigitsPcm, startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import { dialledDigitsLayout, dialledDigitsPcm, startEmulator } from '../../src/emulator/index.js';
 import {
   chunks,
-  closeClients,
   connect,
   durationMs,
   finals,
@@ -13,23 +12,16 @@ import {
   sleep,
   split,
   splitMs,
+  sharedEmulator,
 } from './helpers.js';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  closeClients();
-  await emu.close();
-});
-beforeEach(() => emu.reset());
+const shared = sharedEmulator();
 
 describe('v2 recognition over gRPC', () => {
   it.each([8000, 16000, 48000] as const)('returns one final per utterance with word times at %i Hz', async (rate) => {
     const utterances = ['123', '*0#', 'ABCD'];
     const pcm = dialledDigitsPcm(utterances, { sampleRate: rate });
-    const out = await runSession(emu, {
+    const out = await runSession(shared.emu, {
       spec: { audio_encoding: 'LINEAR16_PCM', sample_rate_hertz: rate },
       chunks: splitMs(pcm, rate, 100),
     });
@@ -45,27 +37,27 @@ describe('v2 recognition over gRPC', () => {
       expect(r.chunks[0]!.alternatives).toHaveLength(1);
       expect(r.chunks[0]!.alternatives[0]!.confidence).toBe(1);
     }
-    expect(emu.sessions[0]!.results).toEqual(utterances.map((text) => ({ text, final: true, endOfUtterance: true })));
+    expect(shared.emu.sessions[0]!.results).toEqual(utterances.map((text) => ({ text, final: true, endOfUtterance: true })));
   });
 
   it('gives identical results for 1-byte, odd-sized and 100 ms messages', async () => {
     const pcm = dialledDigitsPcm(['42', '7'], { sampleRate: 8000, leadMs: 50, toneMs: 60, toneGapMs: 50, utteranceGapMs: 650, trailMs: 650 });
     const spec = { ...PCM8K, partial_results: true };
-    const reference = await runSession(emu, { spec, chunks: [pcm] });
+    const reference = await runSession(shared.emu, { spec, chunks: [pcm] });
     expect(finals(reference.responses)).toEqual(['42', '7']);
     const splits = [split(pcm.subarray(0, 4001), 1).concat([pcm.subarray(4001)]), split(pcm, 1, 333, 77), splitMs(pcm, 8000, 100)];
     for (const messages of splits) {
-      const out = await runSession(emu, { spec, chunks: messages });
+      const out = await runSession(shared.emu, { spec, chunks: messages });
       expect(out.responses).toEqual(reference.responses);
     }
-    for (const s of emu.sessions) expect(s.audio.equals(pcm)).toBe(true);
-    expect(emu.sessions.map((s) => s.messages.length)).toEqual([1, 4002, split(pcm, 1, 333, 77).length, splitMs(pcm, 8000, 100).length]);
+    for (const s of shared.emu.sessions) expect(s.audio.equals(pcm)).toBe(true);
+    expect(shared.emu.sessions.map((s) => s.messages.length)).toEqual([1, 4002, split(pcm, 1, 333, 77).length, splitMs(pcm, 8000, 100).length]);
   });
 
   it('sends partials with the digits so far only when partial_results is set', async () => {
     const pcm = dialledDigitsPcm(['12'], { sampleRate: 16000, leadMs: 0, toneGapMs: 400 });
     const spec = { audio_encoding: 'LINEAR16_PCM' as const, sample_rate_hertz: 16000 };
-    const withPartials = await runSession(emu, { spec: { ...spec, partial_results: true }, chunks: splitMs(pcm, 16000, 50) });
+    const withPartials = await runSession(shared.emu, { spec: { ...spec, partial_results: true }, chunks: splitMs(pcm, 16000, 50) });
     const view = chunks(withPartials.responses);
     expect(view.filter((c) => !c.final).every((c) => !c.eou && c.text.length > 0)).toBe(true);
     // "1" reported at ~120 ms, periodic at 300 and 600 ms, "2" at ~620 ms, periodic at 900 ms, final at 1200 ms.
@@ -73,13 +65,13 @@ describe('v2 recognition over gRPC', () => {
     expect(view.at(-1)).toEqual({ text: '12', final: true, eou: true });
     const partialWords = withPartials.responses[3]!.chunks[0]!.alternatives[0]!.words.map((w) => w.word);
     expect(partialWords).toEqual(['1', '2']);
-    const without = await runSession(emu, { spec, chunks: splitMs(pcm, 16000, 50) });
+    const without = await runSession(shared.emu, { spec, chunks: splitMs(pcm, 16000, 50) });
     expect(chunks(without.responses)).toEqual([{ text: '12', final: true, eou: true }]);
   });
 
   it('writes numbers as words with raw_results', async () => {
     const pcm = dialledDigitsPcm(['0123456789', '*#ABCD'], { sampleRate: 8000, toneMs: 50, toneGapMs: 50 });
-    const out = await runSession(emu, { spec: { ...PCM8K, raw_results: true }, chunks: splitMs(pcm, 8000, 100) });
+    const out = await runSession(shared.emu, { spec: { ...PCM8K, raw_results: true }, chunks: splitMs(pcm, 8000, 100) });
     expect(finals(out.responses)).toEqual([
       'zero one two three four five six seven eight nine',
       'star hash A B C D',
@@ -96,7 +88,7 @@ describe('v2 recognition over gRPC', () => {
 
   it('answers non-tone sound with the <speech> placeholder', async () => {
     const pcm = Buffer.concat([Buffer.alloc(3200), noisePcm(4000, 8000), Buffer.alloc(12800)]);
-    const out = await runSession(emu, { spec: { ...PCM8K, partial_results: true }, chunks: splitMs(pcm, 8000, 100) });
+    const out = await runSession(shared.emu, { spec: { ...PCM8K, partial_results: true }, chunks: splitMs(pcm, 8000, 100) });
     expect(chunks(out.responses)).toEqual([{ text: '<speech>', final: true, eou: true }]);
     const word = out.responses[0]!.chunks[0]!.alternatives[0]!.words[0]!;
     expect([word.word, durationMs(word.start_time), durationMs(word.end_time)]).toEqual(['<speech>', 200, 700]);
@@ -104,26 +96,26 @@ describe('v2 recognition over gRPC', () => {
 
   it('flushes the open utterance when the client half-closes', async () => {
     const pcm = dialledDigitsPcm(['98'], { sampleRate: 8000, trailMs: 100 });
-    const out = await runSession(emu, { spec: PCM8K, chunks: [pcm] });
+    const out = await runSession(shared.emu, { spec: PCM8K, chunks: [pcm] });
     expect(chunks(out.responses)).toEqual([{ text: '98', final: true, eou: true }]);
     expect(out.status.code).toBe(0);
-    expect(emu.sessions[0]!.halfClosed).toBe(true);
-    expect(emu.sessions[0]!.status).toEqual({ code: 0, name: 'OK', details: 'OK' });
+    expect(shared.emu.sessions[0]!.halfClosed).toBe(true);
+    expect(shared.emu.sessions[0]!.status).toEqual({ code: 0, name: 'OK', details: 'OK' });
   });
 
   it('a half-close with nothing open finishes OK without a result', async () => {
-    const out = await runSession(emu, { spec: PCM8K, chunks: [Buffer.alloc(1600)] });
+    const out = await runSession(shared.emu, { spec: PCM8K, chunks: [Buffer.alloc(1600)] });
     expect(out.responses).toEqual([]);
     expect(out.status.code).toBe(0);
   });
 
   it('with single_utterance stops after the first utterance and waits for the client', async () => {
     const pcm = dialledDigitsPcm(['12', '34'], { sampleRate: 8000 });
-    const open = openCall(connect(emu));
+    const open = openCall(connect(shared.emu));
     await open.write({ config: { specification: { ...PCM8K, single_utterance: true, partial_results: true } } });
     for (const c of splitMs(pcm, 8000, 100)) await open.write({ audio_content: c });
     await sleep(50);
-    expect(emu.sessions[0]!.status).toBeUndefined();
+    expect(shared.emu.sessions[0]!.status).toBeUndefined();
     expect(finals(open.responses)).toEqual(['12']);
     const count = open.responses.length;
     await open.write({ audio_content: pcm });
@@ -131,15 +123,15 @@ describe('v2 recognition over gRPC', () => {
     expect((await open.status).code).toBe(0);
     expect(open.responses).toHaveLength(count);
     expect(chunks(open.responses).at(-1)).toEqual({ text: '12', final: true, eou: true });
-    expect(emu.sessions[0]!.audio.length).toBe(pcm.length * 2);
+    expect(shared.emu.sessions[0]!.audio.length).toBe(pcm.length * 2);
   });
 
   it('accepts OGG_OPUS bytes without recognizing them (yet)', async () => {
     const bytes = Buffer.from('OggS fake opus bytes');
-    const out = await runSession(emu, { spec: { audio_encoding: 'OGG_OPUS' }, chunks: [bytes, bytes] });
+    const out = await runSession(shared.emu, { spec: { audio_encoding: 'OGG_OPUS' }, chunks: [bytes, bytes] });
     expect(out.status.code).toBe(0);
     expect(out.responses).toEqual([]);
-    const s = emu.sessions[0]!;
+    const s = shared.emu.sessions[0]!;
     expect(s.audio.equals(Buffer.concat([bytes, bytes]))).toBe(true);
     expect(s.audioMs).toBe(0);
     expect(s.config?.audioEncoding).toBe('OGG_OPUS');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ALAW_TO_LINEAR, MULAW_TO_LINEAR } from '../../src/audio/g711.js';
 import { AudioIntake } from '../../src/audio/intake.js';
 import type { AudioFrame } from '../../src/audio/frame.js';
+import { encodeOggOpus } from '../helpers/ogg.js';
 
 function wavHeader(opts: { rate?: number; channels?: number; bits?: number; format?: number; dataBytes?: number; extraChunk?: boolean } = {}): Buffer {
   const { rate = 16000, channels = 1, bits = 16, format = 1, dataBytes = 0xffffffff, extraChunk = false } = opts;
@@ -73,10 +74,20 @@ describe('AudioIntake', () => {
     );
   });
 
-  it('recognizes Ogg by its signature', () => {
+  it('recognizes Ogg by its signature and reads it as Ogg Opus', () => {
     const intake = new AudioIntake(declaredNone, 100);
-    intake.append(Buffer.from('OggS\0\x02' + '\0'.repeat(30), 'latin1'));
-    expect(intake.format?.encoding).toBe('OGG_OPUS');
+    const frames = run(intake, [encodeOggOpus(Buffer.alloc(16000), { sampleRateHertz: 16000 })]);
+    expect(intake.format).toEqual({ encoding: 'OGG_OPUS', sampleRateHertz: undefined, source: 'ogg-signature' });
+    expect(frames.reduce((ms, f) => ms + f.durationMs, 0)).toBeCloseTo(500, 6);
+  });
+
+  it('encodes PCM to Ogg Opus with `encode`, saying what was written', () => {
+    const intake = new AudioIntake({ audioEncoding: undefined, sampleRateHertz: undefined, encode: { codec: 'opus', bitrate: undefined, complexity: 5 } }, 100);
+    const frames = run(intake, [Buffer.concat([wavHeader({ rate: 8000 }), Buffer.alloc(8000)])]);
+    expect(intake.format).toEqual({ encoding: 'OGG_OPUS', sampleRateHertz: undefined, source: 'wav-header', encodedFrom: { encoding: 'LINEAR16_PCM', sampleRateHertz: 8000 } });
+    expect(frames.reduce((ms, f) => ms + f.durationMs, 0)).toBeCloseTo(500, 6);
+    expect(frames.every((f) => f.silent)).toBe(true);
+    intake.close();
   });
 
   it('refuses raw PCM without sampleRateHertz, and takes it with one', () => {

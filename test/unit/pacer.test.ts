@@ -50,6 +50,18 @@ describe('Pacer', () => {
     for (let k = 1; k < sent.length; k++) expect(sent[k]! - sent[k - 1]!).toBeLessThanOrEqual(1000);
   });
 
+  it('lets a new session\'s first frame leave at once, then keeps the catch-up spacing', () => {
+    const pacer = new Pacer(1);
+    pacer.sent(0, 100, 0);
+    pacer.sent(100, 100, 100);
+    pacer.newSession();
+    // A replayed frame (already due) leaves at once in the new session…
+    expect(pacer.dueAt(0, 150)).toBeLessThanOrEqual(150);
+    pacer.sent(0, 100, 150);
+    // …and the next one waits half a frame (2× real time).
+    expect(pacer.dueAt(100, 150)).toBe(200);
+  });
+
   it('starts a new schedule after reset', () => {
     const pacer = new Pacer(1);
     pacer.sent(0, 100, 0);

@@ -7,9 +7,9 @@ import { SessionTimeline } from '../../src/session/timeline.js';
 
 const frame = (streamMs: number, durationMs = 100): AudioFrame => ({ data: Buffer.alloc(8), streamMs, durationMs });
 const final = (session: number, text: string, startMs: number, endMs: number): RecognitionResult => ({
-  type: 'final', text, final: true, endOfUtterance: true, alternatives: [], session, startMs, endMs,
+  type: 'final', text, final: true, endOfUtterance: true, finalIndex: 0, alternatives: [], session, channelTag: '0', startMs, endMs,
 });
-const partial = (session: number, text: string): RecognitionResult => ({ type: 'partial', text, final: false, endOfUtterance: false, alternatives: [], session });
+const partial = (session: number, text: string): RecognitionResult => ({ type: 'partial', text, final: false, endOfUtterance: false, alternatives: [], session, channelTag: '0' });
 
 describe('ReplayBuffer', () => {
   it('trims forward to a final and replays from the frame that holds a position', () => {

@@ -98,12 +98,28 @@ describe('stream timing on a fake clock', () => {
     first.respond(v2Final('a', 1_000, 2_000));
     await run(clock, 20);
     stream.write(ms(5_000));
-    await run(clock, 50);
+    // Unpaced, but past 4 s of unconfirmed audio (the replay bound) it slows to real time.
+    await run(clock, 8_000, 50);
     // 95 % of 10 s; the replay reaches back to the final at 2 s but at most 4 s (half the soft point).
     expect(rollovers).toEqual([{ reason: 'limit', fromSession: 0, atMs: 9_500, replayFromMs: 5_500 }]);
     expect(first.halfClosed).toBe(true);
     expect(first.audio().length).toBe(ms(9_500).length);
     expect(transport.calls[1]!.audio().length).toBe(ms(10_000 - 5_500).length);
+  });
+
+  it('unpaced, slows to real time once the unconfirmed audio reaches the replay bound', async () => {
+    const { clock, transport, stream } = setup({ pace: 0, sessionLimits: { maxAudioMs: 20_000 } });
+    stream.write(ms(12_000));
+    await run(clock, 50);
+    const call = transport.calls[0]!;
+    // Bound: half the soft point of a 20 s session = 8 s; everything up to it leaves at once.
+    expect(call.audio().length).toBe(ms(8_000).length);
+    await run(clock, 1_000);
+    expect(call.audio().length).toBe(ms(9_000).length);
+    // A final confirms the audio and the stream bursts ahead again.
+    call.respond(v2Final('a', 8_000, 8_900));
+    await run(clock, 100);
+    expect(call.audio().length).toBe(ms(12_000).length);
   });
 
   it('resumes after UNAVAILABLE with backoff on the clock, replaying exactly the audio since the last final', async () => {

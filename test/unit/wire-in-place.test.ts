@@ -3,7 +3,8 @@ import { audioRequest, configRequest } from '../../src/api/v2.js';
 import { FrameAllocator, WIRE_HEADROOM } from '../../src/audio/frame-buffer.js';
 import { PcmFramer } from '../../src/audio/pcm-framer.js';
 import { resolveOptions } from '../../src/options.js';
-import { encodeV2AudioInPlace, messageType, methodCodec } from '../../src/transport/proto.js';
+import { chunkRequest } from '../../src/api/v3.js';
+import { encodeV2AudioInPlace, encodeV3AudioInPlace, messageType, methodCodec } from '../../src/transport/proto.js';
 
 const reference = messageType('v2', 'yandex.cloud.ai.stt.v2.StreamingRecognitionRequest');
 
@@ -11,6 +12,23 @@ function filled(frame: Buffer, seed: number): Buffer {
   for (let i = 0; i < frame.length; i++) frame[i] = (i * 31 + seed) & 0xff;
   return frame;
 }
+
+describe('v3 audio messages encoded in place', () => {
+  const v3 = messageType('v3', 'speechkit.stt.v3.StreamingRequest');
+  it('are byte for byte what the protobuf encoder makes, for every varint length', () => {
+    for (const size of [1, 125, 126, 127, 128, 3200, 16381, 16382, 16383, 100_000]) {
+      const frame = filled(new FrameAllocator(size).alloc(), size);
+      const inPlace = encodeV3AudioInPlace(chunkRequest(frame));
+      expect(inPlace, `size ${size}`).toBeDefined();
+      expect(inPlace!.equals(v3.serialize(chunkRequest(Buffer.from(frame))))).toBe(true);
+      expect(methodCodec('v3').serialize(chunkRequest(frame)).equals(inPlace!)).toBe(true);
+    }
+    // Other messages and audio that is not a frame take the encoder.
+    expect(encodeV3AudioInPlace(chunkRequest(Buffer.from([1, 2])))).toBeUndefined();
+    expect(encodeV3AudioInPlace({ silence_chunk: { duration_ms: 100 } })).toBeUndefined();
+    expect(methodCodec('v3').serialize(chunkRequest(Buffer.from([1, 2]))).equals(v3.serialize(chunkRequest(Buffer.from([1, 2]))))).toBe(true);
+  });
+});
 
 describe('v2 audio messages encoded in place', () => {
   it('are byte for byte what the protobuf encoder makes, for every varint length', () => {

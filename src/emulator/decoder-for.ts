@@ -1,0 +1,16 @@
+import { Linear16Decoder, type AudioDecoder } from './audio-decoders.js';
+import { OggOpusDecoder } from './ogg-opus-decoder.js';
+import type { SessionConfig } from './types.js';
+
+/**
+ * The decoder for a session's audio, whatever API configured it: v2's `audio_encoding` and v3's
+ * `raw_audio` / `container_audio` both resolve to a `SessionConfig`.
+ */
+export function decoderFor(config: SessionConfig): AudioDecoder {
+  switch (config.audioEncoding) {
+    case 'LINEAR16_PCM':
+      return new Linear16Decoder(config.sampleRateHertz);
+    case 'OGG_OPUS':
+      return new OggOpusDecoder();
+  }
+}
