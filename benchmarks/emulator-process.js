@@ -24,6 +24,16 @@ process.on('message', async (message) => {
         })),
       });
       break;
+    case 'starts':
+      // Start time and outcome of every session, without their message lists (a load run has many).
+      process.send({ type: 'starts', id: message.id, sessions: emulator.sessions.map((s) => ({ startedAt: s.startedAt, status: s.status?.name })) });
+      break;
+    case 'count':
+      process.send({ type: 'count', id: message.id, sessions: emulator.sessions.length });
+      break;
+    case 'arrivals':
+      process.send({ type: 'arrivals', id: message.id, ...arrivals(message) });
+      break;
     case 'reset':
       emulator.reset();
       process.send({ type: 'done', id: message.id });
@@ -37,3 +47,24 @@ process.on('message', async (message) => {
       process.exit(0);
   }
 });
+
+/**
+ * Arrival-time error of audio messages as the service sees them: for sessions from `fromIndex`,
+ * messages k0..k1 of each, against the schedule k × chunkMs anchored where the session's messages
+ * arrived earliest (server clock). Computed here: a thousand sessions' message lists are too many
+ * to ship over IPC.
+ */
+function arrivals({ fromIndex, k0, k1, chunkMs }) {
+  const errors = [];
+  for (const s of emulator.sessions.slice(fromIndex)) {
+    const m = s.messages;
+    const end = Math.min(k1, m.length);
+    if (end <= k0) continue;
+    let anchor = Infinity;
+    for (let k = k0; k < end; k++) anchor = Math.min(anchor, m[k].atMs - k * chunkMs);
+    for (let k = k0; k < end; k++) errors.push(m[k].atMs - k * chunkMs - anchor);
+  }
+  errors.sort((a, b) => a - b);
+  const at = (p) => errors[Math.min(errors.length - 1, Math.floor(p * errors.length))];
+  return { count: errors.length, p50: at(0.5), p99: at(0.99), max: errors.at(-1) };
+}

@@ -23,6 +23,10 @@ export async function startEmulatorProcess(options = {}) {
   return {
     address,
     sessions: async () => (await ask({ type: 'sessions' })).sessions,
+    count: async () => (await ask({ type: 'count' })).sessions,
+    starts: async () => (await ask({ type: 'starts' })).sessions,
+    arrivals: (query) => ask({ type: 'arrivals', ...query }),
+    pid: child.pid,
     reset: () => ask({ type: 'reset' }),
     addFault: (rule) => ask({ type: 'fault', rule }),
     close: () =>

@@ -10,6 +10,7 @@ import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { median, startEmulatorProcess } from './lib.js';
 
 const { values } = parseArgs({
   options: {
@@ -30,27 +31,6 @@ const streams = Number(values.streams);
 const runs = Number(values.runs);
 const lib = new URL('./lib/', import.meta.url);
 
-/** The emulator in its own process; resolves with its address and a handle. */
-async function startEmulatorProcess(options = {}) {
-  const child = fork(new URL('emulator-process.js', lib), [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const ready = await new Promise((resolve, reject) => {
-    child.once('message', resolve);
-    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-  return {
-    address: ready.address,
-    pid: child.pid,
-    request(type, extra = {}) {
-      child.send({ type, ...extra });
-      return new Promise((resolve) => child.once('message', resolve));
-    },
-    async close() {
-      child.send({ type: 'close' });
-      await new Promise((resolve) => child.once('exit', resolve));
-    },
-  };
-}
-
 /** CPU seconds a process has used so far (Linux /proc; undefined elsewhere). */
 function cpuSeconds(pid) {
   try {
@@ -70,15 +50,11 @@ function runClient(script, args, execArgv = ['--expose-gc', ...(process.env.BENC
   });
 }
 
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const ms = (x) => `${x.toFixed(1)} ms`;
 
 async function pacing() {
-  const emulator = await startEmulatorProcess();
+  const emulator = await startEmulatorProcess({ recordAudio: false });
   const results = { raw: [], library: [] };
   const emulatorCores = [];
   const measureMs = Number(values.seconds) * 1000;
@@ -88,7 +64,7 @@ async function pacing() {
     for (let run = 0; run < runs; run++) {
       const order = run % 2 === 0 ? ['raw', 'library'] : ['library', 'raw'];
       for (const variant of order) {
-        const { sessions: fromIndex } = await emulator.request('count');
+        const fromIndex = await emulator.count();
         const cpu0 = cpuSeconds(emulator.pid);
         const t0 = performance.now();
         const result = await runClient('scale-client.js', {
@@ -101,7 +77,7 @@ async function pacing() {
         if (cpu0 !== undefined) emulatorCores.push((cpu1 - cpu0) / ((performance.now() - t0) / 1000));
         // The same figure as the service sees it: arrival times at the emulator, over the same window.
         const k0 = Math.ceil((1000 + 3000) / 100);
-        const arrivals = await emulator.request('arrivals', { fromIndex, k0, k1: k0 + measureMs / 100, chunkMs: 100 });
+        const arrivals = await emulator.arrivals({ fromIndex, k0, k1: k0 + measureMs / 100, chunkMs: 100 });
         result.arrivalP50 = arrivals.p50;
         result.arrivalP99 = arrivals.p99;
         results[variant].push(result);
@@ -129,13 +105,13 @@ async function pacing() {
 async function startRate() {
   const startStreams = Number(values['start-streams'] ?? streams);
   const limits = { maxAudioMs: 45_000 };
-  const emulator = await startEmulatorProcess({ limits });
+  const emulator = await startEmulatorProcess({ limits, recordAudio: false });
   console.log(`\nstart rate: ${startStreams} µ-law 8 kHz streams started within 1 s, ${values['audio-seconds']} s of dialled digits each, session limit ${limits.maxAudioMs / 1000} s, default limiter`);
   try {
     const result = await runClient('start-rate-client.js', {
       address: emulator.address, streams: startStreams, limits, audioSeconds: Number(values['audio-seconds']),
     }, []);
-    const { sessions } = await emulator.request('sessions');
+    const sessions = await emulator.starts();
     const starts = sessions.map((s) => s.startedAt).sort((a, b) => a - b);
     let most = 0;
     for (let i = 0, j = 0; i < starts.length; i++) {

@@ -10,6 +10,19 @@ export interface AudioFrame {
 }
 
 /**
+ * A frame that is nothing but its bytes and its times (what the PCM framer makes). Replay may keep
+ * it as a record and rebuild it; frames of other kinds (Ogg pages with their metadata) are kept
+ * as they are.
+ */
+export class PlainFrame implements AudioFrame {
+  constructor(
+    readonly data: Buffer,
+    readonly streamMs: number,
+    readonly durationMs: number,
+  ) {}
+}
+
+/**
  * How one session sees the audio. Containers need this: every Ogg session must begin with the
  * stream's header pages, and its pages must form a valid stream for that session.
  */

@@ -1,6 +1,6 @@
 import { invalidAudio } from '../errors.js';
 import { FrameAllocator } from './frame-buffer.js';
-import type { AudioFrame, FrameSource } from './frame.js';
+import { PlainFrame, type AudioFrame, type FrameSource } from './frame.js';
 import { PCM_COPY, type SampleDecoder } from './g711.js';
 
 const BYTES_PER_SAMPLE = 2;
@@ -85,7 +85,7 @@ export class PcmFramer implements FrameSource {
       this.fill = undefined;
       this.filled = 0;
     }
-    const frame: AudioFrame = { data, streamMs: this.positionMs, durationMs: data.length / this.bytesPerMs };
+    const frame = new PlainFrame(data, this.positionMs, data.length / this.bytesPerMs);
     this.emittedBytes += data.length;
     return frame;
   }

@@ -1,19 +1,21 @@
-import type { AudioFrame } from '../audio/frame.js';
+import { PlainFrame, type AudioFrame } from '../audio/frame.js';
 
-/** Numbers kept per frame: position, duration, byte offset, byte length, silent (1/0/-1). */
-const FIELDS = 5;
+/** Numbers kept per frame: position, duration, byte offset, byte length. */
+const FIELDS = 4;
 
 /**
  * Audio sent since the last final result: what a new session must hear again so that no word is
  * lost when a session ends early or is rolled over. Trimmed forward only, and bounded in ms.
  *
- * Each frame is kept as a record (its memory, offset, length, position) in flat arrays rather
- * than as the frame object: a thousand streams each hold a few seconds of frames here, and
- * objects that live that long are what the garbage collector copies and promotes on every
- * young-generation pass. Frames are rebuilt (as views of the same bytes) only for a replay.
+ * A plain frame (PCM: bytes and times, nothing else) is kept as a record (its memory, offset,
+ * length, position) in flat arrays rather than as the frame object: a thousand streams each hold
+ * a few seconds of frames here, and objects that live that long are what the garbage collector
+ * copies and promotes on every young-generation pass. It is rebuilt, as a view of the same bytes,
+ * only for a replay. Frames of other kinds (Ogg pages with their metadata) are kept as they are.
  */
 export class ReplayBuffer {
-  private memory: ArrayBufferLike[] = [];
+  /** Per slot: the frame's memory (plain frames) or the frame itself. */
+  private held: (ArrayBufferLike | AudioFrame | undefined)[] = [];
   private fields = new Float64Array(16 * FIELDS);
   private head = 0;
   private count = 0;
@@ -33,15 +35,15 @@ export class ReplayBuffer {
   }
 
   add(frame: AudioFrame): void {
-    if (this.head + this.count === this.memory.length) this.makeRoom();
+    if (this.head + this.count === this.held.length) this.makeRoom();
     const i = this.head + this.count;
     const f = i * FIELDS;
-    this.memory[i] = frame.data.buffer;
+    const plain = frame instanceof PlainFrame;
+    this.held[i] = plain ? frame.data.buffer : frame;
     this.fields[f] = frame.streamMs;
     this.fields[f + 1] = frame.durationMs;
-    this.fields[f + 2] = frame.data.byteOffset;
-    this.fields[f + 3] = frame.data.length;
-    this.fields[f + 4] = frame.silent === undefined ? -1 : frame.silent ? 1 : 0;
+    this.fields[f + 2] = plain ? frame.data.byteOffset : 0;
+    this.fields[f + 3] = plain ? frame.data.length : 0;
     this.count++;
     this.heldMs += frame.durationMs;
     while (this.heldMs > this.maxMs && this.count > 1) {
@@ -71,15 +73,15 @@ export class ReplayBuffer {
       const start = this.fields[f]!;
       const durationMs = this.fields[f + 1]!;
       if (start + durationMs <= streamMs + 1e-6) continue;
-      const silent = this.fields[f + 4]!;
-      const data = Buffer.from(this.memory[i]!, this.fields[f + 2]!, this.fields[f + 3]!);
-      out.push(silent < 0 ? { data, streamMs: start, durationMs } : { data, streamMs: start, durationMs, silent: silent === 1 });
+      const held = this.held[i]!;
+      if ('streamMs' in held) out.push(held);
+      else out.push(new PlainFrame(Buffer.from(held, this.fields[f + 2]!, this.fields[f + 3]!), start, durationMs));
     }
     return out;
   }
 
   clear(): void {
-    this.memory = [];
+    this.held = [];
     this.fields = new Float64Array(16 * FIELDS);
     this.head = 0;
     this.count = 0;
@@ -87,7 +89,7 @@ export class ReplayBuffer {
   }
 
   private dropOldest(): void {
-    this.memory[this.head] = undefined as unknown as ArrayBufferLike;
+    this.held[this.head] = undefined;
     this.head++;
     this.count--;
   }
@@ -103,9 +105,9 @@ export class ReplayBuffer {
     } else {
       this.fields.copyWithin(0, this.head * FIELDS, (this.head + this.count) * FIELDS);
     }
-    const memory = this.memory.slice(this.head, this.head + this.count);
-    memory.length = this.fields.length / FIELDS;
-    this.memory = memory;
+    const held = this.held.slice(this.head, this.head + this.count);
+    held.length = this.fields.length / FIELDS;
+    this.held = held;
     this.head = 0;
   }
 }

@@ -35,32 +35,37 @@ class Entry implements SchedulerTimer {
   seq = 0;
   /** Position in the heap, or -1 when not queued. */
   index = -1;
+  /** Truly private: a heap entry pointing back at its heap would make a cycle for anyone dumping a stream. */
+  readonly #owner: HeapScheduler;
 
   constructor(
-    private readonly owner: HeapScheduler,
+    owner: HeapScheduler,
     readonly fn: () => void,
-  ) {}
+  ) {
+    this.#owner = owner;
+  }
 
   get pending(): boolean {
     return this.index >= 0;
   }
 
   set(atMs: number): void {
-    this.owner.set(this, atMs);
+    this.#owner.set(this, atMs);
   }
 
   clear(): void {
-    this.owner.remove(this);
+    this.#owner.remove(this);
   }
 }
 
+/** State is in `#` fields: a stream holds its scheduler, and a dump of a stream must stay finite. */
 class HeapScheduler implements Scheduler {
-  private readonly heap: Entry[] = [];
-  private seq = 0;
-  private handle: TimerHandle | undefined;
-  private handleAt = Infinity;
-  private firing = false;
-  private readonly onFire = () => this.fire();
+  readonly #heap: Entry[] = [];
+  #seq = 0;
+  #handle: TimerHandle | undefined;
+  #handleAt = Infinity;
+  #firing = false;
+  readonly #onFire = () => this.fire();
 
   constructor(readonly clock: Clock) {}
 
@@ -76,10 +81,10 @@ class HeapScheduler implements Scheduler {
 
   set(entry: Entry, atMs: number): void {
     entry.at = atMs;
-    entry.seq = this.seq++;
+    entry.seq = this.#seq++;
     if (entry.index < 0) {
-      entry.index = this.heap.length;
-      this.heap.push(entry);
+      entry.index = this.#heap.length;
+      this.#heap.push(entry);
       this.up(entry.index);
     } else {
       // A new seq only ever sorts later, so an entry moves up only if its time did.
@@ -93,9 +98,9 @@ class HeapScheduler implements Scheduler {
     const i = entry.index;
     if (i < 0) return;
     entry.index = -1;
-    const last = this.heap.pop()!;
-    if (i < this.heap.length) {
-      this.heap[i] = last;
+    const last = this.#heap.pop()!;
+    if (i < this.#heap.length) {
+      this.#heap[i] = last;
       last.index = i;
       this.down(i);
       this.up(last.index);
@@ -104,37 +109,37 @@ class HeapScheduler implements Scheduler {
   }
 
   private arm(): void {
-    if (this.firing) return;
-    const next = this.heap[0];
+    if (this.#firing) return;
+    const next = this.#heap[0];
     if (next === undefined) {
-      if (this.handle !== undefined) this.clock.clearTimeout(this.handle);
-      this.handle = undefined;
-      this.handleAt = Infinity;
+      if (this.#handle !== undefined) this.clock.clearTimeout(this.#handle);
+      this.#handle = undefined;
+      this.#handleAt = Infinity;
       return;
     }
-    if (this.handle !== undefined && this.handleAt <= next.at) return;
-    if (this.handle !== undefined) this.clock.clearTimeout(this.handle);
-    this.handleAt = next.at;
-    this.handle = this.clock.setTimeout(this.onFire, next.at - this.clock.now());
+    if (this.#handle !== undefined && this.#handleAt <= next.at) return;
+    if (this.#handle !== undefined) this.clock.clearTimeout(this.#handle);
+    this.#handleAt = next.at;
+    this.#handle = this.clock.setTimeout(this.#onFire, next.at - this.clock.now());
   }
 
   private fire(): void {
-    this.handle = undefined;
-    this.handleAt = Infinity;
+    this.#handle = undefined;
+    this.#handleAt = Infinity;
     const due = this.clock.now() + COALESCE_MS;
     // Entries set while this runs (a stream re-arming itself) wait for the next timer, so one
     // callback cannot keep this loop going.
-    const fence = this.seq;
-    this.firing = true;
+    const fence = this.#seq;
+    this.#firing = true;
     try {
       for (;;) {
-        const top = this.heap[0];
+        const top = this.#heap[0];
         if (top === undefined || top.at > due || top.seq >= fence) break;
         this.remove(top);
         top.fn();
       }
     } finally {
-      this.firing = false;
+      this.#firing = false;
       this.arm();
     }
   }
@@ -144,7 +149,7 @@ class HeapScheduler implements Scheduler {
   }
 
   private up(i: number): void {
-    const heap = this.heap;
+    const heap = this.#heap;
     const entry = heap[i]!;
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -159,7 +164,7 @@ class HeapScheduler implements Scheduler {
   }
 
   private down(i: number): void {
-    const heap = this.heap;
+    const heap = this.#heap;
     const entry = heap[i]!;
     const n = heap.length;
     for (;;) {
