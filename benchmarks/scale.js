@@ -121,12 +121,12 @@ async function startRate() {
     const statuses = {};
     for (const s of sessions) statuses[s.status ?? 'running'] = (statuses[s.status ?? 'running'] ?? 0) + 1;
     console.log(`  sessions ${sessions.length} (${Object.entries(statuses).map(([k, v]) => `${k} ${v}`).join(', ')}), rollovers ${result.rollovers}, retries ${result.retries}`);
-    console.log(`  most session starts in any 1 s window (emulator clock): ${most} (limit 40)`);
+    console.log(`  most session starts in any 1 s window: ${result.mostOpens} as the client opened them, ${most} as the emulator saw them (its own event-loop lag included); quota 40`);
     console.log(`  streams with exactly their own digits: ${result.exact}/${startStreams}; errors ${result.errors}`);
     console.log(`  first session opened after: median ${ms(result.firstSessionP50)}, max ${ms(result.firstSessionMax)}`);
     console.log(`  worst lateness of new audio after a stream's first message (rollover waits included): ${ms(result.worstLateness)}`);
     console.log(`  took ${(result.wallMs / 1000).toFixed(1)} s`);
-    return { most, exact: result.exact === startStreams };
+    return { mostOpened: result.mostOpens, mostSeen: most, exact: result.exact === startStreams };
   } finally {
     await emulator.close();
   }

@@ -47,6 +47,8 @@ function callAudio(index) {
 }
 
 const outcome = { exact: 0, errors: 0, rollovers: 0, retries: 0, firstSession: [], worstLateness: 0 };
+/** When each session's call was opened, in this process: the starts the library controls. */
+const opens = [];
 const begin = performance.now();
 
 function runCall(index) {
@@ -58,6 +60,7 @@ function runCall(index) {
   const base = createGrpcTransport({ endpoint: address, tls: false });
   const transport = {
     open(method, metadata, handlers) {
+      opens.push(performance.now());
       const call = base.open(method, metadata, handlers);
       let settings = true;
       return {
@@ -129,8 +132,16 @@ for (let i = 0; i < streams; i++) {
 }
 await Promise.all(done);
 const sorted = outcome.firstSession.sort((a, b) => a - b);
+opens.sort((a, b) => a - b);
+let mostOpens = 0;
+for (let i = 0, j = 0; i < opens.length; i++) {
+  while (opens[i] - opens[j] >= 1000) j++;
+  mostOpens = Math.max(mostOpens, i - j + 1);
+}
 process.send({
   exact: outcome.exact,
+  opens: opens.length,
+  mostOpens,
   errors: outcome.errors,
   rollovers: outcome.rollovers,
   retries: outcome.retries,
