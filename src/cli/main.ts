@@ -22,7 +22,7 @@ recognize options:
   --language CODE        e.g. ru-RU, en-US, auto
   --model NAME           general, general:rc, general:deprecated
   --rate HZ              sample rate of raw PCM (8000, 16000, 48000)
-  --encoding ENC         LINEAR16_PCM or OGG_OPUS (default: sniffed)
+  --encoding ENC         LINEAR16_PCM, OGG_OPUS, or MULAW / ALAW for 8 kHz G.711 (default: sniffed)
   --opus                 encode PCM to Ogg Opus before sending (about a tenth of the bytes)
   --partial              print partial results
   --raw                  numbers as words

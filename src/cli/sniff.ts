@@ -12,6 +12,8 @@ export function sendsAsIs(head: Buffer): boolean {
         const channels = head.readUInt16LE(at + 10);
         const rate = head.readUInt32LE(at + 12);
         const bits = head.readUInt16LE(at + 22);
+        // 16-bit PCM, or 8 kHz G.711 (µ-law 7, A-law 6), which the stream expands itself.
+        if ((format === 6 || format === 7) && channels === 1 && bits === 8 && rate === 8000) return true;
         return (format === 1 || format === 0xfffe) && channels === 1 && bits === 16 && [8000, 16000, 48000].includes(rate);
       }
       at += 8 + size + (size % 2);
