@@ -5,7 +5,8 @@
 // client process per variant (the library, and a raw @grpc/grpc-js baseline sending the same
 // messages with one timer per stream), alternating their order; figures are medians over the runs.
 // Then 1,000 streams start within a second through the default session-start limiter, with short
-// session limits, to check the start rate and that no audio is lost.
+// session limits, to check the start rate and that no audio is lost. Last, the library's own work
+// per frame on fake time (no gRPC): a figure that hardly moves with the machine's load.
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     'skip-pacing': { type: 'boolean', default: false },
     'skip-start-rate': { type: 'boolean', default: false },
+    'skip-frame-cost': { type: 'boolean', default: false },
     'start-streams': { type: 'string' },
     'audio-seconds': { type: 'string', default: '100' },
   },
@@ -132,7 +134,15 @@ async function startRate() {
   }
 }
 
+async function frameCost() {
+  const costs = [];
+  for (let run = 0; run < runs; run++) costs.push((await runClient('frame-cost.js', { streams, seconds: 20 }, [])).usPerFrame);
+  console.log(`\nlibrary work per 100 ms frame, on fake time with no gRPC (${streams} streams): median ${median(costs).toFixed(2)} µs CPU (runs: ${costs.map((c) => c.toFixed(2)).join(', ')})`);
+  return { usPerFrame: median(costs) };
+}
+
 const summary = {};
 if (!values['skip-pacing']) summary.pacing = await pacing();
 if (!values['skip-start-rate']) summary.startRate = await startRate();
+if (!values['skip-frame-cost']) summary.frameCost = await frameCost();
 console.log(`\n${JSON.stringify(summary)}`);
