@@ -1,5 +1,9 @@
 import type { ApiMethod, CallHandlers, CallStatus, SttCall, Transport } from '../../src/transport/call.js';
 import type { Clock } from '../../src/timing/clock.js';
+import { RecognizeStream } from '../../src/recognize-stream.js';
+import type { RecognizeStreamOptions } from '../../src/options.js';
+import type { RecognitionResult } from '../../src/results.js';
+import { FakeClock } from './fake-clock.js';
 
 export interface FakeCall {
   metadata: Record<string, string>;
@@ -75,3 +79,30 @@ export function v2Final(text: string, startMs: number, endMs: number): unknown {
 }
 
 export const flushMicrotasks = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Credentials that never change, for streams on a fake transport. */
+export const fakeCredentials = { authorization: async () => 'Bearer t', secrets: () => ['t'] };
+
+/** Moves fake time forward in steps, letting promises settle between steps. */
+export async function runClock(clock: FakeClock, msToRun: number, step = 10): Promise<void> {
+  for (let t = 0; t < msToRun; t += step) {
+    await flushMicrotasks();
+    clock.advance(step);
+  }
+  await flushMicrotasks();
+}
+
+/** A real RecognizeStream on a fake clock and transport, collecting its results and errors. */
+export function fakeStream(options: Record<string, unknown>) {
+  const clock = new FakeClock();
+  const transport = new FakeTransport(clock);
+  const stream = new RecognizeStream(
+    { auth: { iamToken: 't' }, clock, ...options } as RecognizeStreamOptions,
+    { transport, credentials: fakeCredentials, random: () => 0.5 },
+  );
+  const results: RecognitionResult[] = [];
+  const errors: Error[] = [];
+  stream.on('data', (r: RecognitionResult) => results.push(r));
+  stream.on('error', (e: Error) => errors.push(e));
+  return { clock, transport, stream, results, errors };
+}

@@ -1,36 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { RecognizeStream } from '../../src/recognize-stream.js';
-import type { RecognitionResult } from '../../src/results.js';
 import type { RetryEvent } from '../../src/session/recovery.js';
 import { dialledDigitsPcm } from '../../src/emulator/index.js';
 import { OggOpusDecoder } from '../../src/emulator/ogg-opus-decoder.js';
-import { FakeClock } from '../helpers/fake-clock.js';
-import { FakeTransport, flushMicrotasks, v2Final, type FakeCall } from '../helpers/fake-transport.js';
+import { flushMicrotasks, v2Final, type FakeCall, fakeStream, runClock } from '../helpers/fake-transport.js';
 import { encodeOggOpus, pagesOf } from '../helpers/ogg.js';
 
-const credentials = { authorization: async () => 'Bearer t', secrets: () => ['t'] };
+const run = runClock;
 const pcm = dialledDigitsPcm(['12', '345', '6'], { sampleRate: 16000 });
 const ogg = encodeOggOpus(pcm, { sampleRateHertz: 16000 });
 const pcmMs = (pcm.length / 32000) * 1000;
 
-function setup(options: Record<string, unknown> = {}) {
-  const clock = new FakeClock();
-  const transport = new FakeTransport(clock);
-  const stream = new RecognizeStream({ auth: { iamToken: 't' }, clock, ...options }, { transport, credentials, random: () => 0.5 });
-  const results: RecognitionResult[] = [];
-  const errors: Error[] = [];
-  stream.on('data', (r: RecognitionResult) => results.push(r));
-  stream.on('error', (e: Error) => errors.push(e));
-  return { clock, transport, stream, results, errors };
-}
+const setup = (options: Record<string, unknown> = {}) => fakeStream(options);
 
-async function run(clock: FakeClock, msToRun: number, step = 10): Promise<void> {
-  for (let t = 0; t < msToRun; t += step) {
-    await flushMicrotasks();
-    clock.advance(step);
-  }
-  await flushMicrotasks();
-}
 
 /** What the session's audio decodes to in the emulator's independent Ogg Opus reader. */
 function decodedMs(call: FakeCall): number {

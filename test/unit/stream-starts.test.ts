@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { RecognizeStream, type RolloverEvent } from '../../src/recognize-stream.js';
 import { createSessionStartLimiter, type SessionStartLimiter } from '../../src/session/start-limiter.js';
 import { FakeClock } from '../helpers/fake-clock.js';
-import { FakeTransport, flushMicrotasks, v2Final } from '../helpers/fake-transport.js';
+import { FakeTransport, v2Final, fakeCredentials, runClock } from '../helpers/fake-transport.js';
 
-const credentials = { authorization: async () => 'Bearer t', secrets: () => ['t'] };
+const credentials = fakeCredentials;
+const run = runClock;
 const rate = 8000;
 /** `n` ms of loud PCM whose bytes say where they came from (byte = position in 100 ms steps). */
 function audio(fromMs: number, n: number): Buffer {
@@ -26,13 +27,6 @@ function setup(clock: FakeClock, startLimiter: SessionStartLimiter | false, opti
   return { transport, stream, rollovers };
 }
 
-async function run(clock: FakeClock, msToRun: number, step = 10): Promise<void> {
-  for (let t = 0; t < msToRun; t += step) {
-    await flushMicrotasks();
-    clock.advance(step);
-  }
-  await flushMicrotasks();
-}
 
 /** When each call's settings went out: the moment its session started. */
 const openedAt = (t: FakeTransport) => t.calls.map((c) => c.writes[0]!.at);

@@ -1,34 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { RecognizeStream, type RolloverEvent } from '../../src/recognize-stream.js';
+import type { RolloverEvent } from '../../src/recognize-stream.js';
 import type { RetryEvent } from '../../src/session/recovery.js';
-import type { RecognitionResult } from '../../src/results.js';
-import { FakeClock } from '../helpers/fake-clock.js';
-import { FakeTransport, flushMicrotasks, v2Final } from '../helpers/fake-transport.js';
+import { flushMicrotasks, v2Final, fakeStream, runClock } from '../helpers/fake-transport.js';
 
-const credentials = { authorization: async () => 'Bearer t', secrets: () => ['t'] };
+const run = runClock;
 const rate = 8000;
 const ms = (n: number) => Buffer.alloc((rate * 2 * n) / 1000, 0x11); // loud enough not to count as silence
 
-function setup(options: Record<string, unknown> = {}) {
-  const clock = new FakeClock();
-  const transport = new FakeTransport(clock);
-  const stream = new RecognizeStream(
-    { auth: { iamToken: 't' }, sampleRateHertz: rate, audioEncoding: 'LINEAR16_PCM', clock, ...options },
-    { transport, credentials, random: () => 0.5 },
-  );
-  const results: RecognitionResult[] = [];
-  stream.on('data', (r: RecognitionResult) => results.push(r));
-  stream.on('error', () => {});
-  return { clock, transport, stream, results };
-}
+const setup = (options: Record<string, unknown> = {}) => fakeStream({ sampleRateHertz: rate, audioEncoding: 'LINEAR16_PCM', ...options });
 
-async function run(clock: FakeClock, msToRun: number, step = 10): Promise<void> {
-  for (let t = 0; t < msToRun; t += step) {
-    await flushMicrotasks();
-    clock.advance(step);
-  }
-  await flushMicrotasks();
-}
 
 describe('stream timing on a fake clock', () => {
   it('paces a file at real time: one 100 ms message every 100 ms, config first', async () => {

@@ -1,35 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { RecognizeStream } from '../../src/recognize-stream.js';
-import type { RecognitionResult, StatusEvent } from '../../src/results.js';
-import { FakeClock } from '../helpers/fake-clock.js';
-import { FakeTransport, flushMicrotasks, type FakeCall } from '../helpers/fake-transport.js';
+import type { StatusEvent } from '../../src/results.js';
+import { flushMicrotasks, type FakeCall, fakeStream, runClock } from '../helpers/fake-transport.js';
 
-const credentials = { authorization: async () => 'Bearer t', secrets: () => ['t'] };
+const run = runClock;
 const rate = 8000;
 const loud = (n: number) => Buffer.alloc((rate * 2 * n) / 1000, 0x11);
 const quiet = (n: number) => Buffer.alloc((rate * 2 * n) / 1000);
 
-function setup(options: Record<string, unknown> = {}) {
-  const clock = new FakeClock();
-  const transport = new FakeTransport(clock);
-  const stream = new RecognizeStream(
-    { auth: { iamToken: 't' }, api: 'v3', sampleRateHertz: rate, audioEncoding: 'LINEAR16_PCM', clock, ...options },
-    { transport, credentials, random: () => 0.5 },
-  );
-  const results: RecognitionResult[] = [];
-  const errors: Error[] = [];
-  stream.on('data', (r: RecognitionResult) => results.push(r));
-  stream.on('error', (e: Error) => errors.push(e));
-  return { clock, transport, stream, results, errors };
-}
+const setup = (options: Record<string, unknown> = {}) =>
+  fakeStream({ api: 'v3', sampleRateHertz: rate, audioEncoding: 'LINEAR16_PCM', ...options });
 
-async function run(clock: FakeClock, msToRun: number, step = 10): Promise<void> {
-  for (let t = 0; t < msToRun; t += step) {
-    await flushMicrotasks();
-    clock.advance(step);
-  }
-  await flushMicrotasks();
-}
 
 /** What a v3 call was sent, one letter per message: O options, C chunk (with ms), S silence (with ms), E eou. */
 function wire(call: FakeCall): string[] {
