@@ -4,6 +4,7 @@ import type { AudioFrame } from './audio/frame.js';
 import { AudioIntake, type AudioFormat } from './audio/intake.js';
 import { isSilentPcm } from './audio/level.js';
 import { createCredentials, type Credentials } from './auth/credentials.js';
+import { unsealAuth } from './auth/sealed-auth.js';
 import { ErrorCodes, fromGrpcStatus, GrpcStatus, invalidAudio, redact, SpeechKitError } from './errors.js';
 import { resolveOptions, type RecognizeStreamOptions, type ResolvedOptions } from './options.js';
 import type { RecognitionResult, SessionInfo, StatusEvent } from './results.js';
@@ -130,7 +131,7 @@ export class RecognizeStream extends Duplex {
     this.pacer = new Pacer(resolved.pace);
     this.replay = new ReplayBuffer(resolved.maxReplayMs);
     this.random = internals.random ?? Math.random;
-    this.credentials = internals.credentials ?? createCredentials(resolved.auth, {
+    this.credentials = internals.credentials ?? createCredentials(unsealAuth(resolved.auth), {
       clock: this.clock,
       ca: resolved.ca,
       onEvent: (event) => this.emit('credentials', event),
@@ -547,6 +548,7 @@ export class RecognizeStream extends Duplex {
       onHeaders: (s) => this.emit('session', sessionInfo(s)),
       onDrain: () => this.pump(),
       onEnd: (s, status) => this.onSessionEnd(s, status),
+      scrub: (text) => redact(text, this.credentials.secrets()),
     });
     this.liveSessions.add(session);
     this.gate.open(session.index);
