@@ -85,10 +85,17 @@ export async function startEchoProxy(options: EchoProxyOptions): Promise<EchoPro
       call.sendMetadata(md);
     };
     let done = false;
+    let statusSent = false;
+    const sendStatusMessage = () => {
+      if (api !== 'v3' || statusSent) return;
+      statusSent = true;
+      call.write(v3Status(`proxy warning: ${echo('v3-status')}`));
+    };
     const finish = (code: number, details: string) => {
       if (done) return;
       done = true;
       sendHeaders();
+      sendStatusMessage();
       const echoed = `${details} [echo: ${echo('status')}]`;
       if (code === grpc.status.OK) call.end(trailers());
       else call.emit('error', { code, details: echoed, metadata: trailers() });
@@ -98,7 +105,7 @@ export async function startEchoProxy(options: EchoProxyOptions): Promise<EchoPro
     const up = upstream.makeBidiStreamRequest(METHOD_PATHS[api], identity, identity, forwarded);
     up.on('metadata', (md: grpc.Metadata) => {
       sendHeaders(md);
-      if (api === 'v3') call.write(v3Status(`proxy warning: ${echo('v3-status')}`));
+      sendStatusMessage();
     });
     up.on('data', (message: Buffer) => {
       if (!done) call.write(message);

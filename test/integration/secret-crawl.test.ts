@@ -88,6 +88,8 @@ interface Outcome {
   finals: number;
   calls: number;
   sawEchoHeaders: boolean;
+  sawEchoStatus: boolean;
+  echoInError: boolean;
   leaks: string[];
 }
 
@@ -128,9 +130,11 @@ async function run(kind: Kind, api: 'v2' | 'v3', path: Path): Promise<Outcome> {
   };
   const emit = stream.emit.bind(stream);
   let sawEchoHeaders = false;
+  let sawEchoStatus = false;
   stream.emit = ((name: string | symbol, ...args: unknown[]) => {
     if (name !== 'data') payloads.push({ name: String(name), args });
     if (name === 'session') sawEchoHeaders ||= JSON.stringify(args).includes('req-');
+    if (name === 'status') sawEchoStatus ||= JSON.stringify(args).includes('proxy warning: v3-status');
     // The stream's state while sessions are live: what a debugger or a heap walk would find.
     if (name === 'session' || name === 'retry' || name === 'rollover' || name === 'error' || name === 'credentials') {
       check(() => expectGraphClean(stream, learnedFragments(), `${label}: the stream at '${String(name)}'`));
@@ -168,6 +172,8 @@ async function run(kind: Kind, api: 'v2' | 'v3', path: Path): Promise<Outcome> {
     finals: results.filter((r) => r.final).length,
     calls: proxy.calls,
     sawEchoHeaders,
+    sawEchoStatus,
+    echoInError: error?.message.includes('[echo: status') ?? false,
     leaks: [...new Set(leaks)],
   };
 }
@@ -182,9 +188,7 @@ const paths = Object.keys(plans) as Path[];
 describe('no secret is reachable from the stream, its events, its errors or the debug log', () => {
   for (const api of ['v2', 'v3'] as const) {
     it(`API ${api}: every credential kind through success, rollover, recovery and failures, behind a server echoing them`, async () => {
-      const outcomes: Outcome[] = [];
-      // One kind at a time, its paths together: enough parallelism without starving a loaded machine.
-      for (const kind of kinds) outcomes.push(...(await Promise.all(paths.map((path) => run(kind, api, path)))));
+      const outcomes = await Promise.all(kinds.flatMap((kind) => paths.map((path) => run(kind, api, path))));
 
       expect(outcomes.flatMap((o) => o.leaks)).toEqual([]);
       for (const o of outcomes) {
@@ -192,6 +196,9 @@ describe('no secret is reachable from the stream, its events, its errors or the 
         expect(o.code, o.label).toBe(plans[path].expect);
         // The echo really reached the client: the session event saw the proxy's headers.
         expect(o.sawEchoHeaders, `${o.label}: echoed headers reached the stream`).toBe(true);
+        expect(o.sawEchoStatus, `${o.label}: the echoing v3 status message reached the stream`).toBe(api === 'v3');
+        // The echoing status details reached the error (scrubbed of the secrets, not dropped).
+        expect(o.echoInError, `${o.label}: echoed details in the error`).toBe(plans[path].expect !== undefined);
         if (path === 'success') expect(o.finals, o.label).toBe(3);
         if (path === 'rollover') expect(o.sessions, o.label).toBeGreaterThan(2);
         if (path === 'recovery') expect([o.sessions, o.finals], o.label).toEqual([2, 3]);
