@@ -207,6 +207,8 @@ describe('no secret is reachable from the stream, its events, its errors or the 
       // The key really was exchanged: JWTs went to IAM and tokens came back and were used.
       expect(iam.jwts.length).toBeGreaterThan(0);
       expect(iam.tokens.length).toBeGreaterThan(0);
+      // The debug log was on and spoke about the key's tokens, without any secret.
+      expect(traceLines.some((l) => /new IAM token for service account/.test(l))).toBe(true);
       expectNoFragment(traceLines.join('\n'), learnedFragments(), 'the SPEECHKIT_TRACE output');
     }, 120_000);
   }
