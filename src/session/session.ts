@@ -14,7 +14,7 @@ export interface SessionHandlers {
    * Removes known secrets from text the server sent (header values, status details and messages)
    * before the session stores or passes it on: a server or proxy may echo the credential.
    */
-  scrub?(text: string): string;
+  scrub(text: string): string;
 }
 
 export type SessionState = 'opening' | 'open' | 'half-closed' | 'ended';
@@ -162,6 +162,6 @@ export class Session {
   }
 
   private scrub<T extends string | undefined>(text: T): T {
-    return (text === undefined || !this.handlers.scrub ? text : this.handlers.scrub(text)) as T;
+    return (text === undefined ? text : this.handlers.scrub(text)) as T;
   }
 }
