@@ -95,6 +95,11 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
     return this.ctx.profile;
   }
 
+  /** A `stall` fault took effect: nothing goes out any more. */
+  protected get stalled(): boolean {
+    return this.#stalled;
+  }
+
   /** Handles messages until the call ends. Never throws. */
   start(): void {
     this.ctx.track(this);

@@ -106,4 +106,29 @@ describe('service profiles over gRPC (API v3)', () => {
     expect(finals[1]!.start_time_ms).toBeLessThan(10_000);
     expect(emu.sessions[0]!.faults).toEqual(['bogus-times', 'flood']);
   });
+
+  it("halfClose 'no-flush' drops the open utterance; stall silences keep-alives too", async () => {
+    const open305 = pcm.subarray(0, pcm.length - 14_400); // 100 ms after the last tone: "305" still open;
+    const flushing = await runV3(await emulator({}), pcmOptions(8000), [chunk(open305)]);
+    expect(byEvent(flushing.responses, 'final').map((r) => r.final!.alternatives[0]!.text)).toEqual(['one two', 'three zero five']);
+    const emu = await emulator({ profile: { halfClose: 'no-flush' }, statusEveryMs: 50 });
+    const out = await runV3(emu, pcmOptions(8000), [chunk(open305)]);
+    expect(out.status.code).toBe(status.OK);
+    expect(byEvent(out.responses, 'final').map((r) => r.final!.alternatives[0]!.text)).toEqual(['one two']);
+
+    emu.addFault({ action: 'stall', afterWallMs: 100 });
+    const stalled = openV3(emu);
+    await stalled.write({ session_options: pcmOptions(8000) });
+    await sleep(400);
+    const s = emu.sessions[1]!;
+    const count = s.statusMessages;
+    const received = stalled.responses.length;
+    await sleep(400);
+    expect(s.faults).toEqual(['stall']);
+    expect(s.statusMessages).toBe(count);
+    expect(stalled.responses.length).toBe(received);
+    expect(count).toBeLessThan(5);
+    stalled.call.cancel();
+    await s.ended;
+  });
 });
