@@ -98,7 +98,7 @@ describe('service profiles over gRPC (API v3)', () => {
     expect((await open.status).code).toBe(status.OK);
     const floods = byEvent(open.responses, 'partial').filter((r) => r.partial!.alternatives[0]!.text === 'flood');
     expect(floods.length).toBe(emu.sessions[0]!.floodResponses);
-    expect(floods.length).toBeGreaterThan(100);
+    expect(floods.length).toBeGreaterThan(50);
     const finals = byEvent(open.responses, 'final').map((r) => r.final!.alternatives[0]!);
     expect(finals.map((a) => a.text)).toEqual(['one two', 'three zero five']);
     expect(finals[0]!.start_time_ms).toBeGreaterThan(3_600_000);
