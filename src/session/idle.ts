@@ -21,15 +21,105 @@ export interface IdleOptions {
 export const DEFAULT_IDLE_AFTER_MS = 1_000;
 /** The service ends a session after this long without a message (its docs). */
 export const SERVICE_IDLE_LIMIT_MS = 5_000;
-
-export type IdleAction = 'wait' | 'keepalive' | 'close';
-
-export function idleAction(policy: IdlePolicy, lastMessageAtMs: number, nowMs: number, afterMs: number): IdleAction {
-  if (nowMs - lastMessageAtMs < afterMs) return 'wait';
-  return policy;
-}
+/** No session goes longer than this without a message, whatever was sent before (1.5 s to spare). */
+export const MAX_SILENT_MS = SERVICE_IDLE_LIMIT_MS - 1_500;
+/** The least keep-alive worth sending: one Opus packet, and the smallest unit every format can make. */
+export const MIN_KEEPALIVE_MS = 20;
 
 /** Keep-alive for every format and API: each one can make silence (see above). */
 export function defaultIdlePolicy(_encoding: 'LINEAR16_PCM' | 'OGG_OPUS', _canSendSilence = false): IdlePolicy {
   return 'keepalive';
+}
+
+/**
+ * Where a session's gaps are, on the clock. Audio covers wall time from when it goes out: a
+ * source that keeps real time sends each frame as it completes, and its next frame completes a
+ * frame's length later, so a frame still filling up is no gap. A gap is wall time that nothing
+ * sent covers; keep-alive may fill it, never with more silence than its wall time.
+ *
+ * Audio sent ahead of real time (a replay, a file at pace 2) covers more; but no session is left
+ * more than `MAX_SILENT_MS` without a message, whatever it was sent before.
+ */
+export class IdleGap {
+  private coveredUntil = 0;
+  private lastMessageAt = 0;
+
+  /** A new session: its settings message went at `nowMs`, and nothing covers the time after. */
+  opened(nowMs: number): void {
+    this.coveredUntil = nowMs;
+    this.lastMessageAt = nowMs;
+  }
+
+  /** The user's audio went out. */
+  audioSent(durationMs: number, nowMs: number): void {
+    this.coveredUntil = Math.max(this.coveredUntil, nowMs) + durationMs;
+    this.lastMessageAt = nowMs;
+  }
+
+  /** A message that covers no time went out (keep-alive silence fills a gap already past). */
+  messageSent(nowMs: number): void {
+    this.lastMessageAt = nowMs;
+  }
+
+  /** When the gap will have lasted `afterMs`: the earliest keep-alive. */
+  keepAliveAt(afterMs: number): number {
+    return this.gapStart(afterMs) + afterMs;
+  }
+
+  /** Wall time of the gap so far, at `nowMs` (0 before `keepAliveAt`): the most silence that may fill it. */
+  gapMs(nowMs: number, afterMs: number): number {
+    if (nowMs < this.keepAliveAt(afterMs)) return 0;
+    return nowMs - this.gapStart(afterMs);
+  }
+
+  private gapStart(afterMs: number): number {
+    return Math.max(this.lastMessageAt, Math.min(this.coveredUntil, this.lastMessageAt + Math.max(0, MAX_SILENT_MS - afterMs)));
+  }
+}
+
+/** Silence for one keep-alive: a chunk, never more than the gap, in whole `MIN_KEEPALIVE_MS` (Ogg silence comes in 20 ms packets). */
+export function keepAliveMs(gapMs: number, chunkMs: number): number {
+  return Math.floor(Math.min(Math.max(chunkMs, MIN_KEEPALIVE_MS), gapMs) / MIN_KEEPALIVE_MS) * MIN_KEEPALIVE_MS;
+}
+
+export interface KeepAliveInput {
+  /** Silence the gap allows now (see `IdleGap.gapMs`), and at most a chunk. */
+  wantedMs: number;
+  /** What the session has been sent: audio and keep-alive alike count against its limits. */
+  usage: { audioMs: number; bytes: number };
+  limits: { maxAudioMs: number; maxBytes: number };
+  /** Fraction of a limit that only the wait for a start slot may go past (`rollover.hardRatio`). */
+  hardRatio: number;
+  /** Bytes per ms of keep-alive (0 when silence goes as a duration). */
+  bytesPerMs: number;
+  /** The session is waiting for its rollover's start slot. */
+  rolloverPending: boolean;
+}
+
+export type KeepAliveStep =
+  | { kind: 'silence'; ms: number }
+  /** The silence would cross the hard margin: roll over instead. */
+  | { kind: 'rollover' }
+  /** Waiting for a start slot, and the headroom up to the limit cannot hold another keep-alive: end the session cleanly. */
+  | { kind: 'end-session' };
+
+/**
+ * Keep-alive counts like audio. Below the hard margin it goes as wanted; past it the session must
+ * roll over, and while that rollover waits for a start slot the session is kept open with what
+ * fits between its usage and the limit itself, and ended cleanly (its audio replayed by the next
+ * session) once nothing more fits.
+ */
+export function keepAliveStep(input: KeepAliveInput): KeepAliveStep {
+  const { wantedMs, usage, limits, hardRatio, bytesPerMs, rolloverPending } = input;
+  const fits = (ms: number, ratio: number) =>
+    usage.audioMs + ms <= limits.maxAudioMs * ratio && usage.bytes + ms * bytesPerMs <= limits.maxBytes * ratio;
+  if (fits(wantedMs, hardRatio)) return { kind: 'silence', ms: wantedMs };
+  if (!rolloverPending) return { kind: 'rollover' };
+  const headroomMs = Math.min(
+    limits.maxAudioMs - usage.audioMs,
+    bytesPerMs > 0 ? (limits.maxBytes - usage.bytes) / bytesPerMs : Infinity,
+  );
+  const ms = Math.floor(Math.min(wantedMs, headroomMs) / MIN_KEEPALIVE_MS) * MIN_KEEPALIVE_MS;
+  if (ms >= MIN_KEEPALIVE_MS && fits(ms, 1)) return { kind: 'silence', ms };
+  return { kind: 'end-session' };
 }

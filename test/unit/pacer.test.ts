@@ -3,7 +3,7 @@ import { Pacer } from '../../src/timing/pacer.js';
 
 /** Sends `count` frames of `d` ms as soon as the pacer allows, given when each becomes available. */
 function simulate(pace: number, d: number, availableAt: (k: number) => number, count: number): number[] {
-  const pacer = new Pacer(pace);
+  const pacer = new Pacer(pace, d);
   const sentAt: number[] = [];
   let now = 0;
   for (let k = 0; k < count; k++) {
@@ -51,7 +51,7 @@ describe('Pacer', () => {
   });
 
   it('lets a new session\'s first frame leave at once, then keeps the catch-up spacing', () => {
-    const pacer = new Pacer(1);
+    const pacer = new Pacer(1, 100);
     pacer.sent(0, 100, 0);
     pacer.sent(100, 100, 100);
     pacer.newSession();
@@ -63,7 +63,7 @@ describe('Pacer', () => {
   });
 
   it('starts a new schedule after reset', () => {
-    const pacer = new Pacer(1);
+    const pacer = new Pacer(1, 100);
     pacer.sent(0, 100, 0);
     pacer.reset();
     expect(pacer.dueAt(5000, 50)).toBe(50);
