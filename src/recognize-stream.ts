@@ -195,12 +195,14 @@ export class RecognizeStream extends Duplex {
       return;
     }
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const receivedMs = this.intake.positionMs + this.intake.bufferedMs;
     try {
       this.intake.append(buffer);
     } catch (error) {
       callback(error as Error);
       return;
     }
+    this.idleGap.audioWritten(this.intake.positionMs + this.intake.bufferedMs - receivedMs, this.clock.now());
     if (this.hasRoom()) callback();
     else this.heldWrite = () => callback();
     this.pump();
@@ -391,7 +393,7 @@ export class RecognizeStream extends Duplex {
     const session = this.current;
     if (!session || session.state !== 'open' || this.cancelIdle) return;
     // Never in the past: a check that finds audio still held would otherwise re-run at once, forever.
-    const at = Math.max(this.idleGap.keepAliveAt(this.options.idle.afterMs), this.clock.now() + MIN_IDLE_RECHECK_MS);
+    const at = Math.max(this.idleGap.keepAliveAt(this.options.idle.afterMs, this.peekFrame() === undefined), this.clock.now() + MIN_IDLE_RECHECK_MS);
     this.cancelIdle = this.scheduler.at(at, () => {
       this.cancelIdle = undefined;
       this.onIdleCheck(session);
@@ -403,8 +405,9 @@ export class RecognizeStream extends Duplex {
     const now = this.clock.now();
     // Audio ready to go is paced, not idle. A rollover waiting for its start slot at the hard
     // margin holds audio back too (also after end()): keep the session alive meanwhile.
-    const held = this.readerBlocked || session.blocked || !this.peekFrame() || this.pendingRollover !== undefined;
-    const gapMs = held ? this.idleGap.gapMs(now, this.options.idle.afterMs) : 0;
+    const filling = this.peekFrame() === undefined;
+    const held = this.readerBlocked || session.blocked || filling || this.pendingRollover !== undefined;
+    const gapMs = held ? this.idleGap.gapMs(now, this.options.idle.afterMs, filling) : 0;
     if (gapMs > 0 && this.idlePolicyFor() === 'close') {
       this.dropPendingRollover();
       this.emit('idle', { session: session.index, atMs: session.streamEndMs });

@@ -34,25 +34,32 @@ export function defaultIdlePolicy(_encoding: 'LINEAR16_PCM' | 'OGG_OPUS', _canSe
 /**
  * Where a session's gaps are, on the clock. Audio covers wall time from when it goes out: a
  * source that keeps real time sends each frame as it completes, and its next frame completes a
- * frame's length later, so a frame still filling up is no gap. A gap is wall time that nothing
- * sent covers; keep-alive may fill it, never with more silence than its wall time.
+ * frame's length later. Audio the source writes covers time the same way while no whole frame
+ * waits, so a frame still filling up at real time is no gap either. A gap is wall time that
+ * nothing covers; keep-alive may fill it, never with more silence than its wall time.
  *
- * Audio sent ahead of real time (a replay, a file at pace 2) covers more; but no session is left
- * more than `MAX_SILENT_MS` without a message, whatever it was sent before.
+ * Audio sent or written ahead of real time (a replay, a file) covers more; but no session is left
+ * more than `MAX_SILENT_MS` without a message, whatever came before.
  */
 export class IdleGap {
-  private coveredUntil = 0;
+  private sentUntil = 0;
+  private writtenUntil = 0;
   private lastMessageAt = 0;
 
-  /** A new session: its settings message went at `nowMs`, and nothing covers the time after. */
+  /** A new session: its settings message went at `nowMs`, and nothing it was sent covers the time after. */
   opened(nowMs: number): void {
-    this.coveredUntil = nowMs;
+    this.sentUntil = nowMs;
     this.lastMessageAt = nowMs;
+  }
+
+  /** The source wrote `durationMs` of audio. */
+  audioWritten(durationMs: number, nowMs: number): void {
+    if (durationMs > 0) this.writtenUntil = Math.max(this.writtenUntil, nowMs) + durationMs;
   }
 
   /** The user's audio went out. */
   audioSent(durationMs: number, nowMs: number): void {
-    this.coveredUntil = Math.max(this.coveredUntil, nowMs) + durationMs;
+    this.sentUntil = Math.max(this.sentUntil, nowMs) + durationMs;
     this.lastMessageAt = nowMs;
   }
 
@@ -61,19 +68,23 @@ export class IdleGap {
     this.lastMessageAt = nowMs;
   }
 
-  /** When the gap will have lasted `afterMs`: the earliest keep-alive. */
-  keepAliveAt(afterMs: number): number {
-    return this.gapStart(afterMs) + afterMs;
+  /**
+   * When the gap will have lasted `afterMs`: the earliest keep-alive. `filling`: no whole frame
+   * waits, so what the source writes is on its way to the session.
+   */
+  keepAliveAt(afterMs: number, filling: boolean): number {
+    return this.gapStart(afterMs, filling) + afterMs;
   }
 
   /** Wall time of the gap so far, at `nowMs` (0 before `keepAliveAt`): the most silence that may fill it. */
-  gapMs(nowMs: number, afterMs: number): number {
-    if (nowMs < this.keepAliveAt(afterMs)) return 0;
-    return nowMs - this.gapStart(afterMs);
+  gapMs(nowMs: number, afterMs: number, filling: boolean): number {
+    if (nowMs < this.keepAliveAt(afterMs, filling)) return 0;
+    return nowMs - this.gapStart(afterMs, filling);
   }
 
-  private gapStart(afterMs: number): number {
-    return Math.max(this.lastMessageAt, Math.min(this.coveredUntil, this.lastMessageAt + Math.max(0, MAX_SILENT_MS - afterMs)));
+  private gapStart(afterMs: number, filling: boolean): number {
+    const covered = filling ? Math.max(this.sentUntil, this.writtenUntil) : this.sentUntil;
+    return Math.max(this.lastMessageAt, Math.min(covered, this.lastMessageAt + Math.max(0, MAX_SILENT_MS - afterMs)));
   }
 }
 
