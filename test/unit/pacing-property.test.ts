@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createSessionStartLimiter } from '../../src/session/start-limiter.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 import { seededRandom } from '../helpers/dialled.js';
 import { fakeStream, flushMicrotasks, v2Final, type FakeCall } from '../helpers/fake-transport.js';
 
@@ -40,13 +42,17 @@ interface Scenario {
   afterMs: number;
   maxAudioMs: number;
   live: boolean;
+  /** Session starts per second through a limiter that others crowd now and then; 0: no limiter. */
+  startsPerSecond: number;
 }
 
 /** Plays one random schedule of writes, pauses, bursts, finals, failures and rollovers on fake time. */
 async function play(s: Scenario) {
   const random = seededRandom(s.seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
-  const { clock, transport, stream, errors } = fakeStream({
+  const clock = new FakeClock();
+  const limiter = s.startsPerSecond > 0 ? createSessionStartLimiter({ perSecond: s.startsPerSecond, clock }) : undefined;
+  const { transport, stream, errors } = fakeStream({
     sampleRateHertz: rate,
     audioEncoding: 'LINEAR16_PCM',
     pace: s.pace,
@@ -55,8 +61,11 @@ async function play(s: Scenario) {
     sessionLimits: { maxAudioMs: s.maxAudioMs },
     maxBufferedMs: 60_000,
     retry: { retries: 50, minDelayMs: 50, maxDelayMs: 400, maxTotalMs: 600_000 },
-    startLimiter: false,
-  });
+    startLimiter: limiter ?? false,
+  }, clock);
+  const seen = { rollovers: 0, retries: 0 };
+  stream.on('rollover', () => seen.rollovers++);
+  stream.on('retry', () => seen.retries++);
   const totalMs = 12_000 + Math.floor(random() * 12_000);
   let written = 0;
   let nextWriteAt = 0;
@@ -93,12 +102,14 @@ async function play(s: Scenario) {
         call.respond(v2Final('x', sentMs - 200, sentMs - 100));
       }
     }
+    // Other streams' sessions queue for starts: a rollover may wait several seconds for its slot.
+    if (limiter && random() < 0.002) for (let i = Math.floor(random() * 8); i > 0; i--) limiter.acquire(() => {});
     for (const c of transport.calls) if (c !== call && c.halfClosed && !c.ended && random() < 0.05) c.finish();
     await flushMicrotasks();
     clock.advance(stepMs);
   }
   await flushMicrotasks();
-  return { transport, errors, written };
+  return { transport, errors, written, seen };
 }
 
 const paces = [1, 2, 3, 0.5] as const;
@@ -109,6 +120,9 @@ describe('pacing: one absolute bound per session', () => {
     const failures: string[] = [];
     let sessions = 0;
     let messages = 0;
+    let keepAlives = 0;
+    let rollovers = 0;
+    let retries = 0;
     for (let k = 0; k < 48; k++) {
       const scenario: Scenario = {
         seed: 1_000 + k,
@@ -117,14 +131,18 @@ describe('pacing: one absolute bound per session', () => {
         afterMs: [100, 300, 1_000, 3_500][Math.floor(random() * 4)]!,
         maxAudioMs: [3_000, 6_000, 10_000][Math.floor(random() * 3)]!,
         live: random() < 0.5,
+        startsPerSecond: [0, 0, 1, 5][Math.floor(random() * 4)]!,
       };
-      const { transport, errors } = await play(scenario);
+      const { transport, errors, seen } = await play(scenario);
+      rollovers += seen.rollovers;
+      retries += seen.retries;
       expect(errors, JSON.stringify(scenario)).toEqual([]);
       const bound = Math.max(scenario.pace, 2);
       transport.calls.forEach((call, index) => {
         const list = sends(call);
         sessions++;
         messages += list.length;
+        keepAlives += call.writes.filter((w) => (w.message.audio_content as Buffer | undefined)?.every((b) => b === 0)).length;
         const worst = worstExcess(list, bound, scenario.chunkMs);
         if (worst.excess > 1e-6) {
           failures.push(`${JSON.stringify(scenario)} session ${index}: ${worst.excess.toFixed(1)} ms over in [${worst.from}, ${worst.to})`);
@@ -132,8 +150,12 @@ describe('pacing: one absolute bound per session', () => {
       });
     }
     // The schedules really did go through many sessions (rollovers and recoveries), not one each.
+    console.info(`[pacing] ${sessions} sessions, ${messages} audio messages, ${keepAlives} keep-alives, ${rollovers} rollovers, ${retries} recoveries`);
     expect(sessions).toBeGreaterThan(48 * 2);
     expect(messages).toBeGreaterThan(5_000);
+    expect(keepAlives).toBeGreaterThan(100);
+    expect(rollovers).toBeGreaterThan(48);
+    expect(retries).toBeGreaterThan(10);
     expect(failures).toEqual([]);
   }, 60_000);
 });
