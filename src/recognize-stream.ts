@@ -91,7 +91,7 @@ export class RecognizeStream extends Duplex {
   private confirmedMs = 0;
   private silentRunMs = 0;
   /** Where the current session's gaps are: keep-alive fills only those. */
-  private readonly idleGap = new IdleGap();
+  private readonly idleGap: IdleGap;
   private idlePolicy: IdlePolicy | undefined;
   private episodeActive = false;
   /** A forced credential refresh was tried since the last healthy session. */
@@ -139,6 +139,7 @@ export class RecognizeStream extends Duplex {
     this.starts = resolved.startLimiter === false ? undefined : resolved.startLimiter ?? sharedStartLimiter(this.scheduler, resolved.endpoint);
     this.intake = new AudioIntake(resolved, resolved.chunkMs);
     this.pacer = new Pacer(resolved.pace, resolved.chunkMs, SEND_EARLY_MS);
+    this.idleGap = new IdleGap(resolved.pace === 0 ? resolved.chunkMs : Infinity);
     this.replay = new ReplayBuffer(resolved.maxReplayMs);
     this.random = internals.random ?? Math.random;
     this.credentials = internals.credentials ?? createCredentials(resolved.auth, {

@@ -39,12 +39,15 @@ export function defaultIdlePolicy(_encoding: 'LINEAR16_PCM' | 'OGG_OPUS', _canSe
  * nothing covers; keep-alive may fill it, never with more silence than its wall time.
  *
  * Audio sent or written ahead of real time (a replay, a file) covers more; but no session is left
- * more than `MAX_SILENT_MS` without a message, whatever came before.
+ * more than `MAX_SILENT_MS` without a message, whatever came before. Unpaced, nothing keeps real
+ * time, so coverage counts for at most `maxCreditMs` past the last message (a frame filling up).
  */
 export class IdleGap {
   private sentUntil = 0;
   private writtenUntil = 0;
   private lastMessageAt = 0;
+
+  constructor(private readonly maxCreditMs = Infinity) {}
 
   /** A new session: its settings message went at `nowMs`, and nothing it was sent covers the time after. */
   opened(nowMs: number): void {
@@ -84,7 +87,8 @@ export class IdleGap {
 
   private gapStart(afterMs: number, filling: boolean): number {
     const covered = filling ? Math.max(this.sentUntil, this.writtenUntil) : this.sentUntil;
-    return Math.max(this.lastMessageAt, Math.min(covered, this.lastMessageAt + Math.max(0, MAX_SILENT_MS - afterMs)));
+    const credit = Math.min(this.maxCreditMs, Math.max(0, MAX_SILENT_MS - afterMs));
+    return Math.max(this.lastMessageAt, Math.min(covered, this.lastMessageAt + credit));
   }
 }
 

@@ -47,6 +47,13 @@ describe('IdleGap', () => {
     expect(gap.keepAliveAt(1_000, true)).toBe(9_950 + MAX_SILENT_MS);
     expect(gap.gapMs(9_950 + MAX_SILENT_MS, 1_000, true)).toBe(1_000);
   });
+  it('unpaced, credits audio sent ahead with only a chunk past the last message', () => {
+    const gap = new IdleGap(100);
+    gap.opened(0);
+    // Two seconds sent at once: nothing keeps real time, so the pause counts from 100 ms on.
+    for (let k = 0; k < 20; k++) gap.audioSent(100, 0);
+    expect(gap.keepAliveAt(250, true)).toBe(100 + 250);
+  });
 });
 
 describe('keepAliveStep', () => {
