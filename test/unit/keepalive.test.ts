@@ -49,6 +49,14 @@ describe('keep-alive fills only real gaps', () => {
     expect(run.errors).toEqual([]);
   });
 
+  it('inserts no silence into the speech of a source that writes a second at a time, in real time', async () => {
+    const run = fakeStream({ sampleRateHertz: rate, audioEncoding: 'LINEAR16_PCM', idle: { afterMs: 300 }, startLimiter: false });
+    const written = await liveSource(run, 10_000, 1_000, () => true);
+    const call = run.transport.calls[0]!;
+    expect(silenceMs(call)).toBe(0);
+    expect(totalMs(call)).toBe(written);
+  });
+
   it('fills a real pause with no more silence than its wall time, and the speech around it stays whole', async () => {
     const run = fakeStream({ sampleRateHertz: rate, audioEncoding: 'LINEAR16_PCM', chunkMs: 500, idle: { afterMs: 300 }, startLimiter: false });
     // Talks 0–3 s, pauses 3–7 s, talks 7–10 s.
