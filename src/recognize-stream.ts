@@ -17,6 +17,8 @@ import { classify } from './session/retry-policy.js';
 import { rolloverDecision, type RolloverReason } from './session/rollover.js';
 import { Session } from './session/session.js';
 import { sendAsSilence } from './session/silence.js';
+import { livenessExpectation } from './session/liveness.js';
+import { StallGuard, stalledError } from './session/stall-guard.js';
 import { sharedStartLimiter, type SessionStartLimiter } from './session/start-limiter.js';
 import { systemClock, type Clock } from './timing/clock.js';
 import { Pacer } from './timing/pacer.js';
@@ -100,6 +102,8 @@ export class RecognizeStream extends Duplex {
   private finalsEmitted = 0;
   /** The pacing wake-up: one reusable scheduler entry, moved per frame (no allocation). */
   private readonly wake: SchedulerTimer;
+  /** Notices a current session whose connection went silently dead (see `LivenessWatch`). */
+  private readonly stalls: StallGuard;
   private cancelIdle: (() => void) | undefined;
   private pumping = false;
   private pumpAgain = false;
@@ -125,6 +129,7 @@ export class RecognizeStream extends Duplex {
     this.clock = resolved.clock ?? systemClock;
     this.scheduler = schedulerFor(this.clock);
     this.wake = this.scheduler.timer(() => this.pump());
+    this.stalls = new StallGuard(this.scheduler, this.clock, resolved.stallTimeoutMs, (session) => session.cancel());
     this.starts = resolved.startLimiter === false ? undefined : resolved.startLimiter ?? sharedStartLimiter(this.scheduler, resolved.endpoint);
     this.intake = new AudioIntake(resolved, resolved.chunkMs);
     this.pacer = new Pacer(resolved.pace);
@@ -215,6 +220,7 @@ export class RecognizeStream extends Duplex {
     this.options.signal?.removeEventListener('abort', this.onAbort);
     this.episodeAbort.abort();
     this.wake.clear();
+    this.stalls.stop();
     this.cancelStartWait?.();
     this.pendingRollover?.cancel();
     this.cancelIdle?.();
@@ -321,13 +327,15 @@ export class RecognizeStream extends Duplex {
       const compress = pcm && this.api.silenceMessage !== undefined && this.options.v3.compressSilence !== undefined;
       // Silence matters to silence compression and, inside the soft window, as a rollover point;
       // scanning every frame of every stream otherwise is waste.
-      const silent = frame.silent ?? (pcm && (compress || session.inSoftWindow) && isSilentPcm(frame.data));
-      session.send(frame, compress && sendAsSilence(this.options.v3.compressSilence, this.silentRunMs, frame, silent));
+      // Stall detection (v2 owes a final after a pause) and the end-of-stream flush need it too.
+      const silent = frame.silent ?? (pcm && isSilentPcm(frame.data));
+      session.send(frame, compress && sendAsSilence(this.options.v3.compressSilence, this.silentRunMs, frame, silent), frame.silent ?? (pcm ? silent : undefined));
       this.replay.add(frame);
       this.pacer.sent(frame.streamMs, frame.durationMs, now);
       this.lastMessageAt = now;
       this.silentRunMs = silent ? this.silentRunMs + frame.durationMs : 0;
     }
+    if (this.current) this.stalls.arm(this.current);
     if (this.heldWrite && this.hasRoom()) {
       const release = this.heldWrite;
       this.heldWrite = undefined;
@@ -396,6 +404,7 @@ export class RecognizeStream extends Duplex {
     if (action === 'keepalive') {
       session.sendSilence(this.options.chunkMs, () => this.intake.silence(this.options.chunkMs));
       this.lastMessageAt = now;
+      this.stalls.arm(session);
     } else if (action === 'close') {
       this.dropPendingRollover();
       this.emit('idle', { session: session.index, atMs: session.streamEndMs });
@@ -547,7 +556,7 @@ export class RecognizeStream extends Duplex {
       onHeaders: (s) => this.emit('session', sessionInfo(s)),
       onDrain: () => this.pump(),
       onEnd: (s, status) => this.onSessionEnd(s, status),
-    });
+    }, this.stalls.livenessFor(livenessExpectation(this.api.version, this.options.partialResults)));
     this.liveSessions.add(session);
     this.gate.open(session.index);
     this.current = session;
@@ -603,6 +612,7 @@ export class RecognizeStream extends Duplex {
   private onResponse(session: Session, response: ApiResponse): void {
     if (this.destroyed) return;
     if (response.status) this.emit('status', { session: session.index, ...response.status } satisfies StatusEvent);
+    if (session === this.current) this.stalls.arm(session);
     const results = this.options.partialResults ? response.results : response.results.filter((r) => r.type !== 'partial');
     // What the session has finalized is settled first, so a rollover this response brings replays from it.
     if (session === this.current) {
@@ -687,7 +697,9 @@ export class RecognizeStream extends Duplex {
       this.maybeEndReadable();
       return;
     }
-    const error = status.code === GrpcStatus.OK
+    const error = session.stalled
+      ? stalledError(session, this.options.stallTimeoutMs, sessionIds(session))
+      : status.code === GrpcStatus.OK
       ? new SpeechKitError(ErrorCodes.SESSION_ENDED, `SpeechKit ended session ${session.index} while audio was still being sent`, sessionIds(session))
       : fromGrpcStatus(status, sessionIds(session), this.credentials.secrets());
     if (error.code === ErrorCodes.UNAUTHENTICATED && this.credentials.refresh && !this.authRefreshed) {
