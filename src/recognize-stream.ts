@@ -213,7 +213,16 @@ export class RecognizeStream extends Duplex {
   override _read(): void {
     if (!this.readerBlocked) return;
     this.readerBlocked = false;
+    this.setReading(true);
     this.pump();
+  }
+
+  /**
+   * Reader backpressure reaches the service: while the reader's buffer is full no call is read,
+   * so gRPC flow control holds the service's responses there instead of in our memory.
+   */
+  private setReading(reading: boolean): void {
+    for (const session of this.liveSessions) session.setPaused(!reading);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
@@ -423,9 +432,14 @@ export class RecognizeStream extends Duplex {
 
   private startDrainTimer(session: Session): void {
     if (this.drainTimers.has(session) || session.state === 'ended') return;
-    const cancel = this.scheduler.at(this.clock.now() + this.options.drainTimeoutMs, () => {
+    const expire = () => {
       this.drainTimers.delete(session);
       if (session.state === 'ended') return;
+      if (session.paused) {
+        // Its last results wait behind the reader's backpressure, not on the service.
+        this.drainTimers.set(session, this.scheduler.at(this.clock.now() + this.options.drainTimeoutMs, expire));
+        return;
+      }
       if (session.retired) {
         // A replaced session owes us nothing the next one does not cover.
         session.cancel();
@@ -436,8 +450,8 @@ export class RecognizeStream extends Duplex {
         `SpeechKit sent no final status within ${this.options.drainTimeoutMs} ms after the audio ended (session ${session.index})`,
         sessionIds(session),
       ));
-    });
-    this.drainTimers.set(session, cancel);
+    };
+    this.drainTimers.set(session, this.scheduler.at(this.clock.now() + this.options.drainTimeoutMs, expire));
   }
 
   /** Longest replay, in ms: it must leave a new session room to progress before its own soft point. */
@@ -558,6 +572,7 @@ export class RecognizeStream extends Duplex {
       onEnd: (s, status) => this.onSessionEnd(s, status),
     }, this.stalls.livenessFor(livenessExpectation(this.api.version, this.options.partialResults)));
     this.liveSessions.add(session);
+    if (this.readerBlocked) session.setPaused(true);
     this.gate.open(session.index);
     this.current = session;
     this.finalHold.reset();
@@ -660,7 +675,10 @@ export class RecognizeStream extends Duplex {
       // After a single utterance only refinements of its finals still belong to the job.
       if (this.utteranceDone && !(result.type === 'refinement' && result.finalIndex < this.finalsEmitted)) continue;
       if (result.type === 'final') this.finalsEmitted++;
-      if (!this.push(result)) this.readerBlocked = true;
+      if (!this.push(result) && !this.readerBlocked) {
+        this.readerBlocked = true;
+        this.setReading(false);
+      }
       if (this.options.singleUtterance && result.endOfUtterance) this.finishUtterance(session);
     }
   }

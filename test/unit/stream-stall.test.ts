@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveOptions, type RecognizeStreamOptions } from '../../src/options.js';
 import type { RetryEvent } from '../../src/session/recovery.js';
-import { fakeStream, flushMicrotasks, runClock, v2Final } from '../helpers/fake-transport.js';
+import { fakeStream, runClock, v2Final } from '../helpers/fake-transport.js';
 
 const rate = 8000;
 const loud = (n: number) => Buffer.alloc((rate * 2 * n) / 1000, 0x11);
