@@ -19,6 +19,7 @@ import { Session } from './session/session.js';
 import { sendAsSilence } from './session/silence.js';
 import { livenessExpectation } from './session/liveness.js';
 import { StallGuard, stalledError } from './session/stall-guard.js';
+import { EndFlush, type UnconfirmedEvent } from './session/end-flush.js';
 import { sharedStartLimiter, type SessionStartLimiter } from './session/start-limiter.js';
 import { systemClock, type Clock } from './timing/clock.js';
 import { Pacer } from './timing/pacer.js';
@@ -104,6 +105,9 @@ export class RecognizeStream extends Duplex {
   private readonly wake: SchedulerTimer;
   /** Notices a current session whose connection went silently dead (see `LivenessWatch`). */
   private readonly stalls: StallGuard;
+  /** Makes the service finalize the last speech before the last half-close (see `EndFlush`). */
+  private readonly endFlush = new EndFlush();
+  private readonly flushTimer: SchedulerTimer;
   private cancelIdle: (() => void) | undefined;
   private pumping = false;
   private pumpAgain = false;
@@ -129,6 +133,7 @@ export class RecognizeStream extends Duplex {
     this.clock = resolved.clock ?? systemClock;
     this.scheduler = schedulerFor(this.clock);
     this.wake = this.scheduler.timer(() => this.pump());
+    this.flushTimer = this.scheduler.timer(() => this.pump());
     this.stalls = new StallGuard(this.scheduler, this.clock, resolved.stallTimeoutMs, (session) => session.cancel());
     this.starts = resolved.startLimiter === false ? undefined : resolved.startLimiter ?? sharedStartLimiter(this.scheduler, resolved.endpoint);
     this.intake = new AudioIntake(resolved, resolved.chunkMs);
@@ -230,6 +235,7 @@ export class RecognizeStream extends Duplex {
     this.episodeAbort.abort();
     this.wake.clear();
     this.stalls.stop();
+    this.flushTimer.clear();
     this.cancelStartWait?.();
     this.pendingRollover?.cancel();
     this.cancelIdle?.();
@@ -338,7 +344,9 @@ export class RecognizeStream extends Duplex {
       // scanning every frame of every stream otherwise is waste.
       // Stall detection (v2 owes a final after a pause) and the end-of-stream flush need it too.
       const silent = frame.silent ?? (pcm && isSilentPcm(frame.data));
-      session.send(frame, compress && sendAsSilence(this.options.v3.compressSilence, this.silentRunMs, frame, silent), frame.silent ?? (pcm ? silent : undefined));
+      const level = frame.silent ?? (pcm ? silent : undefined);
+      session.send(frame, compress && sendAsSilence(this.options.v3.compressSilence, this.silentRunMs, frame, silent), level);
+      this.endFlush.sent(frame.streamMs, frame.durationMs, level === undefined ? undefined : !level);
       this.replay.add(frame);
       this.pacer.sent(frame.streamMs, frame.durationMs, now);
       this.lastMessageAt = now;
@@ -373,6 +381,7 @@ export class RecognizeStream extends Duplex {
     this.cancelIdle?.();
     const session = this.current;
     if (session?.state === 'open') {
+      if (!this.flushed(session)) return;
       session.halfClose();
       this.startDrainTimer(session);
     }
@@ -382,6 +391,40 @@ export class RecognizeStream extends Duplex {
       final();
     }
     this.maybeEndReadable();
+  }
+
+  /** Whether the service has finalized the last speech, or we have waited long enough; else works towards it. */
+  private flushed(session: Session): boolean {
+    for (;;) {
+      if (session.blocked) return false;
+      const now = this.clock.now();
+      const step = this.endFlush.next(now, this.confirmedMs, session.streamEndMs);
+      if (step.kind === 'half-close') {
+        this.flushTimer.clear();
+        return true;
+      }
+      if (step.kind === 'wait') {
+        this.flushTimer.set(step.untilMs);
+        return false;
+      }
+      const { chunkMs, sessionLimits, rollover, pace } = this.options;
+      this.nextUsage.audioMs = chunkMs;
+      this.nextUsage.bytes = 0;
+      if (rolloverDecision(session, this.nextUsage, sessionLimits, rollover, session.jitter01) === 'now') {
+        // No room left in this session's limits: wait for the final without more silence.
+        this.endFlush.silenceSent(Infinity);
+        continue;
+      }
+      session.sendSilence(chunkMs, () => this.intake.silence(chunkMs));
+      this.endFlush.silenceSent(chunkMs);
+      this.lastMessageAt = now;
+      this.stalls.arm(session);
+      // Paced like audio: real time (or `pace` times it); unpaced at pace 0.
+      if (pace > 0) {
+        this.flushTimer.set(now + chunkMs / Math.max(pace, 1));
+        return false;
+      }
+    }
   }
 
   private maybeEndReadable(): void {
@@ -576,6 +619,7 @@ export class RecognizeStream extends Duplex {
     this.gate.open(session.index);
     this.current = session;
     this.finalHold.reset();
+    this.endFlush.newSession();
     this.silentRunMs = 0;
     const healthy = new Promise<void>((resolve, reject) => {
       const cancelTimer = this.options.retry === false
@@ -638,6 +682,8 @@ export class RecognizeStream extends Duplex {
         this.offerConfirm(Math.min(session.timeline.toStreamMs(response.finalCursorMs), session.streamEndMs));
       }
     }
+    // The end of the stream waits for the final covering the last speech (see `EndFlush`).
+    if (this.flushTimer.pending && session === this.current) this.pump();
     if (results.length === 0) return;
     this.deliver(session, this.gate.accept(session.index, results));
     const boundary = results.some((r) => r.endOfUtterance);
@@ -706,7 +752,9 @@ export class RecognizeStream extends Duplex {
       return;
     }
     this.dropPendingRollover();
-    if (status.code === GrpcStatus.OK && session.halfClosed) {
+    const flush = status.code === GrpcStatus.OK && session.halfClosed && this.ending ? this.endFlush.endedOk(session.index, this.confirmedMs) : 'ok';
+    if (typeof flush === 'object') this.emit('unconfirmed', flush satisfies UnconfirmedEvent);
+    if (status.code === GrpcStatus.OK && session.halfClosed && flush !== 'recover') {
       // A clean end we asked for: everything it heard is confirmed.
       this.resolveHealthy(session);
       this.confirm(session.streamEndMs);
@@ -717,6 +765,8 @@ export class RecognizeStream extends Duplex {
     }
     const error = session.stalled
       ? stalledError(session, this.options.stallTimeoutMs, sessionIds(session))
+      : flush === 'recover'
+      ? new SpeechKitError(ErrorCodes.SESSION_ENDED, `SpeechKit ended session ${session.index} with OK before finalizing the last speech`, sessionIds(session))
       : status.code === GrpcStatus.OK
       ? new SpeechKitError(ErrorCodes.SESSION_ENDED, `SpeechKit ended session ${session.index} while audio was still being sent`, sessionIds(session))
       : fromGrpcStatus(status, sessionIds(session), this.credentials.secrets());
