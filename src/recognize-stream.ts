@@ -395,6 +395,8 @@ export class RecognizeStream extends Duplex {
 
   /** Whether the service has finalized the last speech, or we have waited long enough; else works towards it. */
   private flushed(session: Session): boolean {
+    // A container's last page ends its stream: nothing may follow it.
+    if (this.intake.format?.encoding !== 'LINEAR16_PCM') return true;
     for (;;) {
       if (session.blocked) return false;
       const now = this.clock.now();
@@ -415,8 +417,14 @@ export class RecognizeStream extends Duplex {
         this.endFlush.silenceSent(Infinity);
         continue;
       }
-      session.sendSilence(chunkMs, () => this.intake.silence(chunkMs));
-      this.endFlush.silenceSent(chunkMs);
+      if (this.options.v3.eouClassifier?.type === 'external') {
+        // This service never ends an utterance on silence: tell it where this one ends.
+        session.sendEndOfUtterance();
+        this.endFlush.silenceSent(Infinity);
+      } else {
+        session.sendSilence(chunkMs, () => this.intake.silence(chunkMs));
+        this.endFlush.silenceSent(chunkMs);
+      }
       this.lastMessageAt = now;
       this.stalls.arm(session);
       // Paced like audio: real time (or `pace` times it); unpaced at pace 0.
@@ -720,7 +728,10 @@ export class RecognizeStream extends Duplex {
     for (const result of results) {
       // After a single utterance only refinements of its finals still belong to the job.
       if (this.utteranceDone && !(result.type === 'refinement' && result.finalIndex < this.finalsEmitted)) continue;
-      if (result.type === 'final') this.finalsEmitted++;
+      if (result.type === 'final') {
+        this.finalsEmitted++;
+        this.endFlush.finalled(result.endMs ?? session.streamEndMs);
+      }
       if (!this.push(result) && !this.readerBlocked) {
         this.readerBlocked = true;
         this.setReading(false);
@@ -779,6 +790,8 @@ export class RecognizeStream extends Duplex {
       return;
     }
     // Recoverable: the next session hears again everything since the last final.
+    // (A replaced session's finals reached the reader without confirming: none of them twice.)
+    if (flush === 'recover') this.confirm(this.endFlush.finalsUpToMs);
     this.current = undefined;
     this.requeueReplay(this.replayStart(session.streamEndMs));
     this.cancelIdle?.();

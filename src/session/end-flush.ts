@@ -12,7 +12,9 @@
  * If the call still ends with OK while that speech is unconfirmed, a new session replays it, at
  * most `MAX_FLUSH_RECOVERIES` times; after that the stream reports it (`unconfirmed` event).
  * Audio whose level the stream cannot read (Ogg Opus passed through) is ended as before: it
- * half-closes at once and trusts the service's flush. Pure: times come in as arguments.
+ * half-closes at once and trusts the service's flush; Ogg Opus made by `encode` gets no added
+ * silence either (nothing may follow its last page), only the replay. Pure: times come in as
+ * arguments.
  */
 export const FLUSH_SILENCE_MS = 1_000;
 export const FLUSH_WAIT_MS = 3_000;
@@ -39,6 +41,8 @@ export class EndFlush {
   private startedAt: number | undefined;
   private addedMs = 0;
   private recoveries = 0;
+  /** Whole-stream end of the finals delivered so far (a replaced session's included). */
+  finalsUpToMs = 0;
 
   /** A frame of the user's audio went out; `speech` undefined when its level is unknown. */
   sent(streamMs: number, durationMs: number, speech: boolean | undefined): void {
@@ -50,6 +54,11 @@ export class EndFlush {
     }
   }
 
+  /** A final reached the reader; it covers the audio up to `endMs`. */
+  finalled(endMs: number): void {
+    if (endMs > this.finalsUpToMs) this.finalsUpToMs = endMs;
+  }
+
   /** A new session: it has heard none of the flush silence. */
   newSession(): void {
     this.startedAt = undefined;
@@ -58,7 +67,7 @@ export class EndFlush {
 
   /** Whether finals up to `confirmedMs` cover the last speech sent. */
   covered(confirmedMs: number): boolean {
-    return this.levelUnknown || this.lastSpeechStartMs === undefined || confirmedMs > this.lastSpeechStartMs;
+    return this.levelUnknown || this.lastSpeechStartMs === undefined || Math.max(confirmedMs, this.finalsUpToMs) > this.lastSpeechStartMs;
   }
 
   /** All audio is sent: what to do before half-closing. */
@@ -84,6 +93,6 @@ export class EndFlush {
       this.recoveries++;
       return 'recover';
     }
-    return { session, fromMs: confirmedMs, toMs: this.lastSpeechEndMs, recoveries: this.recoveries };
+    return { session, fromMs: Math.max(confirmedMs, this.finalsUpToMs), toMs: this.lastSpeechEndMs, recoveries: this.recoveries };
   }
 }

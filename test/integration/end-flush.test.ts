@@ -132,4 +132,26 @@ describe('the end of the stream against a service that does not flush on half-cl
       }
     });
   }, 30_000);
+
+  it('rollovers: a replaced session that ends with OK unflushed costs nothing, its audio is replayed', async () => {
+    await withEmulator({ limits: { maxAudioMs: 6_000 } }, async (emulator) => {
+      const front = await startNoFlushFront(emulator.address, Infinity);
+      try {
+        const utterances = ['1', '23', '456', '7890', '12', '345', '6789', '01', '234', '5678'];
+        const pcm = dialledDigitsPcm(utterances, { sampleRate: RATE, trailMs: 100 });
+        const stream = new RecognizeStream(streamOptions(emulator, {
+          endpoint: front.address,
+          sampleRateHertz: RATE,
+          sessionLimits: { maxAudioMs: 6_000 },
+        }));
+        const rollovers: unknown[] = [];
+        stream.on('rollover', (e) => rollovers.push(e));
+        const finals = (await recognize(stream, pcm)).filter((r) => r.final).map((r) => r.text);
+        expect(rollovers.length).toBeGreaterThanOrEqual(2);
+        expect(finals).toEqual(utterances);
+      } finally {
+        await front.close();
+      }
+    });
+  }, 30_000);
 });
