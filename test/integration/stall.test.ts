@@ -19,7 +19,7 @@ function digits(count: number, seed: number): string[] {
  * A live source: 100 ms pieces written at real time (as a microphone does, whatever the stream
  * does with them), and `atMs` into the audio the proxy stops forwarding.
  */
-async function liveThroughBlackhole(stream: RecognizeStream, pcm: Buffer, proxy: TcpProxy, atMs: number) {
+async function liveThroughBlackhole(stream: RecognizeStream, pcm: Buffer, proxy: TcpProxy, atMs: number, fault: 'blackhole' | 'reset' = 'blackhole') {
   const results: RecognitionResult[] = [];
   const retries: (RetryEvent & { at: number })[] = [];
   let blackholedAt = 0;
@@ -33,7 +33,7 @@ async function liveThroughBlackhole(stream: RecognizeStream, pcm: Buffer, proxy:
   const start = performance.now();
   for (let at = 0, n = 0; at < pcm.length; at += piece, n++) {
     if (n * 100 === atMs) {
-      proxy.blackhole();
+      proxy[fault]();
       blackholedAt = performance.now();
     }
     stream.write(pcm.subarray(at, at + piece));
@@ -83,6 +83,31 @@ describe('a connection that silently stops forwarding', () => {
       });
     }, 60_000);
   }
+});
+
+describe('a connection reset (RST) through the same proxy', () => {
+  it('is noticed at once as UNAVAILABLE, replayed, every digit exactly once', async () => {
+    await withEmulator({}, async (emulator) => {
+      const proxy = await startTcpProxy({ target: emulator.address });
+      try {
+        const utterances = digits(6, 9);
+        const pcm = dialledDigitsPcm(utterances, { sampleRate: RATE, utteranceGapMs: 1200, trailMs: 1200 });
+        const stream = new RecognizeStream(streamOptions(emulator, {
+          endpoint: proxy.address,
+          sampleRateHertz: RATE,
+          pace: 1,
+          stallTimeoutMs: STALL_MS,
+          retry: { minDelayMs: 100, maxDelayMs: 400 },
+        }));
+        const { results, retries, blackholedAt } = await liveThroughBlackhole(stream, pcm, proxy, 3000, 'reset');
+        expect(results.filter((r) => r.final).map((r) => r.text)).toEqual(utterances);
+        expect(retries[0]!.code).toBe('SPEECHKIT_ERR_UNAVAILABLE');
+        expect(retries[0]!.at - blackholedAt).toBeLessThan(STALL_MS);
+      } finally {
+        await proxy.close();
+      }
+    });
+  }, 60_000);
 });
 
 const WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
