@@ -11,7 +11,10 @@
  *   Legitimate silence therefore never makes a v2 session look dead.
  *
  * While the reader is not reading, the call is paused and the service cannot answer: nothing is
- * owed until it resumes. Pure: wall times come in as arguments (the injected clock).
+ * owed until it resumes. A service may also be quiet for its own reasons (v2 hears noise that is
+ * no speech, and sends no final for it): a session that replaces one given up for 'no-response'
+ * owes nothing until its service has answered once, so such audio costs one reconnect, not the
+ * stream. Pure: wall times come in as arguments (the injected clock).
  */
 
 /** What the service answers without being asked for anything else. */
@@ -39,7 +42,14 @@ export class LivenessWatch {
   constructor(
     private readonly timeoutMs: number,
     private readonly expects: LivenessExpectation,
+    /** False: nothing is owed until the first response (see above). */
+    private owesResponses = true,
   ) {}
+
+  /** Whether responses are owed at all (false until the first one, for a session started quiet). */
+  get owes(): boolean {
+    return this.owesResponses;
+  }
 
   /** A message went to the transport. */
   written(nowMs: number): void {
@@ -75,6 +85,7 @@ export class LivenessWatch {
 
   /** Any response from the service. */
   responded(): void {
+    this.owesResponses = true;
     this.owedSince = undefined;
     this.speechUnanswered = false;
     this.pauseMs = 0;
@@ -91,14 +102,14 @@ export class LivenessWatch {
   check(nowMs: number): LivenessVerdict {
     const oldest = this.oldestUnacked();
     if (oldest !== undefined && nowMs - oldest >= this.timeoutMs) return 'unacknowledged';
-    if (!this.paused && this.owedSince !== undefined && nowMs - this.owedSince >= this.timeoutMs) return 'no-response';
+    if (this.owesResponses && !this.paused && this.owedSince !== undefined && nowMs - this.owedSince >= this.timeoutMs) return 'no-response';
     return 'alive';
   }
 
   /** When `check` could next find a stall; undefined when nothing is pending. */
   nextCheckAt(): number | undefined {
     const oldest = this.oldestUnacked();
-    const owed = this.paused ? undefined : this.owedSince;
+    const owed = this.paused || !this.owesResponses ? undefined : this.owedSince;
     if (oldest === undefined) return owed === undefined ? undefined : owed + this.timeoutMs;
     if (owed === undefined) return oldest + this.timeoutMs;
     return Math.min(oldest, owed) + this.timeoutMs;

@@ -12,6 +12,8 @@ import type { Session } from './session.js';
 export class StallGuard {
   private readonly timer: SchedulerTimer;
   private watched: Session | undefined;
+  /** The last session given up was given up for 'no-response': the next owes nothing until it hears back. */
+  private quiet = false;
 
   constructor(
     scheduler: Scheduler,
@@ -24,7 +26,7 @@ export class StallGuard {
 
   /** Liveness bookkeeping for a new session (pass to its constructor). */
   livenessFor(expects: LivenessExpectation): { watch: LivenessWatch; now: () => number } {
-    return { watch: new LivenessWatch(this.timeoutMs, expects), now: () => this.clock.now() };
+    return { watch: new LivenessWatch(this.timeoutMs, expects, !this.quiet), now: () => this.clock.now() };
   }
 
   /** Watches `session` (the current one) from now on; call after anything it sent or received. */
@@ -33,6 +35,7 @@ export class StallGuard {
       this.watched = session;
       this.timer.clear();
     }
+    if (this.quiet && session.liveness?.watch.owes) this.quiet = false;
     if (this.timer.pending) return;
     const at = session.liveness?.watch.nextCheckAt();
     if (at !== undefined) this.timer.set(at);
@@ -52,6 +55,7 @@ export class StallGuard {
       return;
     }
     session.stalled = verdict;
+    if (verdict === 'no-response') this.quiet = true;
     this.onStall(session);
   }
 }

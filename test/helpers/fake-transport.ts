@@ -110,11 +110,12 @@ export async function runClock(clock: FakeClock, msToRun: number, step = 10): Pr
 }
 
 /** A real RecognizeStream on a fake clock and transport, collecting its results and errors. */
-export function fakeStream(options: Record<string, unknown>) {
-  const clock = new FakeClock();
+export function fakeStream(options: Record<string, unknown>, clock = new FakeClock()) {
   const transport = new FakeTransport(clock);
   const stream = new RecognizeStream(
-    { auth: { iamToken: 't' }, clock, ...options } as RecognizeStreamOptions,
+    // A fake service answers only what a test makes it answer: a silent one would look stalled.
+    // Stall detection has its own tests (stream-stall.test.ts), which set stallTimeoutMs.
+    { auth: { iamToken: 't' }, clock, stallTimeoutMs: 300_000, ...options } as RecognizeStreamOptions,
     { transport, credentials: fakeCredentials, random: () => 0.5 },
   );
   const results: RecognitionResult[] = [];

@@ -130,3 +130,19 @@ describe('liveness watch', () => {
     }
   });
 });
+
+describe('a service that is quiet for its own reasons', () => {
+  it('a session started quiet owes nothing until it hears back, then owes as usual; unacknowledged writes still count', () => {
+    const watch = new LivenessWatch(T, 'any-audio', false);
+    let now = feed(watch, 0, 10_000, true);
+    expect(watch.check(now)).toBe('alive');
+    expect(watch.nextCheckAt()).toBeUndefined();
+    watch.written(now);
+    expect(watch.check(now + T)).toBe('unacknowledged');
+    watch.acknowledged();
+    watch.responded();
+    expect(watch.owes).toBe(true);
+    now = feed(watch, now, 100, true);
+    expect(watch.check(now + T)).toBe('no-response');
+  });
+});

@@ -61,4 +61,22 @@ describe('stall detection on a fake clock', () => {
     expect(otherRetries).toEqual([]);
     expect(other.transport.calls).toHaveLength(1);
   });
+
+  it('v2: noise the service never answers costs one reconnect, not the stream', async () => {
+    const { clock, transport, stream, errors } = setup({ idle: { afterMs: 300 }, maxBufferedMs: 60_000 });
+    const retries: RetryEvent[] = [];
+    stream.on('retry', (e: RetryEvent) => retries.push(e));
+    // Bursts of noise with pauses, for a minute; the service (alive, acknowledging) says nothing.
+    for (let i = 0; i < 30; i++) stream.write(Buffer.concat([loud(500), quiet(1500)]));
+    await runClock(clock, 70_000, 50);
+    expect(retries.map((r) => r.code)).toEqual(['SPEECHKIT_ERR_STALLED']);
+    expect(transport.calls).toHaveLength(2);
+    expect(errors).toEqual([]);
+    // Once the quiet session hears back, it is held to the rule again.
+    const call = transport.calls[1]!;
+    call.respond(v2Final('1', 0, 100));
+    stream.write(Buffer.concat([loud(500), quiet(1500)]));
+    await runClock(clock, 5_000, 50);
+    expect(retries.map((r) => r.code)).toEqual(['SPEECHKIT_ERR_STALLED', 'SPEECHKIT_ERR_STALLED']);
+  });
 });
