@@ -380,6 +380,7 @@ export class RecognizeStream extends Duplex {
   private sendDueEou(session: Session): boolean {
     if (session.state !== 'open' || session.blocked || !this.eouMarks.dueAt(session.streamEndMs)) return false;
     session.sendEndOfUtterance();
+    this.endFlush.eouSent(session.streamEndMs);
     this.eouMarks.take();
     this.idleGap.messageSent(this.clock.now());
     return true;
@@ -434,7 +435,7 @@ export class RecognizeStream extends Duplex {
       if (this.options.v3.eouClassifier?.type === 'external') {
         // This service never ends an utterance on silence: tell it where this one ends.
         session.sendEndOfUtterance();
-        this.endFlush.silenceSent(Infinity);
+        this.endFlush.eouSent(session.streamEndMs);
       } else {
         // Paced like keep-alive silence: within the session's absolute bound.
         const due = this.pacer.silenceDueAt(now);

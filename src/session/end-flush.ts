@@ -40,6 +40,8 @@ export class EndFlush {
   private levelUnknown = false;
   private startedAt: number | undefined;
   private addedMs = 0;
+  /** Where this session last heard an end-of-utterance message (external classifier). */
+  private eouAtMs: number | undefined;
   private recoveries = 0;
   /** Whole-stream end of the finals delivered so far (a replaced session's included). */
   finalsUpToMs = 0;
@@ -63,6 +65,12 @@ export class EndFlush {
   newSession(): void {
     this.startedAt = undefined;
     this.addedMs = 0;
+    this.eouAtMs = undefined;
+  }
+
+  /** The session was told the utterance ends at `streamMs`: after the last speech, nothing more is needed to end it. */
+  eouSent(streamMs: number): void {
+    this.eouAtMs = streamMs;
   }
 
   /** Whether finals up to `confirmedMs` cover the last speech sent. */
@@ -75,7 +83,8 @@ export class EndFlush {
     if (this.covered(confirmedMs)) return { kind: 'half-close' };
     this.startedAt ??= nowMs;
     if (nowMs - this.startedAt >= FLUSH_WAIT_MS) return { kind: 'half-close' };
-    if (streamEndMs - this.lastSpeechEndMs + this.addedMs < FLUSH_SILENCE_MS) return { kind: 'silence' };
+    const ended = this.eouAtMs !== undefined && this.eouAtMs >= this.lastSpeechEndMs;
+    if (!ended && streamEndMs - this.lastSpeechEndMs + this.addedMs < FLUSH_SILENCE_MS) return { kind: 'silence' };
     return { kind: 'wait', untilMs: this.startedAt + FLUSH_WAIT_MS };
   }
 
