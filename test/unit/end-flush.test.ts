@@ -53,3 +53,14 @@ describe('end-of-stream flush', () => {
     expect(flush.endedOk(9, 1050)).toBe('ok');
   });
 });
+
+describe('end-of-stream flush with an external classifier', () => {
+  it('an end-of-utterance already sent after the last speech needs no silence: it waits for the final', () => {
+    const flush = new EndFlush();
+    flush.sent(0, 100, true);
+    flush.eouSent(100);
+    expect(flush.next(0, 0, 100)).toEqual({ kind: 'wait', untilMs: FLUSH_WAIT_MS });
+    flush.newSession();
+    expect(flush.next(0, 0, 100)).toEqual({ kind: 'silence' });
+  });
+});
