@@ -173,6 +173,19 @@ export class RecognizeStream extends Duplex {
     if (this.eouMarks.add(at)) this.pump();
   }
 
+  /**
+   * A write after `end()` is the caller's mistake, not the stream's failure: Node would destroy the
+   * stream with it, losing the results still owed for the audio written before `end()`.
+   */
+  override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
+    if (!this.writableEnded || this.destroyed) return super.write(chunk, encoding as BufferEncoding, callback);
+    const done = typeof encoding === 'function' ? encoding : callback;
+    const error = new SpeechKitError(ErrorCodes.WRITE_AFTER_END, 'Audio was written after end(); it is ignored (the audio written before end() is still recognized)');
+    if (done) process.nextTick(done, error);
+    this.emit('warning', error);
+    return false;
+  }
+
   override _write(chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     if (!(chunk instanceof Uint8Array)) {
       callback(invalidAudio(`Write audio as Buffer or Uint8Array; got ${describeChunk(chunk)}`));
@@ -721,6 +734,8 @@ export class RecognizeStream extends Duplex {
     this.destroy(error);
   }
 }
+
+type WriteCallback = (error?: Error | null) => void;
 
 function sessionIds(session: Session) {
   return {
