@@ -13,6 +13,7 @@ import { defaultIdlePolicy, idleAction, type IdlePolicy } from './session/idle.j
 import { episodeFailure, markRefreshRetry, runEpisode, type RetryEvent } from './session/recovery.js';
 import { ReplayBuffer } from './session/replay-buffer.js';
 import { ResultGate } from './session/result-gate.js';
+import { checkResultTimes } from './session/result-times.js';
 import { classify } from './session/retry-policy.js';
 import { rolloverDecision, type RolloverReason } from './session/rollover.js';
 import { Session } from './session/session.js';
@@ -617,6 +618,10 @@ export class RecognizeStream extends Duplex {
     if (this.destroyed) return;
     if (response.status) this.emit('status', { session: session.index, ...response.status } satisfies StatusEvent);
     const results = this.options.partialResults ? response.results : response.results.filter((r) => r.type !== 'partial');
+    for (const result of results) {
+      const wrong = checkResultTimes(result, session.baseOffsetMs, session.streamEndMs);
+      if (wrong) this.emit('warning', new SpeechKitError(ErrorCodes.RESULT_TIMES, wrong, { session: session.index }));
+    }
     // What the session has finalized is settled first, so a rollover this response brings replays from it.
     if (session === this.current) {
       this.noteProgress(session, results);
