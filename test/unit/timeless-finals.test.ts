@@ -49,3 +49,29 @@ describe('finals without word times across hard-cut rollovers (issue 10, item 1)
     expect(cuts).toBeGreaterThan(5);
   });
 });
+
+describe('speech with no pause longer than the replay bound (the unavoidable seam)', () => {
+  it('says what it dropped in a seam event, and repeats nothing', async () => {
+    // One utterance of 5.9 s of digits (100 ms tones, 100 ms gaps): no pause of 400 ms; 4 s sessions,
+    // replay bound 1.6 s (2.4 s to reach back to an utterance's start).
+    const script = digitScript({ rate, seed: 3, totalMs: 2_001, digits: [30, 30], toneMs: [100, 100], gapMs: [100, 100], pauseMs: [1_000, 1_000], leadMs: 2_000 });
+    const run = await runScript(script, { pace: 1, sessionLimits: { maxAudioMs: 4_000 } }, { latencyMs: () => 300 });
+    expect(run.errors).toEqual([]);
+    const [said] = script.utterances;
+    expect(run.seams).toHaveLength(1);
+    const seam = run.seams[0]!;
+    expect(seam).toMatchObject({ reason: 'continuous-speech', toSession: seam.fromSession + 1 });
+    expect(run.rollovers.find((r) => r.fromSession === seam.fromSession)).toMatchObject({ reason: 'limit', atMs: seam.atMs, replayFromMs: seam.replayFromMs });
+    expect(seam.atMs - seam.replayFromMs).toBeLessThanOrEqual(1_600);
+    // Digits every 200 ms from 2 s: the index of the first digit at or after a position.
+    const digitAt = (ms: number) => Math.floor((ms - 2_000 + 100) / 200);
+    // The replaced session's flush final covered everything it heard of the utterance; the next
+    // session heard the part from replayFromMs again, so it was dropped, and is handed over.
+    expect(seam.dropped.map((r) => r.text)).toEqual([said!.slice(digitAt(seam.unreplayedFromMs), digitAt(seam.atMs))]);
+    // What the reader got is the utterance with exactly the unreplayed digits missing: nothing twice.
+    const lost = said!.slice(digitAt(seam.unreplayedFromMs), digitAt(seam.replayFromMs));
+    expect(lost.length).toBeGreaterThan(0);
+    expect(said!.replace(lost, '')).toBe(run.finals.join(''));
+    console.log(`seam: ${seam.replayFromMs - seam.unreplayedFromMs} ms of speech not heard again: ${lost.length} of ${said!.length} digits lost`);
+  });
+});
