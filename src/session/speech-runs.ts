@@ -172,7 +172,7 @@ export class SpeechRuns {
       const next = pending.findIndex((r) => r.startMs >= earliestMs);
       startMs = next >= 0 ? from(next) : Math.max(earliestMs, last.endMs);
     } else if (last.startMs >= stretchMs) {
-      startMs = from(pending.length - 1, Math.min(earliestMs, stretchMs));
+      startMs = from(pending.length - 1, last.startMs >= earliestMs ? earliestMs : stretchMs);
     } else {
       startMs = last.quiet.find((q) => q >= earliestMs) ?? earliestMs;
       unreplayedFromMs = last.startMs;
