@@ -136,6 +136,8 @@ export class ResultGate {
             }
             return false;
           }
+          // It starts inside what was reported (a cut inside speech): the words already reported go.
+          if (r.startMs !== undefined && r.startMs < this.lastFinalEndMs) trimReported(r, this.lastFinalEndMs + SEAM_TOLERANCE_MS);
           this.lastFinalEndMs = r.endMs;
         }
         const index = this.nextFinalIndex++;
@@ -184,4 +186,22 @@ export class ResultGate {
     }
     return out;
   }
+}
+
+/**
+ * Drops the words of `r` that end by `untilMs` (reported already by another session), in every
+ * alternative. The text follows when it is the words run together or joined by spaces (as the
+ * service writes it); otherwise it stays as the service wrote it.
+ */
+function trimReported(r: RecognitionResult, untilMs: number): void {
+  for (const alt of r.alternatives) {
+    const texts = alt.words.map((w) => w.text);
+    const joiner = alt.text === texts.join(' ') ? ' ' : alt.text === texts.join('') ? '' : undefined;
+    alt.words = alt.words.filter((w) => w.endMs > untilMs);
+    if (joiner !== undefined) alt.text = alt.words.map((w) => w.text).join(joiner);
+  }
+  const best = r.alternatives[0];
+  if (!best || best.words.length === 0) return;
+  r.text = best.text;
+  r.startMs = best.words[0]!.startMs;
 }
