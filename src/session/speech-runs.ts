@@ -132,8 +132,9 @@ export class SpeechRuns {
 
   /** Audio up to `streamMs` is confirmed (or handed to a replaced session). */
   trim(streamMs: number): void {
-    // A run ends on a frame boundary, up to a frame after the last word a final timed.
-    while (this.runs.length > 0 && this.runs[0]!.endMs <= streamMs + this.gapMs / 2) this.runs.shift();
+    // A run ends on a frame boundary, up to a frame after the last word a final timed; a run that
+    // starts after `streamMs` is speech still to be finalized, however short.
+    while (this.runs.length > 0 && this.runs[0]!.startMs < streamMs && this.runs[0]!.endMs <= streamMs + this.gapMs / 2) this.runs.shift();
     const first = this.runs[0];
     if (first && first.startMs < streamMs) first.startMs = streamMs;
   }

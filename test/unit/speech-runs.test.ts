@@ -25,6 +25,15 @@ describe('SpeechRuns', () => {
     expect(feed(runs, '......', 1_900, 1_900)).toBe(2_500 - SILENCE_LEAD_MS);
   });
 
+  it('a short sound just after a confirmed point still awaits its final (it is not trimmed with the run before)', () => {
+    const runs = new SpeechRuns(400);
+    feed(runs, 'ss....s');
+    // A cut (the replay bound) just before the 100 ms sound at 600 ms: the sound is still owed.
+    runs.trim(550);
+    expect(feed(runs, '..........', 700, 550)).toBeUndefined();
+    expect(runs.cut(1_300, 1_300, 1_700, 550)).toMatchObject({ startMs: 1_300, owedFinals: 1, oldOwns: true });
+  });
+
   it('a timeless final ends the oldest run only, up to the next one\'s lead-in', () => {
     const runs = new SpeechRuns(400);
     feed(runs, '..ss......ss..');
