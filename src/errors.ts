@@ -179,13 +179,63 @@ export function fromGrpcStatus(status: StatusLike, ids: SessionIds, secrets: rea
   });
 }
 
-/** Replaces every occurrence of each secret (and of its first 8+ characters) with `<redacted>`. */
+/** The shortest piece of a secret that is removed wherever it appears. */
+export const REDACT_FRAGMENT_CHARS = 8;
+/** Secrets shorter than this are not scrubbed at all (they would erase ordinary words). */
+const MIN_SECRET_CHARS = 4;
+
+/**
+ * Replaces every stretch of `text` that holds a secret, or any piece of a secret of at least
+ * {@link REDACT_FRAGMENT_CHARS} characters, with `<redacted>`: each such piece anywhere in the text
+ * is marked, and each marked run becomes one `<redacted>`. A partial echo ("the token's last 20
+ * characters") is caught as surely as a whole one; text that happens to share 8 characters with a
+ * secret is redacted too, which is the safe side to err on. Secrets of 4–7 characters are removed
+ * only whole.
+ */
 export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (!secret || secret.length < 4) continue;
-    out = out.split(secret).join('<redacted>');
-    if (secret.length >= 16) out = out.split(secret.slice(0, 8)).join('<redacted>');
+  if (text.length < MIN_SECRET_CHARS || secrets.length === 0) return text;
+  const { pieces, short } = piecesOf(secrets);
+  let marked: Uint8Array | undefined;
+  const mark = (from: number, length: number) => {
+    marked ??= new Uint8Array(text.length);
+    marked.fill(1, from, from + length);
+  };
+  if (pieces.size > 0) {
+    for (let i = 0; i + REDACT_FRAGMENT_CHARS <= text.length; i++) {
+      if (pieces.has(text.slice(i, i + REDACT_FRAGMENT_CHARS))) mark(i, REDACT_FRAGMENT_CHARS);
+    }
+  }
+  for (const secret of short) {
+    for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) mark(at, secret.length);
+  }
+  if (!marked) return text;
+  let out = '';
+  for (let i = 0; i < text.length; ) {
+    if (marked[i]) {
+      while (i < text.length && marked[i]) i++;
+      out += '<redacted>';
+    } else {
+      const start = i;
+      while (i < text.length && !marked[i]) i++;
+      out += text.slice(start, i);
+    }
   }
   return out;
+}
+
+/** Secrets change rarely (a new token an hour): the pieces of the last list asked for are kept. */
+let lastPieces: { key: string; pieces: Set<string>; short: string[] } | undefined;
+
+function piecesOf(secrets: readonly string[]): { pieces: Set<string>; short: string[] } {
+  const key = secrets.join('\u0000');
+  if (lastPieces?.key === key) return lastPieces;
+  const pieces = new Set<string>();
+  const short: string[] = [];
+  for (const secret of secrets) {
+    if (!secret || secret.length < MIN_SECRET_CHARS) continue;
+    if (secret.length < REDACT_FRAGMENT_CHARS) short.push(secret);
+    for (let i = 0; i + REDACT_FRAGMENT_CHARS <= secret.length; i++) pieces.add(secret.slice(i, i + REDACT_FRAGMENT_CHARS));
+  }
+  lastPieces = { key, pieces, short };
+  return lastPieces;
 }

@@ -7,7 +7,8 @@ import { DEFAULT_RETRY, validateRetry, type RetryOptions } from './session/retry
 import { DEFAULT_ROLLOVER, validateRollover, type RolloverOptions } from './session/rollover.js';
 import { isSessionStartLimiter, type SessionStartLimiter } from './session/start-limiter.js';
 import type { Clock } from './timing/clock.js';
-import { checkFolderForAuth, resolveAuth, type AuthOptions, type ResolvedAuth } from './auth/auth-options.js';
+import { checkFolderForAuth, resolveAuth, type AuthOptions } from './auth/auth-options.js';
+import { SealedAuth, type AuthView } from './auth/sealed-auth.js';
 import { resolveCa, type TrustedCa } from './transport/tls.js';
 
 export type { AuthOptions } from './auth/auth-options.js';
@@ -124,7 +125,8 @@ export interface ResolvedOptions {
   endpoint: string;
   tls: boolean;
   ca: TrustedCa | undefined;
-  auth: ResolvedAuth;
+  /** Which kind of credential, e.g. `{ iamToken: '[redacted]' }`; the credential itself is sealed inside. */
+  auth: SealedAuth & AuthView;
   folderId: string | undefined;
   languageCode: string | undefined;
   model: string | undefined;
@@ -254,7 +256,7 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
     endpoint,
     tls,
     ca,
-    auth,
+    auth: new SealedAuth(auth) as SealedAuth & AuthView,
     folderId,
     languageCode,
     model,

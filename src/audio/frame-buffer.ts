@@ -30,7 +30,9 @@ export class FrameAllocator {
   /** A fresh frame buffer of `frameBytes`, contents undefined. */
   alloc(): Buffer {
     if (!this.slab || this.offset + this.stride > this.slab.length) {
-      this.slab = Buffer.allocUnsafeSlow(this.stride * this.perSlab);
+      // Zeroed: an uninitialized slab's unused bytes hold whatever memory held before (a
+      // response header, a token), and the slab is reachable from the stream.
+      this.slab = Buffer.alloc(this.stride * this.perSlab);
       strides.set(this.slab.buffer, this.stride);
       this.offset = 0;
     }

@@ -6,6 +6,9 @@ import { serviceAccountJwt } from './jwt.js';
 import { sharedTokenCache, TokenCache, type CredentialsEvent, type TokenSource } from './token-cache.js';
 import { providerCredentials } from './token-provider.js';
 
+/** Sent JWTs kept for scrubbing: a few exchanges' worth (each retry of one signs a new JWT). */
+const REMEMBERED_JWTS = 4;
+
 /**
  * Where a session gets its `authorization` header. Consulted at the start of every session, so a
  * refreshed token reaches the next session without touching the ones in flight.
@@ -62,9 +65,11 @@ function serviceAccountCredentials(auth: Extract<ResolvedAuth, { kind: 'serviceA
   const wallNow = context.wallNow ?? Date.now;
   const cacheKey = [iamEndpoint.href, ca?.id ?? '', key.keyId, key.fingerprint].join('|');
   const cache = sharedTokenCache(clock, cacheKey, () => {
+    // The JWTs sent lately, for scrubbing: an IAM endpoint or proxy may quote one back.
+    const jwts: string[] = [];
     const source: TokenSource = {
       label: `service account ${key.serviceAccountId} (key ${key.keyId})`,
-      secrets: () => key.secrets,
+      secrets: () => [...key.secrets, ...jwts],
       fetch: (background) => {
         const jwt = serviceAccountJwt({
           keyId: key.keyId,
@@ -73,6 +78,8 @@ function serviceAccountCredentials(auth: Extract<ResolvedAuth, { kind: 'serviceA
           audience: iamEndpoint.href,
           nowS: wallNow() / 1000,
         });
+        jwts.push(jwt);
+        if (jwts.length > REMEMBERED_JWTS) jwts.shift();
         return exchangeJwt({ url: iamEndpoint, ca, clock }, jwt, key.secrets, background);
       },
     };

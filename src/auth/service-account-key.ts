@@ -65,7 +65,7 @@ export function parseServiceAccountKey(value: unknown, option = 'auth.serviceAcc
     if (parsedPems.size >= MAX_PARSED_PEMS) parsedPems.delete(parsedPems.keys().next().value!);
     parsedPems.set(pem, material);
   }
-  return { keyId, serviceAccountId, ...material, secrets: pemSecrets(rawPem, pem) };
+  return { keyId, serviceAccountId, ...material, secrets: pemSecrets(pem) };
 }
 
 /**
@@ -146,7 +146,12 @@ function normalizePem(raw: string): string {
   return pem.replace(/\r\n/g, '\n').trim() + '\n';
 }
 
-function pemSecrets(raw: string, pem: string): string[] {
+/**
+ * The key's base64 body, whole and by line: scrubbing removes any 8 characters of these, so every
+ * form of the key (the file's text, the PEM, one line, an env variable with `\n`s) is covered
+ * without also erasing what is not secret (the armor lines, the key ID on the file's first line).
+ */
+function pemSecrets(pem: string): string[] {
   const body = pem.replace(/-----[^-]+-----/g, '').split('\n').map((l) => l.trim()).filter(Boolean);
-  return [raw, pem, pem.trim(), body.join(''), ...body].filter((s) => s.length >= 16);
+  return [body.join(''), body.join('\n'), ...body];
 }

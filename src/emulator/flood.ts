@@ -1,12 +1,16 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 
-/** Writes per event-loop turn: a consumer that never pushes back must not starve the emulator's other work. */
-const WRITES_PER_TURN = 64;
+/**
+ * Responses the flood lets wait in the call's writable buffer. Far above the stream's high-water
+ * mark (16), so the flood is not throttled to one event-loop turn per 16 writes, yet bounded, so
+ * a client that stops reading costs the emulator bounded memory.
+ */
+const MAX_BUFFERED = 256;
 
 /**
- * Writes `make()` as fast as the call's transport takes it (stopping at back-pressure until
- * 'drain') until `active()` turns false. Nothing is buffered beyond the stream's own high-water
- * mark, so a slow client costs the emulator bounded memory.
+ * Writes `make()` as fast as the call's transport takes it until `active()` turns false: up to
+ * MAX_BUFFERED responses waiting, then wait for 'drain'. Each burst yields to the event loop so
+ * the emulator's other work (its other calls, the session's own responses) goes on.
  */
 export function startFlood<Res>(
   call: ServerDuplexStream<unknown, Res>,
@@ -15,16 +19,16 @@ export function startFlood<Res>(
   onWritten: () => void,
 ): void {
   const turn = (): void => {
-    for (let i = 0; i < WRITES_PER_TURN; i++) {
-      if (!active()) return;
-      const more = call.write(make());
+    if (!active()) return;
+    let more = true;
+    while (call.writableLength < MAX_BUFFERED) {
+      more = call.write(make());
       onWritten();
-      if (!more) {
-        call.once('drain', turn);
-        return;
-      }
+      if (!active()) return;
     }
-    setImmediate(turn);
+    // A full buffer means write() has returned false, so 'drain' will come once it empties.
+    if (!more) call.once('drain', () => setImmediate(turn));
+    else setImmediate(turn);
   };
   setImmediate(turn);
 }

@@ -10,6 +10,11 @@ export interface SessionHandlers {
   onDrain(session: Session): void;
   /** Exactly once per session. */
   onEnd(session: Session, status: CallStatus): void;
+  /**
+   * Removes known secrets from text the server sent (header values, status details and messages)
+   * before the session stores or passes it on: a server or proxy may echo the credential.
+   */
+  scrub(text: string): string;
 }
 
 export type SessionState = 'opening' | 'open' | 'half-closed' | 'ended';
@@ -63,11 +68,14 @@ export class Session {
     if (this.state !== 'opening') return;
     this.call = transport.open(this.api.method, { ...metadata, 'x-client-request-id': this.clientRequestId }, {
       onResponse: (message) => {
-        if (this.state !== 'ended') this.handlers.onResponse(this, this.mapResponse(message));
+        if (this.state === 'ended') return;
+        const response = this.mapResponse(message);
+        if (response.status) response.status = { ...response.status, message: this.scrub(response.status.message) };
+        this.handlers.onResponse(this, response);
       },
       onHeaders: (headers) => {
-        this.requestId = headers['x-request-id'];
-        this.traceId = headers['x-server-trace-id'];
+        this.requestId = this.scrub(headers['x-request-id']);
+        this.traceId = this.scrub(headers['x-server-trace-id']);
         this.handlers.onHeaders(this);
       },
       onDrain: () => {
@@ -148,7 +156,12 @@ export class Session {
   private end(status: CallStatus): void {
     if (this.state === 'ended') return;
     this.state = 'ended';
-    this.status = status;
-    this.handlers.onEnd(this, status);
+    const scrubbed = { code: status.code, details: this.scrub(status.details) ?? '' };
+    this.status = scrubbed;
+    this.handlers.onEnd(this, scrubbed);
+  }
+
+  private scrub<T extends string | undefined>(text: T): T {
+    return (text === undefined ? text : this.handlers.scrub(text)) as T;
   }
 }

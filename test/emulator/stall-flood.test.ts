@@ -73,7 +73,7 @@ describe('fault actions: stall, stall-reads, flood, bogus-times', () => {
     const flooded = chunks(open.responses).filter((c) => c.text === 'flood');
     expect(flooded.every((c) => !c.final && !c.eou)).toBe(true);
     expect(flooded.length).toBe(s.floodResponses);
-    expect(s.floodResponses).toBeGreaterThan(200);
+    expect(s.floodResponses).toBeGreaterThan(50);
     expect(s.results.map((r) => r.text)).toEqual(['1', '2']);
   });
 
@@ -82,12 +82,18 @@ describe('fault actions: stall, stall-reads, flood, bogus-times', () => {
     open.call.pause();
     await open.write({ config: { specification: PCM8K } });
     await waitFor(() => (shared.emu.sessions[0]?.floodResponses ?? 0) > 0);
-    await sleep(600);
     const s = shared.emu.sessions[0]!;
-    const first = s.floodResponses;
-    await sleep(400);
-    expect(s.floodResponses).toBe(first);
-    expect(first).toBeLessThan(200_000);
+    // Once the transport's buffers and flow-control windows are full, the count stops growing.
+    let last = -1;
+    const deadline = performance.now() + 8_000;
+    while (s.floodResponses !== last && performance.now() < deadline) {
+      last = s.floodResponses;
+      await sleep(400);
+    }
+    await sleep(600);
+    expect(s.floodResponses).toBe(last);
+    expect(last).toBeLessThan(20_000);
+    expect(open.responses.length).toBe(0);
     open.call.cancel();
     await s.ended;
     expect(s.status?.name).toBe('CANCELLED');

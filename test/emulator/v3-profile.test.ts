@@ -98,7 +98,7 @@ describe('service profiles over gRPC (API v3)', () => {
     expect((await open.status).code).toBe(status.OK);
     const floods = byEvent(open.responses, 'partial').filter((r) => r.partial!.alternatives[0]!.text === 'flood');
     expect(floods.length).toBe(emu.sessions[0]!.floodResponses);
-    expect(floods.length).toBeGreaterThan(100);
+    expect(floods.length).toBeGreaterThan(50);
     const finals = byEvent(open.responses, 'final').map((r) => r.final!.alternatives[0]!);
     expect(finals.map((a) => a.text)).toEqual(['one two', 'three zero five']);
     expect(finals[0]!.start_time_ms).toBeGreaterThan(3_600_000);
@@ -108,7 +108,7 @@ describe('service profiles over gRPC (API v3)', () => {
   });
 
   it("halfClose 'no-flush' drops the open utterance; stall silences keep-alives too", async () => {
-    const open305 = pcm.subarray(0, pcm.length - 14_400); // 100 ms after the last tone: "305" still open;
+    const open305 = pcm.subarray(0, pcm.length - 14_400); // 100 ms after the last tone: "305" still open
     const flushing = await runV3(await emulator({}), pcmOptions(8000), [chunk(open305)]);
     expect(byEvent(flushing.responses, 'final').map((r) => r.final!.alternatives[0]!.text)).toEqual(['one two', 'three zero five']);
     const emu = await emulator({ profile: { halfClose: 'no-flush' }, statusEveryMs: 50 });

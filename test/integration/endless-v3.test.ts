@@ -93,7 +93,9 @@ describe.each(VARIANTS)('API v3 endless streams ($name): every digit exactly onc
       expectEachUtteranceEnds(results, utterances.length);
       const failed = emulator.sessions.filter((s) => s.status?.name !== 'OK');
       expect(failed.length).toBeGreaterThanOrEqual(8);
-      expect(t.retries.length).toBeGreaterThanOrEqual(failed.length);
+      // A fault on a session already replaced (half-closed, draining) or one the client cancelled
+      // itself needs no retry; every other failure does.
+      expect(t.retries.length).toBeGreaterThanOrEqual(failed.filter((s) => !s.halfClosed && s.status?.name !== 'CANCELLED').length);
       expect(t.retries.map((r) => r.code)).toEqual(expect.arrayContaining(['SPEECHKIT_ERR_UNAVAILABLE', 'SPEECHKIT_ERR_SESSION_ENDED']));
     });
   }, 120_000);

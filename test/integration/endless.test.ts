@@ -75,7 +75,7 @@ describe('endless streams: rollover and recovery keep every digit exactly once',
       expect(failed.length).toBeGreaterThanOrEqual(8);
       // Every failure of a session still in use led to a new session; a fault that hit a session
       // already replaced (half-closed by a rollover, draining) needs none.
-      expect(t.retries.length).toBeGreaterThanOrEqual(failed.filter((s) => !s.halfClosed).length);
+      expect(t.retries.length).toBeGreaterThanOrEqual(failed.filter((s) => !s.halfClosed && s.status?.name !== 'CANCELLED').length);
       expect(t.retries.map((r) => r.code)).toEqual(expect.arrayContaining(['SPEECHKIT_ERR_UNAVAILABLE', 'SPEECHKIT_ERR_SESSION_ENDED']));
     });
   }, 120_000);

@@ -6,8 +6,14 @@ import { setTraceSink } from '../../src/debug.js';
 import { createServiceAccountKey, dialledDigitsPcm, startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { RecognizeStream } from '../../src/recognize-stream.js';
 import type { AuthOptions } from '../../src/options.js';
-import { everythingAbout, expectFailure, expectNoSecrets, keyLines, recordEvents, writeKeyFile } from '../helpers/auth.js';
+import { everythingAbout, expectFailure, keyLines, recordEvents, writeKeyFile } from '../helpers/auth.js';
+import { everyRendering, expectNoFragment, SecretFragments } from '../helpers/secret-crawl.js';
 import { recognize } from '../helpers/emulator.js';
+
+/** Fails on any piece of 8 characters of any of `secrets` in `text`. */
+function expectNoSecrets(text: string, secrets: readonly string[], where: string): void {
+  expectNoFragment(text, new SecretFragments().add(...secrets), where);
+}
 
 /**
  * Every kind of secret is driven into every error path; then no error (message, stack, fields,
@@ -64,7 +70,7 @@ async function run(name: string, auth: AuthOptions, secrets: () => string[], ext
   const events = recordEvents(stream);
   const error = await expectFailure(recognize(stream, audio));
   const payloads = events.filter((e) => e.name !== 'data' && e.name !== 'error');
-  const text = [everythingAbout(error), JSON.stringify(payloads.map((e) => e.args)), inspect(payloads, { depth: 10 })].join('\n');
+  const text = [everythingAbout(error), everyRendering(error), JSON.stringify(payloads.map((e) => e.args)), inspect(payloads, { depth: Infinity, showHidden: true })].join('\n');
   return { name, code: String(error.code), text, secrets: secrets() };
 }
 
