@@ -43,6 +43,16 @@ export const ErrorCodes = {
   ABORTED: 'SPEECHKIT_ERR_ABORTED',
   /** Getting credentials failed (token provider threw, key unreadable, IAM exchange failed). */
   AUTH: 'SPEECHKIT_ERR_AUTH',
+  /**
+   * Audio was written after `end()`. Given to that write's callback and emitted as a `warning`;
+   * the stream is not destroyed, so what was written before `end()` is still recognized.
+   */
+  WRITE_AFTER_END: 'SPEECHKIT_ERR_WRITE_AFTER_END',
+  /**
+   * A result claimed audio its session was never sent (a word timed past it). Emitted as a
+   * `warning`; the result's times are clamped to the audio sent, and later results are unaffected.
+   */
+  RESULT_TIMES: 'SPEECHKIT_ERR_RESULT_TIMES',
   /** `decodeAudio()` needs the `ffmpeg` program and could not find it. */
   FFMPEG_MISSING: 'SPEECHKIT_ERR_FFMPEG_MISSING',
 } as const;

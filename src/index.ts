@@ -1,6 +1,7 @@
 export { createRecognizeStream, RecognizeStream, type RolloverEvent } from './recognize-stream.js';
 export { RETRY_TABLE, RETRYABLE_GRPC_STATUSES, DEFAULT_RETRY, type RetryOptions, type RetryClass } from './session/retry-policy.js';
 export type { RetryEvent } from './session/recovery.js';
+export type { SeamEvent } from './session/seam.js';
 export { DEFAULT_ROLLOVER, type RolloverOptions, type RolloverReason } from './session/rollover.js';
 export type { IdleOptions, IdlePolicy } from './session/idle.js';
 export { ErrorCodes, SpeechKitError, GrpcStatus, type ErrorCode } from './errors.js';

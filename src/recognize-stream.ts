@@ -14,9 +14,12 @@ import { defaultIdlePolicy, IdleGap, keepAliveMs, keepAliveStep, MIN_KEEPALIVE_M
 import { episodeFailure, markRefreshRetry, runEpisode, type RetryEvent } from './session/recovery.js';
 import { ReplayBuffer } from './session/replay-buffer.js';
 import { ResultGate } from './session/result-gate.js';
+import { checkResultTimes } from './session/result-times.js';
 import { classify } from './session/retry-policy.js';
 import { rolloverDecision, type RolloverReason } from './session/rollover.js';
+import { seamOf, type SeamEvent } from './session/seam.js';
 import { Session } from './session/session.js';
+import { SpeechRuns } from './session/speech-runs.js';
 import { sendAsSilence } from './session/silence.js';
 import { livenessExpectation } from './session/liveness.js';
 import { StallGuard, stalledError } from './session/stall-guard.js';
@@ -80,6 +83,10 @@ export class RecognizeStream extends Duplex {
   private readonly api: ApiAdapter;
   private readonly replay: ReplayBuffer;
   private readonly gate = new ResultGate();
+  /** Where speech is, from the silence the stream detects: confirms pauses, places timeless finals, picks cuts. */
+  private readonly speech: SpeechRuns;
+  /** Seams waiting for their replaced session to end (for the finals it dropped). */
+  private readonly seams = new Map<number, SeamEvent>();
   /** Confirmations held while a final's refinement or end of utterance is owed (v3). */
   private readonly finalHold: FinalHold;
   /** Where the user ended utterances (external end-of-utterance classifier). */
@@ -152,6 +159,7 @@ export class RecognizeStream extends Duplex {
     this.pacer = new Pacer(resolved.pace, resolved.chunkMs, SEND_EARLY_MS);
     this.idleGap = new IdleGap(resolved.pace === 0 ? resolved.chunkMs : Infinity);
     this.replay = new ReplayBuffer(resolved.maxReplayMs);
+    this.speech = new SpeechRuns(resolved.rollover.silenceMs);
     this.random = internals.random ?? Math.random;
     this.credentials = internals.credentials ?? createCredentials(unsealAuth(resolved.auth), {
       clock: this.clock,
@@ -194,6 +202,19 @@ export class RecognizeStream extends Duplex {
     // The framer ends a frame exactly here; a source that cannot cut gets a short frame flushed.
     const at = this.intake.cut() ?? this.intake.positionMs + this.intake.bufferedMs;
     if (this.eouMarks.add(at)) this.pump();
+  }
+
+  /**
+   * A write after `end()` is the caller's mistake, not the stream's failure: Node would destroy the
+   * stream with it, losing the results still owed for the audio written before `end()`.
+   */
+  override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
+    if (!this.writableEnded || this.destroyed) return super.write(chunk, encoding as BufferEncoding, callback);
+    const done = typeof encoding === 'function' ? encoding : callback;
+    const error = new SpeechKitError(ErrorCodes.WRITE_AFTER_END, 'Audio was written after end(); it is ignored (the audio written before end() is still recognized)');
+    if (done) process.nextTick(done, error);
+    this.emit('warning', error);
+    return false;
   }
 
   override _write(chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -355,14 +376,15 @@ export class RecognizeStream extends Duplex {
       const pcm = this.intake.format?.encoding === 'LINEAR16_PCM';
       // Only raw PCM may skip bytes: a container's pages must all arrive.
       const compress = pcm && this.api.silenceMessage !== undefined && this.options.v3.compressSilence !== undefined;
-      // Silence matters to silence compression and, inside the soft window, as a rollover point;
-      // scanning every frame of every stream otherwise is waste.
-      // Stall detection (v2 owes a final after a pause) and the end-of-stream flush need it too.
-      const silent = frame.silent ?? (pcm && isSilentPcm(frame.data));
-      const level = frame.silent ?? (pcm ? silent : undefined);
-      session.send(frame, compress && sendAsSilence(this.options.v3.compressSilence, this.silentRunMs, frame, silent), level);
-      this.endFlush.sent(frame.streamMs, frame.durationMs, level === undefined ? undefined : !level);
+      // Every PCM frame is scanned (speech answers within a few samples): silence is confirmed by the
+      // stream itself, finals without word times are placed by it, stall detection (v2 owes a final
+      // after a pause) and the end-of-stream flush read it. Ogg pages cannot be: undefined.
+      const silent = frame.silent ?? (pcm ? isSilentPcm(frame.data) : undefined);
+      session.send(frame, compress && sendAsSilence(this.options.v3.compressSilence, this.silentRunMs, frame, silent === true), silent);
+      this.endFlush.sent(frame.streamMs, frame.durationMs, silent === undefined ? undefined : !silent);
       this.replay.add(frame);
+      const pause = this.speech.frame(frame.streamMs, frame.durationMs, silent, now, this.confirmedMs);
+      if (pause !== undefined) this.confirm(pause);
       this.pacer.sent(frame.streamMs, frame.durationMs, now);
       this.idleGap.audioSent(frame.durationMs, now);
       this.silentRunMs = silent ? this.silentRunMs + frame.durationMs : 0;
@@ -578,10 +600,10 @@ export class RecognizeStream extends Duplex {
   }
 
   /** Where the next session starts: the last confirmed final, within the replay bound. */
-  private replayStart(positionMs: number): number {
+  private replayStart(positionMs: number, reach = 1): number {
     const { rollover, sessionLimits } = this.options;
-    let start = Math.max(this.confirmedMs, this.replay.startMs ?? positionMs, positionMs - this.replayBound());
-    const bytesBound = 0.5 * rollover.softRatio * sessionLimits.maxBytes;
+    let start = Math.max(this.confirmedMs, this.replay.startMs ?? positionMs, positionMs - reach * this.replayBound());
+    const bytesBound = reach * 0.5 * rollover.softRatio * sessionLimits.maxBytes;
     let bytes = 0;
     for (const frame of this.replay.from(start).reverse()) {
       bytes += frame.data.length;
@@ -606,6 +628,24 @@ export class RecognizeStream extends Duplex {
     this.confirmedMs = streamMs;
     this.replay.trimTo(streamMs);
     this.eouMarks.confirm(streamMs);
+    this.speech.trim(streamMs);
+  }
+
+  /**
+   * Where the next session starts after `from` (replaced, or `failed`): a pause within the replay
+   * bound. Audio before it is no longer the stream's to replay; a seam is noted if speech is lost.
+   */
+  private cutAfter(from: Session, failed: boolean): number {
+    const atMs = from.streamEndMs;
+    // Reaching back half as far again is allowed only to start at the utterance going on at the cut.
+    const cut = this.speech.cut(this.replayStart(atMs), this.replayStart(atMs, 1.5), atMs, this.confirmedMs);
+    if (!failed) this.gate.replace(from.index, cut.oldOwns ? cut.startMs : undefined, cut.owedFinals);
+    const seam = seamOf(cut, failed, from.index, this.sessionsOpened, atMs, this.confirmedMs);
+    if (seam && failed) this.emit('seam', seam);
+    else if (seam) this.seams.set(from.index, seam);
+    this.confirmedMs = Math.max(this.confirmedMs, cut.startMs);
+    this.speech.trim(cut.startMs);
+    return cut.startMs;
   }
 
   /**
@@ -646,10 +686,9 @@ export class RecognizeStream extends Duplex {
   private rollover(reason: RolloverReason): void {
     const old = this.current!;
     const atMs = old.streamEndMs;
-    const replayFromMs = this.replayStart(atMs);
     old.retired = true;
     // The old session keeps only what the replay cannot cover.
-    this.gate.replace(old.index, replayFromMs > this.confirmedMs + 1e-6 ? replayFromMs : undefined);
+    const replayFromMs = this.cutAfter(old, false);
     this.resolveHealthy(old);
     if (old.state === 'open') old.halfClose();
     this.startDrainTimer(old);
@@ -701,6 +740,7 @@ export class RecognizeStream extends Duplex {
     this.current = session;
     this.finalHold.reset();
     this.endFlush.newSession();
+    this.speech.unclaim();
     this.silentRunMs = 0;
     const healthy = new Promise<void>((resolve, reject) => {
       const cancelTimer = this.options.retry === false
@@ -764,6 +804,10 @@ export class RecognizeStream extends Duplex {
     if (response.status) this.emit('status', { session: session.index, ...response.status } satisfies StatusEvent);
     if (session === this.current) this.stalls.arm(session);
     const results = this.options.partialResults ? response.results : response.results.filter((r) => r.type !== 'partial');
+    for (const result of results) {
+      const wrong = checkResultTimes(result, session.baseOffsetMs, session.streamEndMs);
+      if (wrong) this.emit('warning', new SpeechKitError(ErrorCodes.RESULT_TIMES, wrong, { session: session.index }));
+    }
     // What the session has finalized is settled first, so a rollover this response brings replays from it.
     if (session === this.current) {
       this.noteProgress(session, results);
@@ -789,7 +833,8 @@ export class RecognizeStream extends Duplex {
       if (result.type === 'final') {
         this.resolveHealthy(session);
         this.finalHold.final(result.finalIndex);
-        this.offerConfirm(result.endMs ?? session.streamEndMs);
+        // Without word times the stream's own account of speech says what it finalized.
+        this.offerConfirm(result.endMs ?? this.speech.claimTimeless(session.streamEndMs) ?? session.streamEndMs);
         continue;
       }
       if (result.type === 'refinement') this.finalHold.refinement(result.finalIndex);
@@ -841,6 +886,11 @@ export class RecognizeStream extends Duplex {
     this.drainTimers.delete(session);
     if (this.destroyed) return;
     this.deliver(session, this.gate.end(session.index));
+    const seam = this.seams.get(session.index);
+    if (seam) {
+      this.seams.delete(session.index);
+      this.emit('seam', { ...seam, dropped: this.gate.takeDropped(session.index) } satisfies SeamEvent);
+    }
     if (session.retired || session !== this.current) {
       this.maybeEndReadable();
       return;
@@ -876,7 +926,7 @@ export class RecognizeStream extends Duplex {
     // (A replaced session's finals reached the reader without confirming: none of them twice.)
     if (flush === 'recover') this.confirm(this.endFlush.finalsUpToMs);
     this.current = undefined;
-    this.requeueReplay(this.replayStart(session.streamEndMs));
+    this.requeueReplay(this.cutAfter(session, true));
     this.cancelIdle?.();
     this.cancelIdle = undefined;
     const waiter = this.healthWaiters.get(session);
@@ -897,6 +947,8 @@ export class RecognizeStream extends Duplex {
     this.destroy(error);
   }
 }
+
+type WriteCallback = (error?: Error | null) => void;
 
 function sessionIds(session: Session) {
   return {

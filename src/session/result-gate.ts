@@ -6,8 +6,11 @@ import type { RecognitionResult } from '../results.js';
  *
  * When a session is replaced, the next one replays the audio since the last final, so the old
  * session has nothing left to report. Only when that replay had to be cut short does the old
- * session keep the finals that start before the replay; results of newer sessions then wait until
- * it has ended, to keep audio order.
+ * session keep what it still owns: finals that start before the replay, and, of its finals
+ * without word times (which cannot say where they start), as many as the speech runs before the
+ * cut that awaited a final (`owedTimeless`, counted by the stream); later ones are about audio the
+ * next session hears again and are dropped. Results of newer sessions wait until it has ended, to
+ * keep audio order. The finals it drops then are kept for the stream's `seam` event.
  *
  * It also numbers finals across the whole stream (`finalIndex`): sessions number their own finals,
  * and a refinement names its final by that session number. Each final emitted gets at most one
@@ -20,6 +23,8 @@ interface GateSession {
   index: number;
   /** Set when the session was replaced: it may only report finals that start before this. */
   keepBeforeMs: number | undefined;
+  /** Finals without word times the replaced session still owns (see `replace`). */
+  owedTimeless: number;
   replaced: boolean;
   ended: boolean;
   held: RecognitionResult[];
@@ -48,23 +53,34 @@ export class ResultGate {
   private lastFinalEndMs = -Infinity;
   private nextFinalIndex = 0;
   private readonly recent = new Map<number, EmittedFinal>();
+  private readonly dropped = new Map<number, RecognitionResult[]>();
   /** The utterance whose finals were emitted and whose end was not: the session that will end it. */
   private openUtterance: { session: number; finalIndex: number } | undefined;
 
   /** Registers a session; call in session order. */
   open(index: number): void {
-    this.sessions.set(index, { index, keepBeforeMs: undefined, replaced: false, ended: false, held: [], finals: new Map() });
+    this.sessions.set(index, { index, keepBeforeMs: undefined, owedTimeless: 0, replaced: false, ended: false, held: [], finals: new Map() });
   }
 
   /**
    * The session was replaced. `keepBeforeMs` is set only when the new session's replay could not
-   * reach back to the last final: the old session still owns finals that start before it.
+   * reach back to the last final: the old session still owns finals that start before it, and its
+   * next `owedTimeless` finals without word times.
    */
-  replace(index: number, keepBeforeMs: number | undefined): void {
+  replace(index: number, keepBeforeMs: number | undefined, owedTimeless = 0): void {
     const s = this.sessions.get(index);
     if (!s) return;
     s.replaced = true;
     s.keepBeforeMs = keepBeforeMs;
+    s.owedTimeless = owedTimeless;
+    if (keepBeforeMs !== undefined) this.dropped.set(index, []);
+  }
+
+  /** Finals a session replaced short of the last final had dropped (see `replace`); asked once, after it ended. */
+  takeDropped(index: number): RecognitionResult[] {
+    const dropped = this.dropped.get(index) ?? [];
+    this.dropped.delete(index);
+    return dropped;
   }
 
   /** Takes a session's results; returns what may be emitted now, in order. */
@@ -74,11 +90,22 @@ export class ResultGate {
     for (const r of results) {
       // What follows a final it already delivered is still the replaced session's to say.
       const follows = r.type === 'refinement' || r.type === 'endOfUtterance';
-      const kept = follows || (r.final && s.keepBeforeMs !== undefined && (r.startMs ?? -Infinity) < s.keepBeforeMs);
-      if (s.replaced && !kept) continue;
+      if (s.replaced && !follows && !this.owns(s, r)) {
+        if (r.final) this.dropped.get(index)?.push(r);
+        continue;
+      }
       s.held.push(r);
     }
     return this.release();
+  }
+
+  /** Whether a replaced session still owns this result (it is about audio the replay does not cover). */
+  private owns(s: GateSession, r: RecognitionResult): boolean {
+    if (!r.final || s.keepBeforeMs === undefined) return false;
+    if (r.startMs !== undefined) return r.startMs < s.keepBeforeMs;
+    if (s.owedTimeless <= 0) return false;
+    s.owedTimeless--;
+    return true;
   }
 
   /** The session has ended (or its drain timed out): nothing more comes from it. */
@@ -109,6 +136,8 @@ export class ResultGate {
             }
             return false;
           }
+          // It starts inside what was reported (a cut inside speech): the words already reported go.
+          if (r.startMs !== undefined && r.startMs < this.lastFinalEndMs) trimReported(r, this.lastFinalEndMs + SEAM_TOLERANCE_MS);
           this.lastFinalEndMs = r.endMs;
         }
         const index = this.nextFinalIndex++;
@@ -157,4 +186,22 @@ export class ResultGate {
     }
     return out;
   }
+}
+
+/**
+ * Drops the words of `r` that end by `untilMs` (reported already by another session), in every
+ * alternative. The text follows when it is the words run together or joined by spaces (as the
+ * service writes it); otherwise it stays as the service wrote it.
+ */
+function trimReported(r: RecognitionResult, untilMs: number): void {
+  for (const alt of r.alternatives) {
+    const texts = alt.words.map((w) => w.text);
+    const joiner = alt.text === texts.join(' ') ? ' ' : alt.text === texts.join('') ? '' : undefined;
+    alt.words = alt.words.filter((w) => w.endMs > untilMs);
+    if (joiner !== undefined) alt.text = alt.words.map((w) => w.text).join(joiner);
+  }
+  const best = r.alternatives[0];
+  if (!best || best.words.length === 0) return;
+  r.text = best.text;
+  r.startMs = best.words[0]!.startMs;
 }

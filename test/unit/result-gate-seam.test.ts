@@ -20,3 +20,24 @@ describe('ResultGate at a replay seam', () => {
     expect(gate.accept(1, [final(1, '68', 1250, 1240 + SEAM_TOLERANCE_MS + 1)]).map((r) => r.text)).toEqual(['68']);
   });
 });
+
+describe('ResultGate at a cut inside speech, with word times', () => {
+  const timed = (session: number, words: [string, number, number][]): RecognitionResult => ({
+    type: 'final', text: words.map((w) => w[0]).join(''), final: true, endOfUtterance: true, finalIndex: 0, session, channelTag: '0',
+    startMs: words[0]![1], endMs: words[words.length - 1]![2],
+    alternatives: [{ text: words.map((w) => w[0]).join(''), confidence: 1, words: words.map(([text, startMs, endMs]) => ({ text, startMs, endMs, confidence: 1 })) }],
+  });
+
+  it('drops from the next session\'s final the words the replaced one already reported', () => {
+    const gate = new ResultGate();
+    gate.open(0);
+    gate.open(1);
+    // The new session's replay starts at 1 500, inside the utterance the old session was cut in at 1 700.
+    gate.replace(0, 1_500);
+    expect(gate.accept(0, [timed(0, [['1', 1_000, 1_100], ['2', 1_200, 1_300], ['3', 1_400, 1_500], ['4', 1_600, 1_700]])]).map((r) => r.text)).toEqual(['1234']);
+    gate.end(0);
+    const [next] = gate.accept(1, [timed(1, [['3', 1_420, 1_500], ['4', 1_600, 1_720], ['5', 1_800, 1_900], ['6', 2_000, 2_100]])]);
+    expect(next).toMatchObject({ text: '56', startMs: 1_800, endMs: 2_100 });
+    expect(next!.alternatives[0]!.words.map((w) => w.text)).toEqual(['5', '6']);
+  });
+});

@@ -1,0 +1,191 @@
+/**
+ * The stream's own account of where speech is, from the silence it detects in the audio it sends
+ * (16-bit PCM, and frames that say whether they are silent). It lets the stream
+ *
+ * - confirm silence itself: with no speech awaiting a final, a rollover or recovery need not
+ *   replay more than `leadMs` of the pause;
+ * - place finals without word times: each is taken to finalize the oldest speech run not yet
+ *   finalized (a run is speech with no pause of `gapMs` or more inside it);
+ * - cut between sessions in a pause, so that each run belongs to exactly one session.
+ *
+ * Audio that cannot be scanned (Ogg Opus written as such) turns it off for the stream (`known`
+ * false): the stream then falls back to confirming only by finals.
+ */
+
+/** Silence kept ahead of the next speech in a replay: enough lead-in for a recognizer. */
+export const SILENCE_LEAD_MS = 500;
+/**
+ * A finished run whose final has not come after this much audio and this much time (a strict
+ * service finalizes up to 1.5 s after an utterance ends) is taken for a sound with no words
+ * (a click, a cough), so that it does not hold confirmation back for ever.
+ */
+export const GIVE_UP_AUDIO_MS = 2_000;
+export const GIVE_UP_WALL_MS = 3_000;
+/** Runs remembered; past this the oldest is forgotten (it is far beyond any replay bound by then). */
+const MAX_RUNS = 256;
+/** Short pauses remembered inside one run. */
+const MAX_QUIET = 1_024;
+
+interface Run {
+  startMs: number;
+  /** End of its last non-silent frame. */
+  endMs: number;
+  /** Clock time that frame was sent. */
+  endSentAt: number;
+  /** Followed by at least `gapMs` of silence. */
+  closed: boolean;
+  /** A final without word times was taken for it (its confirmation may still be held). */
+  claimed: boolean;
+  /** Starts of the short pauses inside it (silent frames after speech), oldest first. */
+  quiet: number[];
+}
+
+/** Where a new session starts, and what the session it replaces still owns. */
+export interface Cut {
+  /** Whole-stream position the new session's audio starts at. */
+  startMs: number;
+  /** The replaced session still owns speech before `startMs` (it was not confirmed and is not replayed). */
+  oldOwns: boolean;
+  /** Speech runs before `startMs` awaiting a final: finals without times the replaced session still owes. */
+  owedFinals: number;
+  /** Set when the cut falls inside speech (no pause in the last replay bound): where that speech started. */
+  unreplayedFromMs: number | undefined;
+  /** Start of the earliest speech before `startMs` that awaits a final (when `oldOwns`). */
+  ownedFromMs: number | undefined;
+  /** Whether the audio could be scanned for silence (false: the cut is only the replay bound's). */
+  scanned: boolean;
+}
+
+export class SpeechRuns {
+  /** Whether every frame so far could be classified. */
+  known = true;
+  private endMs = 0;
+  /** Runs not yet confirmed, oldest first. */
+  private runs: Run[] = [];
+
+  constructor(
+    private readonly gapMs: number,
+    private readonly leadMs = SILENCE_LEAD_MS,
+  ) {}
+
+  /**
+   * A frame went out. `silent` is undefined when the audio cannot be scanned. Replayed frames
+   * (already seen) are ignored. Returns a position the stream may confirm as silence, if any.
+   */
+  frame(streamMs: number, durationMs: number, silent: boolean | undefined, now: number, confirmedMs: number): number | undefined {
+    const end = streamMs + durationMs;
+    if (end <= this.endMs + 1e-6 || !this.known) return undefined;
+    this.endMs = end;
+    if (silent === undefined) {
+      this.known = false;
+      this.runs = [];
+      return undefined;
+    }
+    const last = this.runs[this.runs.length - 1];
+    if (!silent) {
+      if (last && !last.closed) {
+        last.endMs = end;
+        last.endSentAt = now;
+      } else {
+        if (this.runs.length >= MAX_RUNS) this.runs.shift();
+        this.runs.push({ startMs: streamMs, endMs: end, endSentAt: now, closed: false, claimed: false, quiet: [] });
+      }
+      return undefined;
+    }
+    if (last && !last.closed) {
+      if (end - last.endMs >= this.gapMs - 1e-6) last.closed = true;
+      else if (last.endMs === streamMs) {
+        if (last.quiet.length >= MAX_QUIET) last.quiet.shift();
+        last.quiet.push(streamMs);
+      }
+    }
+    // Runs that never got a final stop holding silence back once their final is long overdue.
+    let first = this.runs[0];
+    while (first && first.closed && !first.claimed && end - first.endMs >= GIVE_UP_AUDIO_MS && now - first.endSentAt >= GIVE_UP_WALL_MS) {
+      this.runs.shift();
+      first = this.runs[0];
+    }
+    if (first) return undefined;
+    const at = end - this.leadMs;
+    return at > confirmedMs ? at : undefined;
+  }
+
+  /**
+   * Where a final without word times lets the stream confirm: the end of the oldest run not yet
+   * finalized (up to the lead-in of the next one), or everything sent when it is the last one.
+   * Undefined when the audio cannot be scanned.
+   */
+  claimTimeless(sessionEndMs: number): number | undefined {
+    if (!this.known) return undefined;
+    const i = this.runs.findIndex((r) => !r.claimed);
+    if (i < 0) return sessionEndMs;
+    this.runs[i]!.claimed = true;
+    const next = this.runs[i + 1];
+    const at = next ? Math.max(this.runs[i]!.endMs, next.startMs - this.leadMs) : this.endMs;
+    return Math.min(at, sessionEndMs);
+  }
+
+  /** A new session: finals taken but not confirmed will be heard again, and come again. */
+  unclaim(): void {
+    for (const r of this.runs) r.claimed = false;
+  }
+
+  /** Audio up to `streamMs` is confirmed (or handed to a replaced session). */
+  trim(streamMs: number): void {
+    // A run ends on a frame boundary, up to a frame after the last word a final timed; a run that
+    // starts after `streamMs` is speech still to be finalized, however short.
+    while (this.runs.length > 0 && this.runs[0]!.startMs < streamMs && this.runs[0]!.endMs <= streamMs + this.gapMs / 2) this.runs.shift();
+    const first = this.runs[0];
+    if (first && first.startMs < streamMs) first.startMs = streamMs;
+  }
+
+  /**
+   * Where to start a new session, given the earliest start the replay bound allows (`earliestMs`)
+   * and where the old session's audio ended (`atMs`). Each word must be reported by one session,
+   * and a session without word times reports everything it heard of an utterance, so:
+   * - if the replay reaches all speech awaiting a final, the new session hears it all again and
+   *   the old one owns nothing;
+   * - else, if the old session's audio ends in silence, it heard every word it will report whole:
+   *   it owns the speech before the first pause the replay can reach (or all of it);
+   * - else, if the utterance going on at the cut started within reach, the new session hears it
+   *   from its start and the old one owns what came before;
+   * - else, if that utterance started within `stretchMs` (a longer reach, allowed only to
+   *   avoid cutting inside speech), likewise;
+   * - else there is no pause to cut in: the new session starts at the first quiet moment within
+   *   reach (or at `earliestMs`) and `unreplayedFromMs` says where the cut speech started.
+   */
+  cut(earliestMs: number, stretchMs: number, atMs: number, confirmedMs: number): Cut {
+    if (!this.known) {
+      const oldOwns = earliestMs > confirmedMs + 1e-6;
+      return { startMs: earliestMs, oldOwns, owedFinals: 0, unreplayedFromMs: undefined, ownedFromMs: oldOwns ? confirmedMs : undefined, scanned: false };
+    }
+    const pending = this.runs.filter((r) => !r.claimed && r.startMs < atMs);
+    const first = pending[0];
+    const last = pending[pending.length - 1];
+    const from = (i: number, reach = earliestMs) => Math.max(reach, pending[i - 1]?.endMs ?? -Infinity, pending[i]!.startMs - this.leadMs);
+    let startMs: number;
+    let unreplayedFromMs: number | undefined;
+    if (!first || !last) {
+      startMs = Math.max(earliestMs, atMs - this.leadMs);
+    } else if (earliestMs <= first.startMs + 1e-6) {
+      startMs = from(0);
+    } else if (last.endMs < atMs - 1e-6) {
+      const next = pending.findIndex((r) => r.startMs >= earliestMs);
+      startMs = next >= 0 ? from(next) : Math.max(earliestMs, last.endMs);
+    } else if (last.startMs >= stretchMs) {
+      startMs = from(pending.length - 1, last.startMs >= earliestMs ? earliestMs : stretchMs);
+    } else {
+      startMs = last.quiet.find((q) => q >= earliestMs) ?? earliestMs;
+      unreplayedFromMs = last.startMs;
+    }
+    startMs = Math.min(startMs, atMs);
+    let owedFinals = 0;
+    let ownedFromMs = unreplayedFromMs;
+    for (const r of pending) {
+      if (r.endMs > startMs + 1e-6) continue;
+      owedFinals++;
+      ownedFromMs = Math.min(ownedFromMs ?? Infinity, r.startMs);
+    }
+    return { startMs, oldOwns: ownedFromMs !== undefined, owedFinals, unreplayedFromMs, ownedFromMs, scanned: true };
+  }
+}

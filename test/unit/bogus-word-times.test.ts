@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCodes, type SpeechKitError } from '../../src/errors.js';
+import { v2Final, fakeStream, runClock } from '../helpers/fake-transport.js';
+
+const rate = 8000;
+const loud = (n: number) => Buffer.alloc((rate * 2 * n) / 1000, 0x11);
+
+describe('word times validated against the audio sent', () => {
+  it('takes the times off a final timed an hour ahead, with a warning, and later finals still reach the reader', async () => {
+    const { clock, transport, stream, results, errors } = fakeStream({ sampleRateHertz: rate, audioEncoding: 'LINEAR16_PCM', pace: 0 });
+    const warnings: SpeechKitError[] = [];
+    stream.on('warning', (w: SpeechKitError) => warnings.push(w));
+    stream.write(loud(1_000));
+    await runClock(clock, 50);
+    const call = transport.calls[0]!;
+    call.respond(v2Final('1', 100, 400));
+    call.respond(v2Final('bogus', 500, 3_600_000));
+    await runClock(clock, 50);
+    stream.write(loud(2_000));
+    await runClock(clock, 50);
+    call.respond(v2Final('2', 1_000, 1_400));
+    call.respond(v2Final('3', 2_000, 2_400));
+    await runClock(clock, 50);
+    expect(results.filter((r) => r.final).map((r) => r.text)).toEqual(['1', 'bogus', '2', '3']);
+    const bogus = results.find((r) => r.text === 'bogus')!;
+    // Its times cannot be trusted: none at result level, word times clamped into the audio sent.
+    expect(bogus.endMs).toBeUndefined();
+    expect(bogus.alternatives[0]!.words.every((w) => w.endMs <= 1_000)).toBe(true);
+    expect(warnings.map((w) => w.code)).toEqual([ErrorCodes.RESULT_TIMES]);
+    expect(warnings[0]!.session).toBe(0);
+    // The replay was not emptied by the bogus time: a failure now replays audio after the last real final.
+    call.finish({ code: 14, details: 'gone' });
+    await runClock(clock, 3_000);
+    expect(errors).toEqual([]);
+    expect(transport.calls[1]!.audio().length).toBeGreaterThan(0);
+  });
+});

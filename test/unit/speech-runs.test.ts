@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { RecognitionResult } from '../../src/results.js';
+import { ResultGate } from '../../src/session/result-gate.js';
+import { GIVE_UP_WALL_MS, SILENCE_LEAD_MS, SpeechRuns } from '../../src/session/speech-runs.js';
+
+const timeless = (session: number, text: string): RecognitionResult => ({
+  type: 'final', text, final: true, endOfUtterance: true, finalIndex: 0, alternatives: [], session, channelTag: '0',
+});
+
+/** Feeds 100 ms frames: `pattern` has one character per frame, 's' speech, '.' silence. */
+function feed(runs: SpeechRuns, pattern: string, from = 0, confirmedMs = 0, now = 0): number | undefined {
+  let confirm: number | undefined;
+  for (let i = 0; i < pattern.length; i++) confirm = runs.frame(from + i * 100, 100, pattern[i] === '.', now, confirmedMs) ?? confirm;
+  return confirm;
+}
+
+describe('SpeechRuns', () => {
+  it('confirms a pause as it goes, keeping a lead-in, but never past speech still awaiting its final', () => {
+    const runs = new SpeechRuns(400);
+    expect(feed(runs, '..........')).toBe(1_000 - SILENCE_LEAD_MS);
+    expect(feed(runs, 'sss......', 1_000, 500)).toBeUndefined();
+    // Its final (no word times) ends the oldest run: confirm everything heard, then the pause flows again.
+    expect(runs.claimTimeless(1_900)).toBe(1_900);
+    runs.trim(1_900);
+    expect(feed(runs, '......', 1_900, 1_900)).toBe(2_500 - SILENCE_LEAD_MS);
+  });
+
+  it('a short sound just after a confirmed point still awaits its final (it is not trimmed with the run before)', () => {
+    const runs = new SpeechRuns(400);
+    feed(runs, 'ss....s');
+    // A cut (the replay bound) just before the 100 ms sound at 600 ms: the sound is still owed.
+    runs.trim(550);
+    expect(feed(runs, '..........', 700, 550)).toBeUndefined();
+    expect(runs.cut(1_300, 1_300, 1_700, 550)).toMatchObject({ startMs: 1_300, owedFinals: 1, oldOwns: true });
+  });
+
+  it('a timeless final ends the oldest run only, up to the next one\'s lead-in', () => {
+    const runs = new SpeechRuns(400);
+    feed(runs, '..ss......ss..');
+    expect(runs.claimTimeless(1_400)).toBe(1_000 - SILENCE_LEAD_MS);
+    expect(runs.claimTimeless(1_400)).toBe(1_400);
+  });
+
+  it('gives up on a sound that never gets a final, once its final is long overdue in audio and in time', () => {
+    const runs = new SpeechRuns(400);
+    feed(runs, 's');
+    expect(feed(runs, '.'.repeat(30), 100, 0, 0)).toBeUndefined();
+    expect(feed(runs, '.', 3_100, 0, GIVE_UP_WALL_MS)).toBe(3_200 - SILENCE_LEAD_MS);
+  });
+
+  it('cuts in a pause: the old session keeps a finished run it must still finalize; mid-speech only with no pause in reach', () => {
+    const runs = new SpeechRuns(400);
+    feed(runs, 'sssss.....sss');
+    // Reach from 800: the first run ended before it, the second started after it.
+    expect(runs.cut(800, 500, 1_300, 0)).toMatchObject({ startMs: 800, owedFinals: 1, unreplayedFromMs: undefined, oldOwns: true });
+    const long = new SpeechRuns(400);
+    feed(long, 'sss.sssss.sssss');
+    // Speech since 0 with 100 ms gaps only, reach from 600 (900 stretched): the first quiet moment after 600.
+    expect(long.cut(600, 900, 1_500, 0)).toMatchObject({ startMs: 900, owedFinals: 0, unreplayedFromMs: 0, oldOwns: true });
+  });
+});
+
+describe('ResultGate with finals without word times', () => {
+  it('a replaced session keeps as many timeless finals as it owes; the rest are dropped and handed to the seam', () => {
+    const gate = new ResultGate();
+    gate.open(0);
+    gate.open(1);
+    gate.replace(0, 2_000, 1);
+    expect(gate.accept(1, [timeless(1, 'new')])).toEqual([]);
+    expect(gate.accept(0, [timeless(0, 'owed'), timeless(0, 'heard again')]).map((r) => r.text)).toEqual(['owed']);
+    expect(gate.end(0).map((r) => r.text)).toEqual(['new']);
+    expect(gate.takeDropped(0).map((r) => r.text)).toEqual(['heard again']);
+  });
+});
