@@ -29,6 +29,8 @@ export async function startEmulatorProcess(options = {}) {
     pid: child.pid,
     reset: () => ask({ type: 'reset' }),
     addFault: (rule) => ask({ type: 'fault', rule }),
+    /** Closes the emulator (every session fails at once) and starts a new one on the same port. */
+    outage: (options = {}) => ask({ type: 'outage', ...options }),
     close: () =>
       new Promise((resolve) => {
         child.once('exit', resolve);
