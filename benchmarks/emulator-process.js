@@ -1,5 +1,6 @@
 // The emulator in a process of its own, so a benchmark measures only the client's CPU.
 // Driven over IPC: { type: 'sessions' | 'starts' | 'count' | 'arrivals' | 'reset' | 'fault' | 'outage' | 'close' }.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startEmulator } from '../dist/emulator/index.js';
 
 const options = JSON.parse(process.argv[2] ?? '{}');
@@ -11,8 +12,16 @@ process.send({ type: 'ready', address: emulator.address });
 // Never outlive the benchmark that started us.
 process.on('disconnect', () => process.exit(0));
 
+/** This process's event-loop delay, so a benchmark can tell a slow emulator from a slow client. */
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+
 process.on('message', async (message) => {
   switch (message.type) {
+    case 'lag':
+      process.send({ type: 'lag', id: message.id, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6, cpu: process.cpuUsage() });
+      if (message.reset) loop.reset();
+      break;
     case 'sessions':
       process.send({
         type: 'sessions',

@@ -14,6 +14,7 @@
 // as the emulator saw them. Prints the time from the outage to each stream's first final from its
 // new session (its recovered session healthy), and its distribution.
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startEmulatorProcess } from './lib.js';
 import { distribution, mostInAnyWindow, runMassOutage } from './lib/mass-outage.js';
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     'down-ms': { type: 'string', default: '0' },
     'max-total-ms': { type: 'string', default: '10000' },
     'after-outage-ms': { type: 'string', default: '10000' },
+    verbose: { type: 'boolean', default: false },
   },
 });
 const streams = Number(values.streams);
@@ -40,6 +42,25 @@ const dist = (d) => `p50 ${s(d.p50)}, p90 ${s(d.p90)}, p99 ${s(d.p99)}, max ${s(
 console.log(`mass outage: ${streams} streams of 16 kHz PCM at real time, default start limiter (${QUOTA}/s), retry.maxTotalMs ${values['max-total-ms']}; ` +
   `after the outage the service is down ${downMs} ms and refuses ${refuse} of its first sessions; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 const emulator = await startEmulatorProcess({ recordAudio: false });
+// Event-loop delay of both processes, every 5 s: on a shared machine, what was slow.
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+const lags = { client: [], emulator: [] };
+let lastCpu = { client: process.cpuUsage(), emulator: undefined, at: performance.now() };
+const sampler = setInterval(async () => {
+  const e = await emulator.lag(true);
+  const now = performance.now();
+  const client = process.cpuUsage();
+  const cores = (a, b) => (b && a ? (a.user + a.system - b.user - b.system) / 1000 / (now - lastCpu.at) : NaN);
+  lags.client.push(loop.max / 1e6);
+  lags.emulator.push(e.max);
+  if (values.verbose) {
+    console.log(`    event-loop delay p99/max: client ${(loop.percentile(99) / 1e6).toFixed(0)}/${(loop.max / 1e6).toFixed(0)} ms, ` +
+      `emulator ${e.p99.toFixed(0)}/${e.max.toFixed(0)} ms; cores client ${cores(client, lastCpu.client).toFixed(2)}, emulator ${cores(e.cpu, lastCpu.emulator).toFixed(2)}; load ${loadavg()[0].toFixed(1)}`);
+  }
+  lastCpu = { client, emulator: e.cpu, at: now };
+  loop.reset();
+}, 5_000);
 let result;
 let starts;
 try {
@@ -53,6 +74,7 @@ try {
   });
   starts = await emulator.starts();
 } finally {
+  clearInterval(sampler);
   await emulator.close();
 }
 
@@ -77,6 +99,7 @@ console.log(`  most session starts in any 1 s window, as the emulator saw them: 
 console.log(`  new sessions reached the emulator after the outage: ${dist(afterStarts)}`);
 console.log(`  outage → stream's new session open (headers): ${dist(result.reopened)}`);
 console.log(`  outage → first final from the new session (recovered, healthy): ${dist(result.recovered)}`);
+console.log(`  worst event-loop delay in any 5 s: client ${Math.max(...lags.client).toFixed(0)} ms, emulator ${Math.max(...lags.emulator).toFixed(0)} ms`);
 console.log(`  time to full recovery (last stream healthy): ${s(result.recovered.max)}; run took ${s(result.wallMs)}`);
 for (const p of problems.slice(0, 30)) console.log(`  FAIL ${p}`);
 if (problems.length > 30) console.log(`  … and ${problems.length - 30} more`);

@@ -83,7 +83,7 @@ export async function runMassOutage({ address, streams, outage, retry, afterOuta
   const t0 = Date.now();
   for (let i = 0; i < streams; i++) {
     const { utterances, pieces } = callAudio(i + 1, firstStartsMs - i * START_SPACING_MS + 3_000 + afterOutageMs);
-    const call = { index: i, utterances, finals: [], retries: [], sessionsAtOutage: undefined, error: undefined, reachedAfter: 0, reopenedAt: undefined, recoveredAt: undefined };
+    const call = { index: i, utterances, finals: [], finalSessions: [], retries: [], sessionsAtOutage: undefined, error: undefined, reachedAfter: 0, reopenedAt: undefined, recoveredAt: undefined };
     calls.push(call);
     const stream = createRecognizeStream({
       endpoint: address, tls: false, auth: { iamToken: EMULATOR_IAM_TOKEN },
@@ -93,6 +93,7 @@ export async function runMassOutage({ address, streams, outage, retry, afterOuta
     stream.on('data', (r) => {
       if (r.type !== 'final') return;
       call.finals.push(r.text);
+      call.finalSessions.push(r.session);
       if (call.sessionsAtOutage !== undefined && r.session >= call.sessionsAtOutage) call.recoveredAt ??= Date.now();
     });
     stream.on('session', (s) => {
@@ -130,7 +131,10 @@ export async function runMassOutage({ address, streams, outage, retry, afterOuta
     const tag = `stream ${c.index}`;
     if (c.error) problems.push(`${tag}: ${c.error.code ?? ''} ${c.error.message}`);
     if (c.finals.join(' ') !== c.utterances.join(' ')) {
-      problems.push(`${tag}: digits differ (${c.finals.length} finals for ${c.utterances.length} utterances)`);
+      const k = c.finals.findIndex((f, j) => f !== c.utterances[j]);
+      const around = (list) => list.slice(Math.max(0, k - 2), k + 3).join(' ');
+      problems.push(`${tag}: digits differ (${c.finals.length} finals for ${c.utterances.length} utterances) from final ${k}: ` +
+        `expected …${around(c.utterances)}…, got …${around(c.finals)}… (sessions ${around(c.finalSessions)})`);
     }
     const after = c.retries.filter((r) => r.at >= downAt);
     c.retriesAfter = after.length;
