@@ -131,7 +131,8 @@ export async function runMassOutage({ address, streams, outage, retry, afterOuta
     const tag = `stream ${c.index}`;
     if (c.error) problems.push(`${tag}: ${c.error.code ?? ''} ${c.error.message}`);
     if (c.finals.join(' ') !== c.utterances.join(' ')) {
-      const k = c.finals.findIndex((f, j) => f !== c.utterances[j]);
+      const differs = c.finals.findIndex((f, j) => f !== c.utterances[j]);
+      const k = differs >= 0 ? differs : c.finals.length;
       const around = (list) => list.slice(Math.max(0, k - 2), k + 3).join(' ');
       problems.push(`${tag}: digits differ (${c.finals.length} finals for ${c.utterances.length} utterances) from final ${k}: ` +
         `expected …${around(c.utterances)}…, got …${around(c.finals)}… (sessions ${around(c.finalSessions)})`);
