@@ -101,6 +101,12 @@ console.log(`  outage → stream's new session open (headers): ${dist(result.reo
 console.log(`  outage → first final from the new session (recovered, healthy): ${dist(result.recovered)}`);
 console.log(`  worst event-loop delay in any 5 s: client ${Math.max(...lags.client).toFixed(0)} ms, emulator ${Math.max(...lags.emulator).toFixed(0)} ms`);
 console.log(`  time to full recovery (last stream healthy): ${s(result.recovered.max)}; run took ${s(result.wallMs)}`);
+const kinds = {};
+for (const p of problems) {
+  const kind = p.replace(/^stream \d+: /, '').replace(/ \(.*|: .*| from final.*/, '');
+  kinds[kind] = (kinds[kind] ?? 0) + 1;
+}
+if (problems.length) console.log(`  problems by kind: ${Object.entries(kinds).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n}× ${k}`).join('; ')}`);
 for (const p of problems.slice(0, 30)) console.log(`  FAIL ${p}`);
 if (problems.length > 30) console.log(`  … and ${problems.length - 30} more`);
 console.log(problems.length === 0 ? 'mass outage: OK' : `mass outage: ${problems.length} problems`);

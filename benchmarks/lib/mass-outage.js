@@ -8,8 +8,6 @@ import { createRecognizeStream } from 'speechkit-stream';
 import { dialledDigitsPcm, EMULATOR_IAM_TOKEN } from 'speechkit-stream/emulator';
 
 export const RATE = 16000;
-/** The start limiter's spacing at its default 40 a second (1000 / 40 ms, plus its 2 % margin). */
-export const START_SPACING_MS = 25.5;
 const TONE_MS = 80;
 const bytes = (ms) => (RATE * 2 * ms) / 1000;
 // Tones and silences made once and shared: each stream's audio is a list of views onto them.
@@ -27,24 +25,28 @@ function seeded(seed) {
   };
 }
 
-/** `ms` of dialled utterances (2–4 digits, 900 ms apart) from a seed, as shared pieces. */
-function callAudio(seed, ms) {
+/**
+ * Dialled utterances (2–4 digits, 900 ms apart) from a seed, one at a time as shared pieces, for
+ * as long as the caller asks: a stream's audio lasts until the outage plus what must follow it,
+ * however long a loaded machine takes to get there.
+ */
+function callAudio(seed) {
   const random = seeded(seed);
-  const utterances = [];
-  const pieces = [gaps.lead];
-  let at = 300;
-  while (at < ms) {
-    const digits = Array.from({ length: 2 + Math.floor(random() * 3) }, () => String(Math.floor(random() * 10))).join('');
-    utterances.push(digits);
-    [...digits].forEach((d, i) => {
-      if (i > 0) pieces.push(gaps.tone);
-      pieces.push(tones.get(d));
-    });
-    pieces.push(gaps.utterance);
-    at += digits.length * TONE_MS + (digits.length - 1) * 70 + 900;
-  }
-  pieces.push(gaps.trail);
-  return { utterances, pieces };
+  return {
+    utterances: [],
+    /** The next utterance's pieces and their length in ms. */
+    next() {
+      const digits = Array.from({ length: 2 + Math.floor(random() * 3) }, () => String(Math.floor(random() * 10))).join('');
+      this.utterances.push(digits);
+      const pieces = [];
+      [...digits].forEach((d, i) => {
+        if (i > 0) pieces.push(gaps.tone);
+        pieces.push(tones.get(d));
+      });
+      pieces.push(gaps.utterance);
+      return { pieces, ms: digits.length * TONE_MS + (digits.length - 1) * 70 + 900 };
+    },
+  };
 }
 
 /** Most of `times` (ms) inside any window of `windowMs`. */
@@ -71,19 +73,15 @@ export function distribution(values) {
  * @param {() => Promise<{ downAt: number, upAt: number, sessionsBefore?: number }>} o.outage takes the service
  *   down and back (epoch ms; how many sessions the emulator had recorded before it went down)
  * @param {object} [o.retry] the streams' retry options
- * @param {number} [o.afterOutageMs] audio each stream still has to send after the outage
+ * @param {number} [o.afterOutageMs] audio each stream writes after what it had written when the outage came
  */
 export async function runMassOutage({ address, streams, outage, retry, afterOutageMs = 10_000, log = () => {} }) {
   const problems = [];
   const calls = [];
-  // The first sessions alone take streams × 25.5 ms to start; the outage comes once all are
-  // healthy, and each stream has `afterOutageMs` of audio left after it (its first session
-  // started about index × 25.5 ms after the first one's).
-  const firstStartsMs = streams * START_SPACING_MS;
   const t0 = Date.now();
   for (let i = 0; i < streams; i++) {
-    const { utterances, pieces } = callAudio(i + 1, firstStartsMs - i * START_SPACING_MS + 3_000 + afterOutageMs);
-    const call = { index: i, utterances, finals: [], finalSessions: [], retries: [], sessionsAtOutage: undefined, error: undefined, reachedAfter: 0, reopenedAt: undefined, recoveredAt: undefined };
+    const source = callAudio(i + 1);
+    const call = { index: i, utterances: source.utterances, writtenMs: 0, endAtMs: Infinity, finals: [], finalSessions: [], retries: [], sessionsAtOutage: undefined, error: undefined, reachedAfter: 0, reopenedAt: undefined, recoveredAt: undefined };
     calls.push(call);
     const stream = createRecognizeStream({
       endpoint: address, tls: false, auth: { iamToken: EMULATOR_IAM_TOKEN },
@@ -110,18 +108,36 @@ export async function runMassOutage({ address, streams, outage, retry, afterOuta
       });
       stream.on('end', resolve);
     });
+    // Written ahead with backpressure (paced by the stream at real time), until `afterOutageMs`
+    // past what was written when the outage came.
+    let pieces = [gaps.lead];
     let k = 0;
-    const feed = () => {
-      while (k < pieces.length) if (!stream.write(pieces[k++])) return void stream.once('drain', feed);
-      stream.end();
+    call.writtenMs = 300;
+    call.feed = () => {
+      for (;;) {
+        if (k === pieces.length) {
+          if (call.writtenMs >= call.endAtMs) {
+            stream.end(gaps.trail);
+            return;
+          }
+          const next = source.next();
+          pieces = next.pieces;
+          k = 0;
+          call.writtenMs += next.ms;
+        }
+        if (!stream.write(pieces[k++])) return void stream.once('drain', call.feed);
+      }
     };
-    feed();
+    call.feed();
   }
 
   // Every stream's first session healthy (it delivered a final), then the outage.
   while (calls.some((c) => c.finals.length === 0 && !c.error)) await sleep(50);
   const readyMs = Date.now() - t0;
-  for (const c of calls) c.sessionsAtOutage = c.stream.sessionCount;
+  for (const c of calls) {
+    c.sessionsAtOutage = c.stream.sessionCount;
+    c.endAtMs = c.writtenMs + afterOutageMs;
+  }
   log(`all ${streams} streams healthy after ${(readyMs / 1000).toFixed(1)} s; outage`);
   const { downAt, upAt, sessionsBefore } = await outage();
   log(`service down for ${upAt - downAt} ms`);
