@@ -4,7 +4,7 @@
 // session, `outage()` takes the service down (every session fails in the same instant) and brings
 // it back; each stream must recover through the limiter, in one episode, and get back exactly its
 // own digits. Returns the figures and the list of what went wrong (empty when all is well).
-import { createRecognizeStream } from 'speechkit-stream';
+import { RecognizeStream } from 'speechkit-stream';
 import { dialledDigitsPcm, EMULATOR_IAM_TOKEN } from 'speechkit-stream/emulator';
 
 export const RATE = 16000;
@@ -74,19 +74,31 @@ export function distribution(values) {
  *   down and back (epoch ms; how many sessions the emulator had recorded before it went down)
  * @param {object} [o.retry] the streams' retry options
  * @param {number} [o.afterOutageMs] audio each stream writes after what it had written when the outage came
+ * @param {(target: object) => object} o.createTransport the library's own gRPC transport (internal: the
+ *   script takes it from dist/, the test from src/), wrapped here only to note when each call opens
  */
-export async function runMassOutage({ address, streams, outage, retry, afterOutageMs = 10_000, log = () => {} }) {
+export async function runMassOutage({ address, streams, outage, retry, createTransport, afterOutageMs = 10_000, log = () => {} }) {
   const problems = [];
   const calls = [];
+  /** When each session's call was opened (epoch ms): the starts the limiter granted. */
+  const opens = [];
   const t0 = Date.now();
   for (let i = 0; i < streams; i++) {
     const source = callAudio(i + 1);
     const call = { index: i, utterances: source.utterances, writtenMs: 0, endAtMs: Infinity, finals: [], finalSessions: [], retries: [], sessionsAtOutage: undefined, error: undefined, reachedAfter: 0, reopenedAt: undefined, recoveredAt: undefined };
     calls.push(call);
-    const stream = createRecognizeStream({
+    const base = createTransport({ endpoint: address, tls: false });
+    const transport = {
+      open(method, metadata, handlers) {
+        opens.push(Date.now());
+        return base.open(method, metadata, handlers);
+      },
+      close: () => base.close(),
+    };
+    const stream = new RecognizeStream({
       endpoint: address, tls: false, auth: { iamToken: EMULATOR_IAM_TOKEN },
       audioEncoding: 'LINEAR16_PCM', sampleRateHertz: RATE, pace: 1, ...(retry && { retry }),
-    });
+    }, { transport });
     call.stream = stream;
     stream.on('data', (r) => {
       if (r.type !== 'final') return;
@@ -174,6 +186,7 @@ export async function runMassOutage({ address, streams, outage, retry, afterOuta
     downAt,
     upAt,
     sessionsBefore,
+    opens,
     readyMs,
     exact: calls.filter((c) => !c.error && c.finals.join(' ') === c.utterances.join(' ')).length,
     errors: calls.filter((c) => c.error).length,
