@@ -9,7 +9,7 @@ import { resolveOptions, type RecognizeStreamOptions, type ResolvedOptions } fro
 import type { RecognitionResult, SessionInfo, StatusEvent } from './results.js';
 import { EouMarks } from './session/eou-marks.js';
 import { FinalHold } from './session/final-hold.js';
-import { defaultIdlePolicy, idleAction, type IdlePolicy } from './session/idle.js';
+import { defaultIdlePolicy, IdleGap, keepAliveMs, keepAliveStep, MIN_KEEPALIVE_MS, type IdlePolicy } from './session/idle.js';
 import { episodeFailure, markRefreshRetry, runEpisode, type RetryEvent, type StartWait } from './session/recovery.js';
 import { ReplayBuffer } from './session/replay-buffer.js';
 import { ResultGate } from './session/result-gate.js';
@@ -30,6 +30,14 @@ const SEND_EARLY_MS = 0.5;
 const MAX_UNDECIDED_BYTES = 1024 * 1024;
 /** Shortest wait before the idle check looks again. */
 const MIN_IDLE_RECHECK_MS = 10;
+
+/** A rollover queued for a start slot. */
+interface PendingRollover {
+  reason: RolloverReason;
+  cancel: () => void;
+  /** Set when the session had to end before the slot came (see `endAtLimit`): the slot goes to the next session. */
+  next: { granted: boolean; resolve: (() => void) | undefined } | undefined;
+}
 
 /** Payload of the `rollover` event. */
 export interface RolloverEvent {
@@ -82,7 +90,8 @@ export class RecognizeStream extends Duplex {
   /** Whole-stream ms up to which finals have confirmed the audio. */
   private confirmedMs = 0;
   private silentRunMs = 0;
-  private lastMessageAt = 0;
+  /** Where the current session's gaps are: keep-alive fills only those. */
+  private readonly idleGap: IdleGap;
   private idlePolicy: IdlePolicy | undefined;
   private episodeActive = false;
   /** A forced credential refresh was tried since the last healthy session. */
@@ -106,7 +115,9 @@ export class RecognizeStream extends Duplex {
   /** Session starts are paced process-wide (the service's quota); undefined when turned off. */
   private readonly starts: SessionStartLimiter | undefined;
   /** A rollover waiting for a start slot; the current session keeps taking audio meanwhile. */
-  private pendingRollover: { reason: RolloverReason; cancel: () => void } | undefined;
+  private pendingRollover: PendingRollover | undefined;
+  /** A start slot queued for by a session ended before it came (see `endAtLimit`): the next session's. */
+  private queuedStart: PendingRollover | undefined;
   /** The next session's start slot is already taken (by the rollover that opens it). */
   private startGranted = false;
   private cancelStartWait: (() => void) | undefined;
@@ -127,7 +138,8 @@ export class RecognizeStream extends Duplex {
     this.wake = this.scheduler.timer(() => this.pump());
     this.starts = resolved.startLimiter === false ? undefined : resolved.startLimiter ?? sharedStartLimiter(this.scheduler, resolved.endpoint);
     this.intake = new AudioIntake(resolved, resolved.chunkMs);
-    this.pacer = new Pacer(resolved.pace);
+    this.pacer = new Pacer(resolved.pace, resolved.chunkMs, SEND_EARLY_MS);
+    this.idleGap = new IdleGap(resolved.pace === 0 ? resolved.chunkMs : Infinity);
     this.replay = new ReplayBuffer(resolved.maxReplayMs);
     this.random = internals.random ?? Math.random;
     this.credentials = internals.credentials ?? createCredentials(resolved.auth, {
@@ -184,12 +196,14 @@ export class RecognizeStream extends Duplex {
       return;
     }
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const receivedMs = this.intake.positionMs + this.intake.bufferedMs;
     try {
       this.intake.append(buffer);
     } catch (error) {
       callback(error as Error);
       return;
     }
+    this.idleGap.audioWritten(this.intake.positionMs + this.intake.bufferedMs - receivedMs, this.clock.now());
     if (this.hasRoom()) callback();
     else this.heldWrite = () => callback();
     this.pump();
@@ -325,7 +339,7 @@ export class RecognizeStream extends Duplex {
       session.send(frame, compress && sendAsSilence(this.options.v3.compressSilence, this.silentRunMs, frame, silent));
       this.replay.add(frame);
       this.pacer.sent(frame.streamMs, frame.durationMs, now);
-      this.lastMessageAt = now;
+      this.idleGap.audioSent(frame.durationMs, now);
       this.silentRunMs = silent ? this.silentRunMs + frame.durationMs : 0;
     }
     if (this.heldWrite && this.hasRoom()) {
@@ -342,7 +356,7 @@ export class RecognizeStream extends Duplex {
     if (session.state !== 'open' || session.blocked || !this.eouMarks.dueAt(session.streamEndMs)) return false;
     session.sendEndOfUtterance();
     this.eouMarks.take();
-    this.lastMessageAt = this.clock.now();
+    this.idleGap.messageSent(this.clock.now());
     return true;
   }
 
@@ -378,9 +392,9 @@ export class RecognizeStream extends Duplex {
 
   private armIdleCheck(): void {
     const session = this.current;
-    if (!session || session.state !== 'open' || this.ending || this.cancelIdle) return;
+    if (!session || session.state !== 'open' || this.cancelIdle) return;
     // Never in the past: a check that finds audio still held would otherwise re-run at once, forever.
-    const at = Math.max(this.lastMessageAt + this.options.idle.afterMs, this.clock.now() + MIN_IDLE_RECHECK_MS);
+    const at = Math.max(this.idleGap.keepAliveAt(this.options.idle.afterMs, this.peekFrame() === undefined), this.clock.now() + MIN_IDLE_RECHECK_MS);
     this.cancelIdle = this.scheduler.at(at, () => {
       this.cancelIdle = undefined;
       this.onIdleCheck(session);
@@ -388,23 +402,71 @@ export class RecognizeStream extends Duplex {
   }
 
   private onIdleCheck(session: Session): void {
-    if (this.destroyed || session !== this.current || session.state !== 'open' || this.ending) return;
+    if (this.destroyed || session !== this.current || session.state !== 'open') return;
     const now = this.clock.now();
-    // A rollover waiting for its start slot at the hard margin holds audio back too: keep the session alive.
-    const stuck = this.readerBlocked || session.blocked || !this.peekFrame() || this.pendingRollover !== undefined;
-    const action = stuck ? idleAction(this.idlePolicyFor(), this.lastMessageAt, now, this.options.idle.afterMs) : 'wait';
-    if (action === 'keepalive') {
-      session.sendSilence(this.options.chunkMs, () => this.intake.silence(this.options.chunkMs));
-      this.lastMessageAt = now;
-    } else if (action === 'close') {
+    // Audio ready to go is paced, not idle. A rollover waiting for its start slot at the hard
+    // margin holds audio back too (also after end()): keep the session alive meanwhile.
+    const filling = this.peekFrame() === undefined;
+    const held = this.readerBlocked || session.blocked || filling || this.pendingRollover !== undefined;
+    const gapMs = held ? this.idleGap.gapMs(now, this.options.idle.afterMs, filling) : 0;
+    if (gapMs > 0 && this.idlePolicyFor() === 'close') {
       this.dropPendingRollover();
       this.emit('idle', { session: session.index, atMs: session.streamEndMs });
       session.halfClose();
       this.startDrainTimer(session);
       return;
     }
+    if (gapMs > 0 && !this.keepAlive(session, now, gapMs)) return;
     this.pump();
     this.armIdleCheck();
+  }
+
+  /** Fills a gap with silence, counted against the session's limits and pacing like audio. Returns whether the session is still current. */
+  private keepAlive(session: Session, now: number, gapMs: number): boolean {
+    const { sessionLimits, rollover, chunkMs } = this.options;
+    const plan = () => keepAliveStep({
+      wantedMs: keepAliveMs(gapMs, chunkMs),
+      usage: session,
+      limits: sessionLimits,
+      hardRatio: rollover.hardRatio,
+      bytesPerMs: this.silenceBytesPerMs(),
+      rolloverPending: this.pendingRollover !== undefined,
+    });
+    let step = plan();
+    if (step.kind === 'rollover') {
+      if (this.requestRollover('limit')) return false;
+      step = plan();
+    }
+    if (step.kind === 'end-session') {
+      this.endAtLimit();
+      return false;
+    }
+    if (step.kind !== 'silence' || this.pacer.silenceDueAt(now) > now + SEND_EARLY_MS) return true;
+    session.sendSilence(step.ms, () => this.intake.silence(step.ms));
+    this.pacer.silenceSent(step.ms, now);
+    this.idleGap.messageSent(now);
+    return true;
+  }
+
+  /** What keep-alive costs in bytes per ms (nothing when the API takes silence as a duration). */
+  private silenceBytesPerMs(): number {
+    if (this.api.silenceMessage) return 0;
+    const probe = this.intake.silence(MIN_KEEPALIVE_MS);
+    return probe.data.length / probe.durationMs;
+  }
+
+  /**
+   * The session is at its limit and its rollover still waits for a start slot: it ends now (a
+   * clean half-close; the next session replays its audio since the last final), and the slot,
+   * when it comes, opens the next session.
+   */
+  private endAtLimit(): void {
+    const pending = this.pendingRollover!;
+    this.pendingRollover = undefined;
+    pending.next = { granted: false, resolve: undefined };
+    this.queuedStart = pending;
+    this.cancelStartWait = pending.cancel;
+    this.rollover('limit');
   }
 
   private idlePolicyFor(): IdlePolicy {
@@ -481,14 +543,20 @@ export class RecognizeStream extends Duplex {
       return true;
     }
     const session = this.current;
-    const cancel = this.starts.acquire(() => {
+    const pending: PendingRollover = { reason, cancel: () => {}, next: undefined };
+    pending.cancel = this.starts.acquire(() => {
+      if (pending.next) {
+        pending.next.granted = true;
+        pending.next.resolve?.();
+        return;
+      }
       this.pendingRollover = undefined;
       if (this.destroyed || this.utteranceDone || this.current !== session || session?.state !== 'open') return;
       this.startGranted = true;
       this.rollover(reason);
       this.pump();
     });
-    this.pendingRollover = { reason, cancel };
+    this.pendingRollover = pending;
     return false;
   }
 
@@ -564,7 +632,7 @@ export class RecognizeStream extends Duplex {
         session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession(this.peekFrame()));
         this.armHealthTimer(session);
         this.pacer.newSession();
-        this.lastMessageAt = this.clock.now();
+        this.idleGap.opened(this.clock.now());
         this.pump();
       },
       (error: unknown) => {
@@ -577,6 +645,19 @@ export class RecognizeStream extends Duplex {
 
   /** Resolves when this session may start: at once if its rollover took the slot, else in the limiter's turn. */
   private startSlot(wait: StartWait): Promise<void> {
+    const queued = this.queuedStart?.next;
+    this.queuedStart = undefined;
+    if (queued) {
+      if (queued.granted) return Promise.resolve();
+      wait.queued();
+      return new Promise<void>((resolve) => {
+        queued.resolve = () => {
+          this.cancelStartWait = undefined;
+          wait.granted();
+          resolve();
+        };
+      });
+    }
     const granted = this.startGranted;
     this.startGranted = false;
     const starts = this.starts;

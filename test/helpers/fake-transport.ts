@@ -93,8 +93,7 @@ export async function runClock(clock: FakeClock, msToRun: number, step = 10): Pr
 }
 
 /** A real RecognizeStream on a fake clock and transport, collecting its results and errors. */
-export function fakeStream(options: Record<string, unknown>) {
-  const clock = new FakeClock();
+export function fakeStream(options: Record<string, unknown>, clock = new FakeClock()) {
   const transport = new FakeTransport(clock);
   const stream = new RecognizeStream(
     { auth: { iamToken: 't' }, clock, ...options } as RecognizeStreamOptions,
