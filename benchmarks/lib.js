@@ -29,6 +29,10 @@ export async function startEmulatorProcess(options = {}) {
     pid: child.pid,
     reset: () => ask({ type: 'reset' }),
     addFault: (rule) => ask({ type: 'fault', rule }),
+    /** Closes the emulator (every session fails at once) and starts a new one on the same port. */
+    outage: (options = {}) => ask({ type: 'outage', ...options }),
+    /** The emulator process's event-loop delay (p99, max, ms) and CPU use so far; `reset` starts a new window. */
+    lag: (reset = false) => ask({ type: 'lag', reset }),
     close: () =>
       new Promise((resolve) => {
         child.once('exit', resolve);

@@ -11,7 +11,7 @@ import type { RecognitionResult, SessionInfo, StatusEvent } from './results.js';
 import { EouMarks } from './session/eou-marks.js';
 import { FinalHold } from './session/final-hold.js';
 import { defaultIdlePolicy, IdleGap, keepAliveMs, keepAliveStep, MIN_KEEPALIVE_MS, type IdlePolicy } from './session/idle.js';
-import { episodeFailure, markRefreshRetry, runEpisode, type RetryEvent } from './session/recovery.js';
+import { episodeFailure, markRefreshRetry, runEpisode, type RetryEvent, type StartWait } from './session/recovery.js';
 import { ReplayBuffer } from './session/replay-buffer.js';
 import { ResultGate } from './session/result-gate.js';
 import { checkResultTimes } from './session/result-times.js';
@@ -706,9 +706,9 @@ export class RecognizeStream extends Duplex {
     this.episodeActive = true;
     let attempts = 0;
     runEpisode(this.options.retry, cause, this.scheduler, this.episodeAbort.signal, {
-      open: () => {
+      open: (wait) => {
         attempts++;
-        return this.openSession();
+        return this.openSession(wait);
       },
       onRetry: (event: RetryEvent) => this.emit('retry', event),
     }, this.random).then(
@@ -724,7 +724,7 @@ export class RecognizeStream extends Duplex {
     );
   }
 
-  private openSession(): Promise<void> {
+  private openSession(wait: StartWait): Promise<void> {
     const first = this.peekFrame();
     const baseOffsetMs = first?.streamMs ?? this.intake.positionMs;
     const session = new Session(this.sessionsOpened++, baseOffsetMs, this.random(), this.api, {
@@ -743,17 +743,15 @@ export class RecognizeStream extends Duplex {
     this.speech.unclaim();
     this.silentRunMs = 0;
     const healthy = new Promise<void>((resolve, reject) => {
-      const cancelTimer = this.options.retry === false
-        ? () => {}
-        : this.scheduler.at(this.clock.now() + this.options.retry.healthyAfterMs, () => this.resolveHealthy(session));
-      this.healthWaiters.set(session, { resolve, reject, cancelTimer });
+      this.healthWaiters.set(session, { resolve, reject, cancelTimer: () => {} });
     });
     const metadata = { ...this.options.metadata, ...this.api.metadata(this.options) };
     const config = this.api.configMessage(this.options, this.intake.format!);
-    Promise.all([this.credentials.authorization(), this.startSlot()]).then(
+    Promise.all([this.credentials.authorization(), this.startSlot(wait)]).then(
       ([authorization]) => {
         if (this.destroyed || session.state !== 'opening') return;
         session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession(this.peekFrame()));
+        this.armHealthTimer(session);
         this.pacer.newSession();
         this.idleGap.opened(this.clock.now());
         this.pump();
@@ -767,13 +765,16 @@ export class RecognizeStream extends Duplex {
   }
 
   /** Resolves when this session may start: at once if its rollover took the slot, else in the limiter's turn. */
-  private startSlot(): Promise<void> {
+  private startSlot(wait: StartWait): Promise<void> {
     const queued = this.queuedStart?.next;
     this.queuedStart = undefined;
     if (queued) {
-      return queued.granted ? Promise.resolve() : new Promise<void>((resolve) => {
+      if (queued.granted) return Promise.resolve();
+      wait.queued();
+      return new Promise<void>((resolve) => {
         queued.resolve = () => {
           this.cancelStartWait = undefined;
+          wait.granted();
           resolve();
         };
       });
@@ -782,12 +783,21 @@ export class RecognizeStream extends Duplex {
     this.startGranted = false;
     const starts = this.starts;
     if (granted || !starts || starts.tryAcquire()) return Promise.resolve();
+    wait.queued();
     return new Promise<void>((resolve) => {
       this.cancelStartWait = starts.acquire(() => {
         this.cancelStartWait = undefined;
+        wait.granted();
         resolve();
       });
     });
+  }
+
+  /** Health is earned by a session that runs: the timer starts when it opens, not while it queues. */
+  private armHealthTimer(session: Session): void {
+    const waiter = this.healthWaiters.get(session);
+    if (!waiter || this.options.retry === false) return;
+    waiter.cancelTimer = this.scheduler.at(this.clock.now() + this.options.retry.healthyAfterMs, () => this.resolveHealthy(session));
   }
 
   private resolveHealthy(session: Session): void {

@@ -16,16 +16,59 @@ export interface RetryEvent {
 }
 
 export interface EpisodeHooks {
-  /** Opens a session; resolves once it is healthy, rejects with its failure. */
-  open(): Promise<void>;
+  /**
+   * Opens a session; resolves once it is healthy, rejects with its failure. A session that has to
+   * queue for a start slot says so through `wait`.
+   */
+  open(wait: StartWait): Promise<void>;
   onRetry(event: RetryEvent): void;
+}
+
+/** How a session tells its episode that it waits in the start limiter's queue. */
+export interface StartWait {
+  queued(): void;
+  /** The slot came, or the wait ended without one. */
+  granted(): void;
+}
+
+/**
+ * The episode's own time, for `maxTotalMs`: time queued for a start slot is the quota's, not the
+ * failure's. After a mass outage the last of a thousand streams waits ~25 s for its slot at 40
+ * starts a second; that wait must not use up the budget its next failure needs.
+ */
+class EpisodeClock implements StartWait {
+  private readonly startedAt: number;
+  private queuedMs = 0;
+  private queuedSince: number | undefined;
+
+  constructor(private readonly scheduler: Scheduler) {
+    this.startedAt = scheduler.clock.now();
+  }
+
+  queued(): void {
+    this.queuedSince ??= this.scheduler.clock.now();
+  }
+
+  granted(): void {
+    if (this.queuedSince === undefined) return;
+    this.queuedMs += this.scheduler.clock.now() - this.queuedSince;
+    this.queuedSince = undefined;
+  }
+
+  /** Time spent on this failure so far, queueing excluded. */
+  spentMs(): number {
+    const now = this.scheduler.clock.now();
+    return now - this.startedAt - this.queuedMs - (this.queuedSince === undefined ? 0 : now - this.queuedSince);
+  }
 }
 
 /**
  * One recovery episode: new sessions until one is healthy, with p-retry counting the attempts and
  * the retry table deciding what is worth retrying. Backoff waits run on the injected scheduler
  * (full jitter), so tests drive them with fake time. A healthy session ends the episode, which
- * resets the budget for the next failure.
+ * resets the budget for the next failure. p-retry itself never waits (zero timeouts): the only
+ * delays are the jittered backoff here and the start limiter's queue, which already spaces a
+ * crowd of retries at the quota's rate.
  */
 export function runEpisode(
   policy: RetryOptions | false,
@@ -36,8 +79,10 @@ export function runEpisode(
   random: () => number = Math.random,
 ): Promise<void> {
   let lastError = cause;
-  let budgetUsed = 0;
-  const startedAt = scheduler.clock.now();
+  // A failure that starts the episode has used the first attempt: `retries` new sessions follow it.
+  let budgetUsed = cause && !refreshRetries.has(cause) ? 1 : 0;
+  const clock = new EpisodeClock(scheduler);
+  if (cause && policy !== false && budgetUsed > policy.retries) return Promise.reject(cause);
   return pRetry(
     async (attemptNumber) => {
       // Retries count from 1 for the first new session after a failure, whether the failure
@@ -52,7 +97,7 @@ export function runEpisode(
         if (delayMs > 0) await sleep(scheduler, delayMs, signal);
       }
       try {
-        await hooks.open();
+        await hooks.open(clock);
       } catch (error) {
         lastError = error as SpeechKitError;
         throw error;
@@ -74,7 +119,7 @@ export function runEpisode(
           policy !== false &&
           budgetUsed <= policy.retries &&
           classify(error.code) !== 'fail' &&
-          scheduler.clock.now() - startedAt < policy.maxTotalMs
+          clock.spentMs() < policy.maxTotalMs
         );
       },
     },

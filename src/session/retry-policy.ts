@@ -51,9 +51,9 @@ export interface RetryOptions {
   factor: number;
   /** First backoff ceiling for RESOURCE_EXHAUSTED (quota), in ms. Default 2000. */
   slowMinDelayMs: number;
-  /** Give up when an episode has lasted this long, in ms. Default 60 000. */
+  /** Give up when an episode has lasted this long, in ms, not counting time queued for a start slot. Default 60 000. */
   maxTotalMs: number;
-  /** A session that lives this long, or delivers a final, resets the budget. Default 10 000 ms. */
+  /** A session that lives this long from when it opens, or delivers a final, resets the budget. Default 10 000 ms. */
   healthyAfterMs: number;
 }
 
