@@ -499,9 +499,13 @@ export class RecognizeStream extends Duplex {
     if (this.destroyed || session !== this.current || session.state !== 'open') return;
     const now = this.clock.now();
     // Audio ready to go is paced, not idle. A rollover waiting for its start slot at the hard
-    // margin holds audio back too (also after end()): keep the session alive meanwhile.
+    // margin holds audio back too (also after end()): keep the session alive meanwhile. A full
+    // transport is not a gap: silence written now would queue behind the speech already waiting
+    // and land between its frames. The drain pumps and re-arms this check; the stall watch handles
+    // a transport that never drains.
+    if (session.blocked) return;
     const filling = this.peekFrame() === undefined;
-    const held = this.readerBlocked || session.blocked || filling || this.pendingRollover !== undefined;
+    const held = this.readerBlocked || filling || this.pendingRollover !== undefined;
     const gapMs = held ? this.idleGap.gapMs(now, this.options.idle.afterMs, filling) : 0;
     if (gapMs > 0 && this.idlePolicyFor() === 'close') {
       this.dropPendingRollover();

@@ -23,6 +23,9 @@ export interface FakeCall {
   heldAcks: (() => void)[];
   /** Set by the stream's reader backpressure. */
   paused: boolean;
+  /** While true, `write` returns false (a full transport buffer); `drain()` clears it and tells the stream. */
+  full: boolean;
+  drain(): void;
 }
 
 /** An in-memory transport: each opened call is recorded and driven by the test. */
@@ -55,6 +58,11 @@ export class FakeTransport implements Transport {
       holdAcks: false,
       heldAcks: [],
       paused: false,
+      full: false,
+      drain() {
+        this.full = false;
+        if (!this.ended) handlers.onDrain();
+      },
     };
     this.calls.push(call);
     queueMicrotask(() => handlers.onHeaders({ 'x-request-id': `req-${this.calls.length - 1}` }));
@@ -66,7 +74,7 @@ export class FakeTransport implements Transport {
           if (call.holdAcks) call.heldAcks.push(onWritten);
           else queueMicrotask(onWritten);
         }
-        return true;
+        return !call.full;
       },
       end() {
         call.halfClosed = true;

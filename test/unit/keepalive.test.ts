@@ -57,6 +57,24 @@ describe('keep-alive fills only real gaps', () => {
     expect(totalMs(call)).toBe(written);
   });
 
+  it('inserts no silence into speech while the transport buffer is full (a keep-alive could not reach the service sooner anyway)', async () => {
+    // Before: flow control held the call for 3 s with speech due, and keep-alive put silence between
+    // its frames: the service heard one utterance as two, or a digit twice.
+    const run = fakeStream({ sampleRateHertz: rate, audioEncoding: 'LINEAR16_PCM', startLimiter: false });
+    let call: FakeCall | undefined;
+    const written = await liveSource(run, 8_000, 20, (t) => {
+      call ??= run.transport.calls[0];
+      if (call && t === 2_000) call.full = true;
+      if (call && t === 5_000) call.drain();
+      return true;
+    });
+    await liveSource(run, 3_000, 20, () => false);
+    expect(run.transport.calls).toHaveLength(1);
+    expect(silenceMs(call!)).toBe(0);
+    expect(totalMs(call!)).toBe(written);
+    expect(run.errors).toEqual([]);
+  });
+
   it('fills a real pause with no more silence than its wall time, and the speech around it stays whole', async () => {
     const run = fakeStream({ sampleRateHertz: rate, audioEncoding: 'LINEAR16_PCM', chunkMs: 500, idle: { afterMs: 300 }, startLimiter: false });
     // Talks 0–3 s, pauses 3–7 s, talks 7–10 s.
