@@ -139,6 +139,8 @@ export class RecognizeStream extends Duplex {
   private cancelStartWait: (() => void) | undefined;
   /** Scratch for the per-frame rollover check (no allocation per frame). */
   private readonly nextUsage = { audioMs: 0, bytes: 0 };
+  /** Errors of end-of-stream flush recoveries, with the stretch they were replaying. */
+  private readonly flushFailures = new WeakMap<Error, Omit<UnconfirmedEvent, 'recoveries'>>();
   private readonly onAbort = () => this.destroy(abortError(this.options.signal));
   /** Kept so async failures point at the code that created the stream. */
   private creationStack: string | undefined;
@@ -723,7 +725,10 @@ export class RecognizeStream extends Duplex {
       },
       (error: unknown) => {
         this.episodeActive = false;
-        if (!this.destroyed) this.fail(episodeFailure(error, attempts));
+        if (this.destroyed) return;
+        const unconfirmed = error instanceof Error ? this.flushFailures.get(error) : undefined;
+        if (unconfirmed) this.giveUpFlush(unconfirmed);
+        else this.fail(episodeFailure(error, attempts));
       },
     );
   }
@@ -924,7 +929,7 @@ export class RecognizeStream extends Duplex {
     const error = session.stalled
       ? stalledError(session, this.options.stallTimeoutMs, sessionIds(session))
       : flush === 'recover'
-      ? new SpeechKitError(ErrorCodes.SESSION_ENDED, `SpeechKit ended session ${session.index} with OK before finalizing the last speech`, sessionIds(session))
+      ? this.flushFailure(session)
       : status.code === GrpcStatus.OK
       ? new SpeechKitError(ErrorCodes.SESSION_ENDED, `SpeechKit ended session ${session.index} while audio was still being sent`, sessionIds(session))
       : fromGrpcStatus(status, sessionIds(session), this.credentials.secrets());
@@ -951,6 +956,27 @@ export class RecognizeStream extends Duplex {
     } else {
       this.startEpisode(error);
     }
+  }
+
+  /** An OK before the last speech was finalized: recovered like a failure, but never fatal (see `giveUpFlush`). */
+  private flushFailure(session: Session): SpeechKitError {
+    const error = new SpeechKitError(ErrorCodes.SESSION_ENDED, `SpeechKit ended session ${session.index} with OK before finalizing the last speech`, sessionIds(session));
+    this.flushFailures.set(error, { session: session.index, fromMs: Math.max(this.confirmedMs, this.endFlush.finalsUpToMs), toMs: session.streamEndMs });
+    return error;
+  }
+
+  /**
+   * The retry budget ran out while replaying unconfirmed speech after the audio ended: nothing the
+   * service could still say is owed, so the stream reports the stretch (`unconfirmed`) and ends
+   * normally, as it does after the bounded flush recoveries.
+   */
+  private giveUpFlush(stretch: Omit<UnconfirmedEvent, 'recoveries'>): void {
+    this.emit('unconfirmed', { ...stretch, recoveries: this.endFlush.recoveryCount } satisfies UnconfirmedEvent);
+    this.replayQueue = [];
+    this.replay.clear();
+    this.eouMarks.clear();
+    this.confirm(stretch.toMs);
+    this.maybeEndReadable();
   }
 
   private fail(error: Error): void {

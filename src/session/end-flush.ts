@@ -96,6 +96,11 @@ export class EndFlush {
    * The last session ended with OK after our half-close. Returns 'ok' when the last speech is
    * covered, 'recover' when a new session should replay it, or the event to report.
    */
+  /** Flush recoveries started so far. */
+  get recoveryCount(): number {
+    return this.recoveries;
+  }
+
   endedOk(session: number, confirmedMs: number): 'ok' | 'recover' | UnconfirmedEvent {
     if (this.covered(confirmedMs)) return 'ok';
     if (this.recoveries < MAX_FLUSH_RECOVERIES) {
