@@ -2,12 +2,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { constants as http2Constants } from 'node:http2';
 import { Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
 import { checkAuthorization, redactedHeaders, type AuthPolicy } from './auth.js';
-import { faultStatus, FAULT_HEADER, isTriggered, parseFaultHeader } from './faults.js';
+import { DEFAULT_BOGUS_SHIFT_MS, faultStatus, FAULT_HEADER, isTriggered, parseFaultHeader, TRIGGERED_ACTIONS } from './faults.js';
+import { FinalLatency } from './final-latency.js';
+import { startFlood } from './flood.js';
 import { idleBreach, type RecognizerTiming, type SessionLimits } from './limits.js';
+import { PacingGuard, pacingBreachDetails } from './pacing-guard.js';
 import { ResponseQueue } from './response-queue.js';
 import { SessionRecordImpl } from './session-record.js';
 import { makeStatus, OK_STATUS } from './status.js';
-import type { FaultRule, GrpcStatusName, SessionResult, SessionStatus } from './types.js';
+import type { FaultRule, GrpcStatusName, ServiceProfile, SessionResult, SessionStatus } from './types.js';
 
 /** What the server gives every call, whatever the API version. */
 export interface SessionContext {
@@ -15,6 +18,7 @@ export interface SessionContext {
   readonly timing: RecognizerTiming;
   readonly auth: AuthPolicy;
   readonly responseDelayMs: number;
+  readonly profile: ServiceProfile;
   log(line: string): void;
   /** Registers a new session record and hands back the faults scheduled for it. */
   openSession(init: {
@@ -34,10 +38,10 @@ export interface ActiveSession {
 
 type State = 'open' | 'ending' | 'ended';
 
-const TRIGGERED_ACTIONS = new Set(['fail', 'end', 'drop']);
-
 /** Wall time between the client's half-close and its handling; see `#onHalfClose`. */
 const HALF_CLOSE_SETTLE_MS = 20;
+/** `halfClose: 'ok-early'`: the OK goes out this soon after the half-close, racing the client's own end. */
+const OK_EARLY_MS = 10;
 
 /**
  * One bidirectional streaming call: the parts every API version shares. It sends the response
@@ -58,6 +62,15 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
   #settleTimer: NodeJS.Timeout | null = null;
   #faultTimers: NodeJS.Timeout[] = [];
   #faultsArmed = false;
+  readonly #fired = new Set<FaultRule>();
+  readonly #pacing: PacingGuard | null;
+  readonly #latency: FinalLatency;
+  /** Responses sent late (v3 refinements, eou updates): an OK end waits for them. */
+  readonly #late = new Map<NodeJS.Timeout, SessionResult[]>();
+  #endAfterLate: SessionStatus | null = null;
+  /** `stall`: nothing goes out any more. */
+  #stalled = false;
+  #bogusShifts: number[] = [];
 
   constructor(call: ServerDuplexStream<Req, Res>, ctx: SessionContext) {
     this.call = call;
@@ -71,6 +84,13 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
     this.record = opened.record;
     this.#faults = opened.faults;
     this.#delayMs = ctx.responseDelayMs;
+    const { pacing, finalLatencyMs, seed } = ctx.profile;
+    this.#pacing = pacing === false ? null : new PacingGuard(pacing);
+    this.#latency = new FinalLatency(finalLatencyMs, seed ?? 1, this.record.index);
+  }
+
+  protected get profile(): ServiceProfile {
+    return this.ctx.profile;
   }
 
   /** Handles messages until the call ends. Never throws. */
@@ -111,31 +131,103 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
 
   /** Request message, in order, while the session is open. */
   protected abstract onMessage(message: Req): void;
-  /** The client half-closed while the session was open. */
-  protected abstract onHalfClose(): void;
+  /** The client half-closed while the session was open; `flush`: emit the open utterance first. */
+  protected abstract onHalfClose(flush: boolean): void;
+  /** One response of a `flood`: a partial that changes no transcript. */
+  protected abstract floodResponse(): Res;
 
   protected log(line: string): void {
     this.ctx.log(`session ${this.record.index}: ${line}`);
   }
 
-  /** Queues a response; `results` is what the record will show once it is written. */
-  protected send(response: Res, results: SessionResult[]): void {
+  /**
+   * Queues a response; `results` is what the record will show once it is written. `extraDelayMs`
+   * adds to the session's response delay (a final's latency); order is kept either way.
+   */
+  protected send(response: Res, results: SessionResult[], extraDelayMs = 0): void {
     if (this.#state !== 'open') return;
-    this.#queue.push(() => {
-      if (this.#state === 'ended') return;
-      this.call.write(response);
-      this.record.results.push(...results);
-    }, this.#delayMs);
+    this.#push(response, results, extraDelayMs);
   }
 
-  /** Stops taking input and ends the call after the responses already queued. */
-  protected finish(status: SessionStatus): void {
+  /**
+   * Sends a response `lateMs` after now, outside the order of the queue: responses queued
+   * meanwhile go first. An OK end waits for it; any other end drops it.
+   */
+  protected sendLate(response: Res, results: SessionResult[], lateMs: number): void {
     if (this.#state !== 'open') return;
+    const timer = setTimeout(() => {
+      this.#late.delete(timer);
+      this.#guard(() => {
+        if (this.#state === 'ended') return;
+        this.#push(response, results, 0);
+        if (this.#late.size === 0 && this.#endAfterLate) this.#queue.push(() => this.#end(this.#endAfterLate!), this.#delayMs);
+      });
+    }, lateMs);
+    this.#late.set(timer, results);
+  }
+
+  #push(response: Res, results: SessionResult[], extraDelayMs: number): void {
+    if (this.#stalled) {
+      this.record.unsent.push(...results);
+      return;
+    }
+    this.#queue.push(
+      () => {
+        if (this.#state === 'ended') return;
+        this.call.write(response);
+        this.record.results.push(...results);
+      },
+      this.#delayMs + extraDelayMs,
+      results,
+    );
+  }
+
+  /** The wall delay of the next final (`finalLatencyMs`), recorded. */
+  protected nextFinalDelay(): number {
+    const ms = this.#latency.next();
+    this.record.finalDelaysMs.push(ms);
+    return ms;
+  }
+
+  /** The shift a `bogus-times` fault put on the next final, or 0. */
+  protected takeBogusShift(): number {
+    return this.#bogusShifts.shift() ?? 0;
+  }
+
+  /**
+   * Counts `audioMs` just received against the pacing rule; on a breach ends the session with
+   * INVALID_ARGUMENT and returns true (the audio is then not recognized).
+   */
+  protected pacingBreached(audioMs: number): boolean {
+    if (!this.#pacing || this.#state !== 'open') return false;
+    const excessMs = this.#pacing.spend(audioMs, this.wallMs());
+    if (excessMs === 0) return false;
+    this.record.pacingBreach = { atWallMs: this.wallMs(), audioMs: this.record.audioMs, excessMs };
+    this.log(`pacing breach: ${excessMs.toFixed(0)} ms ahead`);
+    this.fail('INVALID_ARGUMENT', pacingBreachDetails(this.ctx.profile.pacing as { maxRatio: number; leadMs: number }, excessMs));
+    return true;
+  }
+
+  /** Stops taking input and ends the call after the responses already queued (and, for OK, the late ones). */
+  protected finish(status: SessionStatus): void {
+    if (this.#state !== 'open' || this.#stalled) return;
     this.#state = 'ending';
     this.#clearTimers();
+    if (status.code === 0 && this.#late.size > 0) {
+      this.#endAfterLate = status;
+      return;
+    }
+    this.#dropLate();
     this.#queue.push(() => this.#end(status), this.#delayMs);
   }
 
+  #dropLate(): void {
+    for (const [timer, results] of this.#late) {
+      clearTimeout(timer);
+      this.record.unsent.push(...results);
+    }
+    this.#late.clear();
+  }
   protected fail(name: GrpcStatusName, details: string): void {
     this.finish(makeStatus(name, details));
   }
@@ -177,23 +269,63 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
     this.#faultTimers.push(timer);
   }
 
-  /** Fires the first fault whose trigger point has been reached. */
+  /** Fires, once each and in order, the faults whose trigger point has been reached. */
   protected checkFaults(): void {
-    if (!this.#faultsArmed || this.#state !== 'open') return;
+    if (!this.#faultsArmed) return;
     const progress = { audioMs: this.record.audioMs, bytes: this.record.bytes, wallMs: this.wallMs() };
-    const rule = this.#faults.find((f) => TRIGGERED_ACTIONS.has(f.action) && isTriggered(f, progress));
-    if (!rule) return;
-    this.record.faults.push(rule.action);
-    this.log(`fault ${rule.action}`);
-    if (rule.action === 'drop') return this.#drop();
-    if (rule.action === 'end') return this.finish(OK_STATUS);
-    const { name, details } = faultStatus(rule);
-    this.fail(name, details);
+    for (const rule of this.#faults) {
+      if (this.#state !== 'open' || this.#stalled) return;
+      if (!TRIGGERED_ACTIONS.has(rule.action) || this.#fired.has(rule) || !isTriggered(rule, progress)) continue;
+      this.#fired.add(rule);
+      this.record.faults.push(rule.action);
+      this.log(`fault ${rule.action}`);
+      this.#fire(rule);
+    }
+  }
+
+  #fire(rule: FaultRule): void {
+    switch (rule.action) {
+      case 'drop':
+        return this.#drop();
+      case 'end':
+        return this.finish(OK_STATUS);
+      case 'stall':
+      case 'stall-reads':
+        return this.#stall(rule.action === 'stall-reads');
+      case 'flood':
+        return this.#flood(rule.durationMs);
+      case 'bogus-times':
+        this.#bogusShifts.push(rule.shiftMs ?? DEFAULT_BOGUS_SHIFT_MS);
+        return;
+      default: {
+        const { name, details } = faultStatus(rule);
+        this.fail(name, details);
+      }
+    }
+  }
+
+  /** The call stays open and nothing comes back; with `stopReading`, HTTP/2 flow control backs up too. */
+  #stall(stopReading: boolean): void {
+    this.#stalled = true;
+    this.#stopIdle();
+    this.record.unsent.push(...this.#queue.cancel());
+    this.#dropLate();
+    if (stopReading) this.call.pause();
+  }
+
+  #flood(durationMs: number | undefined): void {
+    const until = durationMs === undefined ? Infinity : this.wallMs() + durationMs;
+    startFlood(
+      this.call,
+      () => this.floodResponse(),
+      () => this.#state !== 'ended' && !this.#stalled && this.wallMs() < until,
+      () => this.record.floodResponses++,
+    );
   }
 
   shutdown(details: string): void {
     if (this.#state === 'ended') return;
-    this.#queue.cancel();
+    this.record.unsent.push(...this.#queue.cancel());
     this.#end(makeStatus('UNAVAILABLE', details));
   }
 
@@ -233,16 +365,24 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
    * the session CANCELLED, as the client intended.
    */
   #onHalfClose(): void {
-    if (this.#state !== 'open') return;
+    if (this.#state !== 'open' || this.#stalled) return;
     this.#stopIdle();
-    this.#settleTimer = setTimeout(() => {
-      this.#settleTimer = null;
-      this.#guard(() => {
-        if (this.#state !== 'open' || transportReset(this.call)) return;
-        this.record.halfClosed = true;
-        this.onHalfClose();
-      });
-    }, HALF_CLOSE_SETTLE_MS);
+    const mode = this.ctx.profile.halfClose;
+    this.#settleTimer = setTimeout(
+      () => {
+        this.#settleTimer = null;
+        this.#guard(() => {
+          if (this.#state !== 'open' || this.#stalled || transportReset(this.call)) return;
+          this.record.halfClosed = true;
+          if (mode !== 'ok-early') return this.onHalfClose(mode === 'flush');
+          // OK at once: the open utterance and every response still waiting are never sent.
+          this.record.unsent.push(...this.#queue.cancel());
+          this.#dropLate();
+          this.#end(OK_STATUS);
+        });
+      },
+      mode === 'ok-early' ? OK_EARLY_MS : HALF_CLOSE_SETTLE_MS,
+    );
   }
 
   #onCancelled(): void {
@@ -280,7 +420,7 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
     const stream = findHttp2Stream(this.call);
     const session = stream?.session;
     if (!session?.destroy && !stream?.close) {
-      this.#queue.cancel();
+      this.record.unsent.push(...this.#queue.cancel());
       this.#end(makeStatus('UNAVAILABLE', 'connection dropped'));
       return;
     }
@@ -321,7 +461,8 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
 
   #cleanup(): void {
     this.#clearTimers();
-    this.#queue.cancel();
+    this.record.unsent.push(...this.#queue.cancel());
+    this.#dropLate();
     this.ctx.untrack(this);
   }
 
@@ -332,7 +473,7 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
     } catch (err) {
       this.log(`internal error: ${(err as Error).stack ?? String(err)}`);
       if (this.#state === 'ended') return;
-      this.#queue.cancel();
+      this.record.unsent.push(...this.#queue.cancel());
       this.#end(makeStatus('INTERNAL', 'emulator internal error'));
     }
   }

@@ -54,6 +54,12 @@ export interface BlockAnalysis {
 export interface DtmfDetectorOptions {
   /** Blocks with a lower RMS (16-bit units) are silence; tones must reach it too. */
   silenceRms: number;
+  /**
+   * Report a tone cut by the edge of the input (in progress at the first block or at `flush()`)
+   * however short: a recognizer still reports a cut word, garbled. Default false: a fragment
+   * shorter than MIN_TONE_MS or two windows is ignored, as anywhere else.
+   */
+  edgeTones?: boolean;
 }
 
 /** Analysis block length. */
@@ -63,6 +69,8 @@ const WINDOW_BLOCKS = 3;
 export const MIN_TONE_MS = 40;
 /** A window must hold this share of its energy in the two tones: rejects noise, speech and edges. */
 const MIN_TONE_SHARE = 0.6;
+/** With `edgeTones`, in windows at an edge of the input: a fragment fills only part of its window. */
+const MIN_EDGE_TONE_SHARE = 0.25;
 /** Each tone must beat the runner-up of its group by this power ratio (6 dB). */
 const MIN_DOMINANCE = 4;
 /** Largest power ratio between the two tones (about 8 dB of twist). */
@@ -85,6 +93,7 @@ export class DtmfDetector {
   readonly blockSize: number;
   readonly blockMs: number;
   readonly #silenceRms: number;
+  readonly #edgeTones: boolean;
   readonly #coeff: Float64Array;
   readonly #cosW: Float64Array;
   readonly #sinW: Float64Array;
@@ -108,6 +117,7 @@ export class DtmfDetector {
     this.blockSize = Math.round((sampleRate * BLOCK_MS) / 1000);
     this.blockMs = (this.blockSize * 1000) / sampleRate;
     this.#silenceRms = options.silenceRms;
+    this.#edgeTones = options.edgeTones ?? false;
     const n = FREQUENCIES.length;
     this.#coeff = new Float64Array(n);
     this.#cosW = new Float64Array(n);
@@ -168,7 +178,9 @@ export class DtmfDetector {
     this.#ringEnergy[slot] = energy;
     this.#ringActive[slot] = active;
     const blockIndex = this.#blocks++;
-    const symbol = this.#blocks >= WINDOW_BLOCKS ? this.#classifyWindow() : null;
+    // With edgeTones, the windows that hold the first 30 ms of input take a fragment's diluted share.
+    const atStart = this.#edgeTones && blockIndex < 2 * WINDOW_BLOCKS - 1;
+    const symbol = this.#blocks >= WINDOW_BLOCKS ? this.#classifyWindow(atStart ? MIN_EDGE_TONE_SHARE : MIN_TONE_SHARE) : null;
     const tone = this.#track(symbol, blockIndex);
     return tone ? { rms, active, tone } : { rms, active };
   }
@@ -177,11 +189,19 @@ export class DtmfDetector {
   flush(): DtmfTone | undefined {
     const run = this.#run;
     this.#run = null;
-    return run ? this.#finish(run) : undefined;
+    if (run) return this.#finish(run, true);
+    if (!this.#edgeTones || this.#blocks < WINDOW_BLOCKS) return undefined;
+    // A fragment at the very end fills too little of the last window for the usual share.
+    const symbol = this.#classifyWindow(MIN_EDGE_TONE_SHARE);
+    const last = this.#blocks - 1;
+    const first = this.#firstActiveInWindow(last);
+    if (symbol === null || first === undefined) return undefined;
+    const end = this.#lastActiveInWindow(last) ?? last;
+    return { symbol, startMs: round3(first * this.blockMs), endMs: round3((end + 1) * this.blockMs) };
   }
 
   /** The symbol the last three blocks carry, or null. */
-  #classifyWindow(): string | null {
+  #classifyWindow(minShare: number): string | null {
     const m = this.blockSize * WINDOW_BLOCKS;
     let energy = 0;
     for (let k = 0; k < WINDOW_BLOCKS; k++) energy += this.#ringEnergy[k]!;
@@ -208,7 +228,7 @@ export class DtmfDetector {
     const column = strongest(power, 4);
     if (row.best < MIN_DOMINANCE * row.second || column.best < MIN_DOMINANCE * column.second) return null;
     if (row.best > MAX_TWIST * column.best || column.best > MAX_TWIST * row.best) return null;
-    if (row.best + column.best < MIN_TONE_SHARE * meanPower) return null;
+    if (row.best + column.best < minShare * meanPower) return null;
     return DTMF_KEYPAD[row.index]![column.index]!;
   }
 
@@ -239,10 +259,12 @@ export class DtmfDetector {
     return run ? this.#finish(run) : undefined;
   }
 
-  #finish(run: Run): DtmfTone | undefined {
+  /** `atEnd`: the input ends inside the run. */
+  #finish(run: Run, atEnd = false): DtmfTone | undefined {
     const startMs = run.startBlock * this.blockMs;
     const endMs = (run.endBlock + 1) * this.blockMs;
-    if (run.windows < 2 || endMs - startMs < MIN_TONE_MS - 1e-9) return undefined;
+    const cut = this.#edgeTones && (atEnd || run.startBlock === 0);
+    if (!cut && (run.windows < 2 || endMs - startMs < MIN_TONE_MS - 1e-9)) return undefined;
     return { symbol: run.symbol, startMs: round3(startMs), endMs: round3(endMs) };
   }
 

@@ -4,8 +4,17 @@ import { isGrpcStatusName } from './status.js';
 /** Request header that selects faults for the call that carries it. */
 export const FAULT_HEADER = 'x-emulator-fault';
 
-const ACTIONS: readonly FaultAction[] = ['fail', 'drop', 'end', 'delay', 'refuse'];
-const NUMERIC_KEYS = ['afterAudioMs', 'afterBytes', 'afterWallMs', 'delayMs'] as const;
+const ACTIONS: readonly FaultAction[] = ['fail', 'drop', 'end', 'delay', 'refuse', 'stall', 'stall-reads', 'flood', 'bogus-times'];
+const NUMERIC_KEYS = ['afterAudioMs', 'afterBytes', 'afterWallMs', 'delayMs', 'durationMs', 'shiftMs'] as const;
+
+/** Actions that change a session without taking it over: a queued session takes all of them, alongside one other rule. */
+const MODIFIERS: ReadonlySet<FaultAction> = new Set(['delay', 'flood', 'bogus-times']);
+
+/** Actions fired at a trigger point (the others act at call start). */
+export const TRIGGERED_ACTIONS: ReadonlySet<FaultAction> = new Set(['fail', 'end', 'drop', 'stall', 'stall-reads', 'flood', 'bogus-times']);
+
+/** How far `bogus-times` shifts a final by default: an hour ahead. */
+export const DEFAULT_BOGUS_SHIFT_MS = 3_600_000;
 
 function checkNumber(where: string, key: string, value: unknown, integer = false): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
@@ -30,7 +39,14 @@ export function validateFaultRule(rule: FaultRule, where = 'fault rule'): FaultR
     checkNumber(where, 'times', rule.times, true);
     if (rule.times < 1) throw new TypeError(`${where}: times must be at least 1`);
   }
-  for (const key of NUMERIC_KEYS) if (rule[key] !== undefined) checkNumber(where, key, rule[key]);
+  for (const key of NUMERIC_KEYS) {
+    if (rule[key] === undefined) continue;
+    if (key === 'shiftMs') {
+      if (typeof rule.shiftMs !== 'number' || !Number.isFinite(rule.shiftMs)) throw new TypeError(`${where}: shiftMs must be a finite number`);
+    } else {
+      checkNumber(where, key, rule[key]);
+    }
+  }
   if (rule.action === 'delay' && rule.delayMs === undefined) throw new TypeError(`${where}: delay needs delayMs`);
   return rule;
 }
@@ -43,8 +59,9 @@ interface PendingRule {
 /**
  * Faults waiting for sessions. A rule with `session` applies to sessions `session ..
  * session + times - 1`, alongside any other rule for them. Rules without `session` form a queue
- * for the next sessions to start: each session takes every pending `delay` rule but only the
- * first pending session-ending rule (`refuse`, `fail`, `end`, `drop`), so that, for example,
+ * for the next sessions to start: each session takes every pending modifier (`delay`, `flood`,
+ * `bogus-times`) but only the first pending other rule (`refuse`, `fail`, `end`, `drop`, `stall`,
+ * `stall-reads`), so that, for example,
  * `refuseNext(2)` followed by `addFault({ action: 'fail' })` refuses two sessions and fails the
  * third, instead of spending all three on the first session.
  */
@@ -70,7 +87,7 @@ export class FaultRegistry {
       if (rule.session !== undefined) {
         const last = rule.session + (rule.times ?? 1) - 1;
         if (sessionIndex < rule.session || sessionIndex > last) continue;
-      } else if (rule.action !== 'delay') {
+      } else if (!MODIFIERS.has(rule.action)) {
         if (endingTaken) continue;
         endingTaken = true;
       }

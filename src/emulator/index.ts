@@ -36,6 +36,10 @@
  * Faults: `addFault`, `refuseNext`, the `faults` option, or per call the `x-emulator-fault` header
  * (`action=fail;status=UNAVAILABLE;afterAudioMs=2000`; see {@link FaultRule}).
  *
+ * Profiles: where real services vary (word times, pacing enforcement, half-close, result latency,
+ * partial cadence, cut tones, v3 cursors and late events) `profile: 'lenient' | 'strict' | {...}`
+ * picks the behaviour; 'lenient' (the default) is the behaviour above. See {@link ServiceProfile}.
+ *
  * IAM: with `iam: { keys: [createServiceAccountKey()] }` it also serves IAM's token endpoint
  * (`emulator.iam.endpoint`), checks service-account JWTs as IAM does, and issues tokens whose
  * lifetime tests can shrink; the gRPC side accepts them until they expire (or are revoked), and
@@ -61,6 +65,7 @@ export {
 } from './limits.js';
 export { SPEECH_PLACEHOLDER } from './transcript.js';
 export { DEFAULT_STATUS_EVERY_MS } from './server.js';
+export { resolveProfile, SERVICE_PROFILES } from './profile.js';
 export type {
   Emulator,
   EmulatorAuthOptions,
@@ -76,6 +81,11 @@ export type {
   FaultAction,
   FaultRule,
   GrpcStatusName,
+  PacingBreach,
+  ServiceProfile,
+  ServiceProfileInput,
+  ServiceProfileName,
+  V3Profile,
   SessionConfig,
   SessionRecord,
   SessionResult,

@@ -33,6 +33,8 @@ export interface RecognizerOptions {
   silenceRms?: number;
   /** Shortest sound, in audio ms, that counts as speech when no tone was found (default 100). */
   minSpeechMs?: number;
+  /** A tone cut at the start or end of the input is still reported (`ServiceProfile.cutToneHeard`). */
+  cutToneHeard?: boolean;
 }
 
 export const DEFAULT_SILENCE_RMS = 300;
@@ -58,7 +60,10 @@ export class Recognizer {
   #utterance: Utterance | null = null;
 
   constructor(options: RecognizerOptions) {
-    this.#detector = new DtmfDetector(options.sampleRate, { silenceRms: options.silenceRms ?? DEFAULT_SILENCE_RMS });
+    this.#detector = new DtmfDetector(options.sampleRate, {
+      silenceRms: options.silenceRms ?? DEFAULT_SILENCE_RMS,
+      edgeTones: options.cutToneHeard ?? false,
+    });
     this.#eouSilenceMs = options.eouSilenceMs;
     this.#partialEveryMs = options.partialEveryMs;
     this.#minSpeechMs = options.minSpeechMs ?? DEFAULT_MIN_SPEECH_MS;

@@ -1,23 +1,28 @@
+import type { SessionResult } from './types.js';
+
 /**
  * Runs output actions in the order they were queued, each no earlier than its own due time. Delays
  * model latency, not throughput: a response queued at t with delay d goes out at max(t + d, the
  * previous action's time), so order is always kept and a zero delay adds nothing.
  */
 export class ResponseQueue {
-  #items: { dueAt: number; run: () => void }[] = [];
+  #items: { dueAt: number; run: () => void; results: readonly SessionResult[] }[] = [];
   #timer: NodeJS.Timeout | null = null;
   #running = false;
 
-  push(run: () => void, delayMs: number): void {
-    this.#items.push({ dueAt: performance.now() + Math.max(0, delayMs), run });
+  /** `results`: what the action will write, handed back by `cancel()` if it never runs. */
+  push(run: () => void, delayMs: number, results: readonly SessionResult[] = []): void {
+    this.#items.push({ dueAt: performance.now() + Math.max(0, delayMs), run, results });
     this.#pump();
   }
 
-  /** Drops everything not yet run. */
-  cancel(): void {
+  /** Drops everything not yet run; returns the results they would have written. */
+  cancel(): SessionResult[] {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
+    const dropped = this.#items.flatMap((item) => item.results);
     this.#items = [];
+    return dropped;
   }
 
   #pump(): void {

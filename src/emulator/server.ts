@@ -4,6 +4,7 @@ import type { ActiveSession, SessionContext } from './call-session.js';
 import { FaultRegistry } from './faults.js';
 import { startIam } from './iam.js';
 import { resolveLimits, resolveRecognizerTiming } from './limits.js';
+import { resolveProfile } from './profile.js';
 import { sttV2ServiceDefinition } from './proto.js';
 import { SessionRecordImpl } from './session-record.js';
 import { isGrpcStatusName } from './status.js';
@@ -42,7 +43,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw new RangeError('statusEveryMs must be a number of milliseconds ≥ 10');
   }
   const limits = resolveLimits(options.limits);
-  const timing = resolveRecognizerTiming(options.recognizer);
+  const profile = resolveProfile(options.profile);
+  // An explicit recognizer option is the caller's word; the profile only sets the default cadence.
+  const timing = resolveRecognizerTiming({
+    ...options.recognizer,
+    partialEveryMs: options.recognizer?.partialEveryMs ?? profile.partialEveryMs,
+  });
   const faults = new FaultRegistry();
   for (const rule of options.faults ?? []) faults.add(rule);
   const logger = options.logger;
@@ -58,6 +64,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     timing,
     auth,
     responseDelayMs,
+    profile,
     log,
     openSession: (init) => {
       const record = new SessionRecordImpl({ index: nextIndex++, ...init, keepAudio: options.recordAudio ?? true });

@@ -1,5 +1,6 @@
 import type {
   FaultAction,
+  PacingBreach,
   SessionConfig,
   SessionRecord,
   SessionResult,
@@ -32,6 +33,10 @@ export class SessionRecordImpl implements SessionRecord {
   declare endedAt?: number;
   readonly ended: Promise<void>;
   readonly faults: FaultAction[] = [];
+  declare pacingBreach?: PacingBreach;
+  floodResponses = 0;
+  readonly unsent: SessionResult[] = [];
+  readonly finalDelaysMs: number[] = [];
   #chunks: Buffer[] = [];
   #joined: Buffer | null = Buffer.alloc(0);
   #bytes = 0;

@@ -22,7 +22,16 @@ export type GrpcStatusName =
   | 'UNAUTHENTICATED';
 
 /** What a fault does to a session. */
-export type FaultAction = 'fail' | 'drop' | 'end' | 'delay' | 'refuse';
+export type FaultAction =
+  | 'fail'
+  | 'drop'
+  | 'end'
+  | 'delay'
+  | 'refuse'
+  | 'stall'
+  | 'stall-reads'
+  | 'flood'
+  | 'bogus-times';
 
 /**
  * A scripted misbehaviour for one or more sessions.
@@ -32,8 +41,19 @@ export type FaultAction = 'fail' | 'drop' | 'end' | 'delay' | 'refuse';
  * - `end`: finish with OK at the trigger point, without flushing the open utterance.
  * - `drop`: kill the HTTP/2 connection at the trigger point; the client sees a transport failure.
  * - `delay`: every response of the session is delayed by `delayMs` (on top of `responseDelayMs`).
+ * - `stall`: from the trigger point the call stays open and keeps taking audio, but nothing comes
+ *   back: no results, no keep-alives, no status (not even after a half-close or a limit breach)
+ *   until the client cancels. Responses still queued are dropped.
+ * - `stall-reads`: like `stall`, and the server stops reading, so HTTP/2 flow control backs up to
+ *   the client's writes.
+ * - `flood`: from the trigger point, partial results (text `flood`, never a final, so the
+ *   transcript is unaffected) as fast as the transport takes them, for `durationMs` (default:
+ *   until the call ends). Counted in `SessionRecord.floodResponses`, not in `results`.
+ * - `bogus-times`: the first final after the trigger point has its word times (v2; present even
+ *   with `wordTimes: false`) or alternative and word times (v3) shifted by `shiftMs`
+ *   (default 3 600 000: an hour ahead).
  *
- * The trigger point of `fail`/`end`/`drop` is the first of `afterAudioMs` (audio received, in audio
+ * The trigger point of every action but `refuse` and `delay` is the first of `afterAudioMs` (audio received, in audio
  * time), `afterBytes` (audio bytes received) and `afterWallMs` (wall time since the call started)
  * to be reached, checked once the config has been accepted; with none of them, right after the config.
  */
@@ -52,6 +72,10 @@ export interface FaultRule {
   afterWallMs?: number;
   /** For `delay`: extra wall-time delay of every response of the session. */
   delayMs?: number;
+  /** For `flood`: how long it lasts, wall ms (default: until the call ends). */
+  durationMs?: number;
+  /** For `bogus-times`: the shift of the final's times, ms (default 3 600 000; may be negative). */
+  shiftMs?: number;
 }
 
 export interface EmulatorAuthOptions {
@@ -173,7 +197,73 @@ export interface EmulatorOptions {
   recordAudio?: boolean;
   /** Receives debug lines. Credentials are never logged. */
   logger?: (line: string) => void;
+  /**
+   * How the service behaves where real services vary (default 'lenient'): a preset name, or a
+   * profile object whose missing fields come from `base` (default 'lenient'). See {@link ServiceProfile}.
+   */
+  profile?: ServiceProfileName | ServiceProfileInput;
 }
+
+export type ServiceProfileName = 'lenient' | 'strict';
+
+/** v3-only switches of a {@link ServiceProfile}. */
+export interface V3Profile {
+  /** `final_time_ms` and the eou cursors (`eou_time_ms`, `eou_update.time_ms`) lag the truth by this much, ms. */
+  cursorLagMs: number;
+  /** `final_refinement`: right after its final, `lateMs` after it, or never sent. */
+  refinement: 'on-time' | 'late' | 'missing';
+  /** `eou_update` (after a final, or answering an external `eou`): on time, `lateMs` late, or never sent. */
+  eouUpdate: 'on-time' | 'late' | 'missing';
+  /** How late 'late' is, wall ms. Later responses of the session may overtake a late one. */
+  lateMs: number;
+}
+
+/**
+ * Every behaviour where real SpeechKit-compatible services vary, as a switch. 'lenient' (the
+ * default) is the emulator as it always was; 'strict' is the most demanding plausible reading of
+ * the service's documentation.
+ */
+export interface ServiceProfile {
+  /** v2 results carry `words` with start/end times (lenient true; strict false: no `words` at all). */
+  wordTimes: boolean;
+  /**
+   * Refuse audio ahead of real time: over any window, audio received (audio time, v3
+   * `silence_chunk`s included) ≤ maxRatio × wall time + leadMs (a token bucket). A breach ends the
+   * session with INVALID_ARGUMENT `audio runs ahead of real time ...`, recorded as
+   * `SessionRecord.pacingBreach` (lenient false; strict { maxRatio: 2, leadMs: 1500 }).
+   */
+  pacing: false | { maxRatio: number; leadMs: number };
+  /**
+   * On the client's half-close: 'flush' the open utterance, send what is queued, then OK;
+   * 'no-flush': send what is queued, then OK, without the open utterance's final; 'ok-early': OK
+   * within ~10 ms, dropping the open utterance and every response still queued (a final waiting
+   * out its latency included). Lenient 'flush', strict 'ok-early'.
+   */
+  halfClose: 'flush' | 'no-flush' | 'ok-early';
+  /**
+   * Each final (and the refinement / eou_update after it) goes out a seeded random delay in this
+   * range, wall ms, after its utterance ended; order is kept (lenient [0, 0], strict [0, 1500]).
+   */
+  finalLatencyMs: [number, number];
+  /** Audio ms between partials of an open utterance (lenient 300, strict 100); `recognizer.partialEveryMs` wins. */
+  partialEveryMs: number;
+  /**
+   * A tone cut by a session boundary is still reported (garbled but heard, as a recognizer
+   * reports a cut word) on both sides of the cut, however little of it a side holds (as long as
+   * its window can be classified). Lenient false: a fragment shorter than 40 ms or two analysis
+   * windows is ignored; strict true.
+   */
+  cutToneHeard: boolean;
+  v3: V3Profile;
+  /** Seed of the random final latencies (default 1); each session draws from its own stream. */
+  seed?: number;
+}
+
+/** A profile given as an object: any field left out comes from `base` (default 'lenient'). */
+export type ServiceProfileInput = Partial<Omit<ServiceProfile, 'v3'>> & {
+  v3?: Partial<V3Profile>;
+  base?: ServiceProfileName;
+};
 
 /** Recognition settings of a session after server-side defaults were applied. */
 export interface SessionConfig {
@@ -260,6 +350,23 @@ export interface SessionRecord {
   ended: Promise<void>;
   /** The fault actions applied to this session, in the order they took effect. */
   faults: FaultAction[];
+  /** Set when the session ended for pacing (`ServiceProfile.pacing`): how far ahead the audio ran. */
+  pacingBreach?: PacingBreach;
+  /** Responses written by a `flood` fault. */
+  floodResponses: number;
+  /** Results queued but never written because the session ended first (`halfClose: 'ok-early'`, `stall`, failures). */
+  unsent: SessionResult[];
+  /** Wall delays drawn for this session's finals, ms, in order (`finalLatencyMs`). */
+  finalDelaysMs: number[];
+}
+
+export interface PacingBreach {
+  /** Wall ms since the session started. */
+  atWallMs: number;
+  /** Audio ms received by then. */
+  audioMs: number;
+  /** By how many audio ms the bucket was overdrawn. */
+  excessMs: number;
 }
 
 export interface Emulator {

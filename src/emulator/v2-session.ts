@@ -44,12 +44,16 @@ export class V2Session extends CallSession<Request, Response> {
     this.#onAudio(audio);
   }
 
-  protected override onHalfClose(): void {
+  protected override onHalfClose(flush: boolean): void {
     if (!this.#config) {
       return this.fail('INVALID_ARGUMENT', 'the stream ended before the config message');
     }
-    if (this.#recognizer && this.#recognizing) this.#emit(this.#recognizer.flush());
+    if (flush && this.#recognizer && this.#recognizing) this.#emit(this.#recognizer.flush());
     this.finish(OK_STATUS);
+  }
+
+  protected override floodResponse(): Response {
+    return { chunks: [{ alternatives: [{ text: FLOOD_TEXT, confidence: 1, words: [] }], final: false, end_of_utterance: false }] };
   }
 
   #configure(message: Request): void {
@@ -63,7 +67,7 @@ export class V2Session extends CallSession<Request, Response> {
     void this.record.ended.then(() => decoder.close?.());
     const rate = this.#decoder.sampleRate;
     if (rate !== null) {
-      this.#recognizer = new Recognizer({ sampleRate: rate, ...this.ctx.timing });
+      this.#recognizer = new Recognizer({ sampleRate: rate, ...this.ctx.timing, cutToneHeard: this.profile.cutToneHeard });
     }
     this.log(
       `config ${config.audioEncoding} ${config.sampleRateHertz} Hz ${config.languageCode} ${config.model}` +
@@ -81,7 +85,9 @@ export class V2Session extends CallSession<Request, Response> {
       if (error instanceof AudioRejected) return this.fail('INVALID_ARGUMENT', error.message);
       throw error;
     }
+    const receivedMs = this.#decoder!.audioMs - this.record.audioMs;
     this.record.audioMs = this.#decoder!.audioMs;
+    if (this.pacingBreached(receivedMs)) return;
     const breach = sizeLimitBreach(this.ctx.limits, this.record.audioMs, this.record.bytes);
     if (breach) return this.fail('OUT_OF_RANGE', breach);
     if (this.#recognizer && this.#recognizing) this.#emit(this.#recognizer.push(samples));
@@ -110,12 +116,17 @@ export class V2Session extends CallSession<Request, Response> {
       tokens.map((t) => t.text),
       asWords,
     );
-    const words: WordInfo[] = tokens.map((t) => ({
-      start_time: duration(t.startMs),
-      end_time: duration(t.endMs),
-      word: tokenWord(t.text, asWords),
-      confidence: 1,
-    }));
+    const shiftMs = final ? this.takeBogusShift() : 0;
+    // A bogus final carries its (absurd) times even where finals normally carry none.
+    const words: WordInfo[] =
+      this.profile.wordTimes || shiftMs !== 0
+        ? tokens.map((t) => ({
+            start_time: duration(t.startMs + shiftMs),
+            end_time: duration(t.endMs + shiftMs),
+            word: tokenWord(t.text, asWords),
+            confidence: 1,
+          }))
+        : [];
     this.send(
       {
         chunks: [
@@ -127,11 +138,16 @@ export class V2Session extends CallSession<Request, Response> {
         ],
       },
       [{ text, final, endOfUtterance: final }],
+      final ? this.nextFinalDelay() : 0,
     );
   }
 }
 
+/** Text of the partials a `flood` fault sends. */
+export const FLOOD_TEXT = 'flood';
+
 function duration(ms: number): Duration {
-  const micros = Math.round(ms * 1000);
+  // A negative bogus shift must still make a valid Duration.
+  const micros = Math.max(0, Math.round(ms * 1000));
   return { seconds: Math.floor(micros / 1_000_000), nanos: (micros % 1_000_000) * 1000 };
 }

@@ -95,11 +95,16 @@ export class V3Session extends CallSession<Request, Response> {
     }
   }
 
-  protected override onHalfClose(): void {
+  protected override onHalfClose(flush: boolean): void {
     if (!this.#config) return this.fail('INVALID_ARGUMENT', 'the stream ended before the session_options message');
-    // The end of the stream ends the utterance.
-    if (this.#recognizer) this.#emit(this.#recognizer.flush());
+    // The end of the stream ends the utterance (unless the profile's service drops it).
+    if (flush && this.#recognizer) this.#emit(this.#recognizer.flush());
     this.finish(OK_STATUS);
+  }
+
+  protected override floodResponse(): Response {
+    const alternative: Alternative = { words: [], text: FLOOD_TEXT, start_time_ms: 0, end_time_ms: 0, confidence: 1, languages: [] };
+    return { ...this.#envelope(), partial: { alternatives: [alternative] } };
   }
 
   #configure(message: Request): void {
@@ -120,6 +125,7 @@ export class V3Session extends CallSession<Request, Response> {
         partialEveryMs: this.ctx.timing.partialEveryMs,
         // The external classifier is the client: silence alone never ends an utterance.
         eouSilenceMs: options.eouSilenceMs ?? Infinity,
+        cutToneHeard: this.profile.cutToneHeard,
       });
     }
     this.log(
@@ -141,7 +147,9 @@ export class V3Session extends CallSession<Request, Response> {
       if (error instanceof AudioRejected) return this.fail('INVALID_ARGUMENT', error.message);
       throw error;
     }
+    const before = this.record.audioMs;
     if (this.#limitBreached()) return;
+    if (this.pacingBreached(this.record.audioMs - before)) return;
     if (this.#recognizer) this.#emit(this.#recognizer.push(samples));
     this.checkFaults();
   }
@@ -151,6 +159,7 @@ export class V3Session extends CallSession<Request, Response> {
     this.#silenceMs += ms;
     this.record.silenceChunks.push({ atMs: this.wallMs(), durationMs: ms });
     if (this.#limitBreached()) return;
+    if (this.pacingBreached(ms)) return;
     if (this.#recognizer) this.#emit(this.#recognizer.push(new Int16Array(Math.round((ms * this.#sampleRate) / 1000))));
     this.checkFaults();
   }
@@ -182,36 +191,55 @@ export class V3Session extends CallSession<Request, Response> {
         continue;
       }
       this.#finalTimeMs = this.#recognizer!.analysedMs;
-      this.#sendUpdate('final', event.tokens);
-      if (this.#options!.textNormalization) this.#sendRefinement(this.#finalIndex, event.tokens);
+      const delayMs = this.nextFinalDelay();
+      const tokens = shifted(event.tokens, this.takeBogusShift());
+      this.#sendUpdate('final', tokens, delayMs);
+      if (this.#options!.textNormalization) this.#sendRefinement(this.#finalIndex, tokens, delayMs);
       this.#finalIndex++;
-      this.#sendEou(eouTimeMs ?? this.#finalTimeMs);
+      this.#sendEou(eouTimeMs ?? this.#finalTimeMs, delayMs);
       ended = true;
     }
     return ended;
   }
 
-  #sendUpdate(kind: 'partial' | 'final', tokens: RecognizedToken[]): void {
+  #sendUpdate(kind: 'partial' | 'final', tokens: RecognizedToken[], delayMs = 0): void {
     const alternative = this.#alternative(tokens, true);
     const final = kind === 'final';
     const result: SessionResult = { text: alternative.text as string, final, endOfUtterance: false, type: kind };
     if (final) result.finalIndex = this.#finalIndex;
-    this.send({ ...this.#envelope(), [kind]: { alternatives: [alternative] } }, [result]);
+    this.send({ ...this.#envelope(), [kind]: { alternatives: [alternative] } }, [result], delayMs);
   }
 
-  #sendRefinement(finalIndex: number, tokens: RecognizedToken[]): void {
+  #sendRefinement(finalIndex: number, tokens: RecognizedToken[], delayMs: number): void {
     const alternative = this.#alternative(tokens, false);
-    this.send(
+    this.#sendAsProfiled(
+      this.profile.v3.refinement,
       { ...this.#envelope(), final_refinement: { final_index: finalIndex, normalized_text: { alternatives: [alternative] } } },
       [{ text: alternative.text as string, final: false, endOfUtterance: false, type: 'refinement', finalIndex }],
+      delayMs,
     );
   }
 
-  #sendEou(timeMs: number): void {
+  #sendEou(timeMs: number, delayMs = 0): void {
     this.#eouTimeMs = timeMs;
-    this.send({ ...this.#envelope(), eou_update: { time_ms: Math.floor(timeMs) } }, [
-      { text: '', final: false, endOfUtterance: true, type: 'endOfUtterance' },
-    ]);
+    this.#sendAsProfiled(
+      this.profile.v3.eouUpdate,
+      { ...this.#envelope(), eou_update: { time_ms: this.#lagged(timeMs) } },
+      [{ text: '', final: false, endOfUtterance: true, type: 'endOfUtterance' }],
+      delayMs,
+    );
+  }
+
+  /** On time (after `delayMs`), `lateMs` later than that outside the queue's order, or not at all. */
+  #sendAsProfiled(when: 'on-time' | 'late' | 'missing', response: Response, results: SessionResult[], delayMs: number): void {
+    if (when === 'missing') return;
+    if (when === 'on-time') return this.send(response, results, delayMs);
+    this.sendLate(response, results, delayMs + this.profile.v3.lateMs);
+  }
+
+  /** A cursor as the profile's service reports it: `cursorLagMs` behind, whole ms, never negative. */
+  #lagged(ms: number): number {
+    return Math.max(0, Math.floor(ms - this.profile.v3.cursorLagMs));
   }
 
   #sendStatus(): void {
@@ -232,9 +260,9 @@ export class V3Session extends CallSession<Request, Response> {
         received_data_ms: Math.floor(this.#receivedMs()),
         reset_time_ms: 0,
         partial_time_ms: Math.floor(this.#recognizer?.analysedMs ?? 0),
-        final_time_ms: Math.floor(this.#finalTimeMs),
+        final_time_ms: this.#lagged(this.#finalTimeMs),
         final_index: this.#finalIndex,
-        eou_time_ms: Math.floor(this.#eouTimeMs),
+        eou_time_ms: this.#lagged(this.#eouTimeMs),
       },
       response_wall_time_ms: Date.now(),
       channel_tag: CHANNEL,
@@ -254,4 +282,13 @@ export class V3Session extends CallSession<Request, Response> {
       languages: [{ language_code: language, probability: 1 }],
     };
   }
+}
+
+/** Text of the partials a `flood` fault sends. */
+const FLOOD_TEXT = 'flood';
+
+/** Tokens moved by a `bogus-times` shift (0: the same tokens). */
+function shifted(tokens: RecognizedToken[], shiftMs: number): RecognizedToken[] {
+  if (shiftMs === 0) return tokens;
+  return tokens.map((t) => ({ ...t, startMs: Math.max(0, t.startMs + shiftMs), endMs: Math.max(0, t.endMs + shiftMs) }));
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveAuth } from '../../src/emulator/auth.js';
 import type { SessionContext } from '../../src/emulator/call-session.js';
 import { resolveLimits, resolveRecognizerTiming } from '../../src/emulator/limits.js';
+import { resolveProfile } from '../../src/emulator/profile.js';
 import { SessionRecordImpl } from '../../src/emulator/session-record.js';
 import { EMULATOR_IAM_TOKEN } from '../../src/emulator/index.js';
 import { V2Session } from '../../src/emulator/v2-session.js';
@@ -38,6 +39,7 @@ function drive(internals: unknown): { call: FakeCall; record: SessionRecordImpl 
     timing: resolveRecognizerTiming(),
     auth: resolveAuth(),
     responseDelayMs: 0,
+    profile: resolveProfile('lenient'),
     log: () => {},
     openSession: (init) => {
       record = new SessionRecordImpl({ index: 0, ...init });
