@@ -72,6 +72,8 @@ function faultRules(cell: Cell): FaultRule[] {
   if (action === 'refuse') return [{ session: 1, times: 2, action: 'refuse', status: 'UNAVAILABLE' }];
   const rule = { session: 1, action, afterAudioMs: faultAtMs(cell) } as FaultRule;
   if (action === 'fail') rule.status = 'UNAVAILABLE';
+  // A bounded flood: enough to swamp a reader that does not push back, not the whole machine.
+  if (action === 'flood') rule.durationMs = 3_000;
   return [rule];
 }
 
@@ -127,8 +129,7 @@ export async function runCell(cell: Cell): Promise<CellOutcome> {
   const material = buildMaterial(cell.rollover, cell.audio, cell.limits, cell.seed);
   const limits = limitsOf(cell);
   const options: EmulatorOptions = { limits, recordAudio: false, faults: faultRules(cell) };
-  const profile = cellProfile(cell);
-  if (profile) (options as Record<string, unknown>)['profile'] = profile;
+  if ((await capabilities()).profiles) options.profile = cellProfile(cell);
   const started = performance.now();
   let emulator: Emulator | undefined;
   let proxy: TcpProxy | undefined;
