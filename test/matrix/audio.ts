@@ -24,7 +24,7 @@ function digits(random: () => number, min: number, max: number): string {
 }
 
 /** One stretch of dialling: utterances of `min`–`max` digits separated by `gapMs`. */
-interface Stretch {
+export interface Stretch {
   untilMs: number;
   min: number;
   max: number;
@@ -35,7 +35,7 @@ interface Stretch {
  * Builds the utterances stretch by stretch, keeping each utterance's own gap before it, and
  * renders them with one PCM generator call per utterance so gaps can differ.
  */
-function render(stretches: Stretch[], rate: PcmSampleRate, seed: number): { utterances: string[]; tones: DialledTone[]; pcm: Buffer } {
+export function render(stretches: Stretch[], rate: PcmSampleRate, seed: number): { utterances: string[]; tones: DialledTone[]; pcm: Buffer } {
   const random = seededRandom(seed);
   const utterances: string[] = [];
   const tones: DialledTone[] = [];
