@@ -92,7 +92,8 @@ export function checkDigits(results: RecognitionResult[], tones: DialledTone[], 
     const startOk = f.startMs >= first.startMs - timeToleranceMs && f.startMs <= first.endMs + timeToleranceMs;
     const endOk = f.endMs >= last.startMs - timeToleranceMs && f.endMs <= last.endMs + timeToleranceMs;
     if (!startOk || !endOk) {
-      badTimes.push(`"${digitsOf(f.text)}" at ${f.startMs}–${f.endMs} ms, tones at ${first.startMs}–${last.endMs} ms`);
+      const text = digitsOf(f.text);
+      badTimes.push(`"${text.length > 12 ? `${text.slice(0, 12)}…` : text}" at ${f.startMs}–${f.endMs} ms, tones at ${first.startMs}–${last.endMs} ms`);
     }
   });
 

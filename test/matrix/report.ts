@@ -50,7 +50,8 @@ function cellRows(outcomes: CellOutcome[]): string[][] {
     o.verdict === 'n/a' ? '' : rolloverText(o.rollovers),
     o.verdict === 'n/a' ? '' : String(o.recoveries),
     o.verdict === 'n/a' ? '' : `${(o.wallMs / 1000).toFixed(1)}`,
-    [o.reasons.join('; '), o.lost.length ? `lost ${describeFaults(o.lost)}` : '', o.repeated.length ? `repeated ${describeFaults(o.repeated)}` : '']
+    [o.reasons.join('; '),
+      o.loopLagMs > 1_000 ? `event loop stalled ${(o.loopLagMs / 1000).toFixed(1)} s (timing results unreliable)` : '', o.lost.length ? `lost ${describeFaults(o.lost)}` : '', o.repeated.length ? `repeated ${describeFaults(o.repeated)}` : '']
       .filter(Boolean)
       .join('; '),
   ]);
@@ -102,6 +103,12 @@ export function renderReport(outcomes: CellOutcome[], wallMs: number, note: stri
     '## Cells',
     '',
     table(header, cellRows(sorted)),
+    '',
+    '## Failed cells, session by session',
+    '',
+    ...sorted
+      .filter((o) => o.verdict === 'FAIL')
+      .map((o) => `- ${o.cell.id}: ${o.sessionLog.join('; ')}${o.retryCodes.length ? `; retries ${o.retryCodes.join(', ')}` : ''}`),
     '',
   ].join('\n');
 }
