@@ -58,8 +58,8 @@ export function render(stretches: Stretch[], rate: PcmSampleRate, seed: number):
   return { utterances, tones, pcm: Buffer.concat(pieces) };
 }
 
-/** Audio ms at which a session of these limits would have sent its hard margin (0.95). */
-function effectiveLimitMs(limits: LimitsKind, audio: AudioKind): number {
+/** The limit a session of these limits meets first, in audio ms (the byte limit converted for 48 kHz PCM). */
+export function effectiveLimitMs(limits: LimitsKind, audio: AudioKind): number {
   const maxAudioMs = limits === 'short' ? SHORT_LIMITS.maxAudioMs : 300_000;
   // Raw PCM at 48 kHz reaches the 10 MB limit first (96 kB/s, about 104 s).
   if (limits === 'default' && audio === 'pcm48') return Math.min(maxAudioMs, (10_000_000 / 96_000) * 1000);
@@ -69,7 +69,8 @@ function effectiveLimitMs(limits: LimitsKind, audio: AudioKind): number {
 /** How long a cell's audio runs, ms. */
 export function materialLengthMs(limits: LimitsKind, audio: AudioKind): number {
   if (limits === 'short') return 20_000;
-  return effectiveLimitMs(limits, audio) * 1.15;
+  // Past the first rollover far enough for the second session to take a fault and recover.
+  return effectiveLimitMs(limits, audio) * 1.5;
 }
 
 /**

@@ -4,7 +4,7 @@ import { RecognizeStream, type RolloverEvent } from '../../src/recognize-stream.
 import type { RecognitionResult } from '../../src/results.js';
 import type { RetryEvent } from '../../src/session/recovery.js';
 import { streamOptions } from '../helpers/emulator.js';
-import { buildMaterial, type Material } from './audio.js';
+import { buildMaterial, effectiveLimitMs, type Material } from './audio.js';
 import { capabilities, FAULT_ACTION, PROFILE_FAULTS, type TcpProxy } from './capabilities.js';
 import type { Cell } from './cells.js';
 import { SHORT_LIMITS } from './dimensions.js';
@@ -46,10 +46,13 @@ function limitsOf(cell: Cell) {
   return cell.limits === 'short' ? SHORT_LIMITS : { maxAudioMs: 300_000, maxBytes: 10_000_000 };
 }
 
-/** Where in session 1 a fault strikes, in that session's audio ms (its replay included). */
+/**
+ * Where in session 1 (the first after a rollover, so a replay is in flight) a fault strikes, in
+ * that session's audio ms, its replay included: mid-session with short limits; with default
+ * limits a fifth of the limit, so it strikes after the seam the cell is about.
+ */
 function faultAtMs(cell: Cell): number {
-  if (cell.limits === 'short') return 3_000;
-  return cell.audio === 'pcm48' ? 40_000 : 100_000;
+  return cell.limits === 'short' ? 3_000 : 0.2 * effectiveLimitMs(cell.limits, cell.audio);
 }
 
 /** What the cell needs that may not exist yet; empty when it can run. */

@@ -7,7 +7,12 @@ import { runCell, type CellOutcome } from './run-cell.js';
  * process, real gRPC on loopback. Pace-1 and live cells take their audio's length in wall time,
  * so the matrix's wall time is about (cells / concurrency) × 20 s.
  */
-export async function runMatrix(cells: Cell[], concurrency: number, onOutcome: (o: CellOutcome, done: number) => void = () => {}): Promise<CellOutcome[]> {
+export async function runMatrix(
+  cells: Cell[],
+  concurrency: number,
+  onOutcome: (o: CellOutcome, done: number) => void = () => {},
+  { cpuBoundLast = true }: { cpuBoundLast?: boolean } = {},
+): Promise<CellOutcome[]> {
   const outcomes = new Map<Cell, CellOutcome>();
   let done = 0;
   async function pool(group: Cell[], width: number): Promise<void> {
@@ -24,7 +29,7 @@ export async function runMatrix(cells: Cell[], concurrency: number, onOutcome: (
   }
   // Unpaced file cells are CPU-bound (minutes of audio decoded as fast as it goes); run beside the
   // real-time cells they would starve the event loop and break real-time rules by themselves.
-  const heavy = (c: Cell) => c.pace === 0 && c.source === 'file';
+  const heavy = (c: Cell) => cpuBoundLast && c.pace === 0 && c.source === 'file';
   await pool(cells.filter((c) => !heavy(c)), concurrency);
   await pool(cells.filter(heavy), Math.max(1, Math.min(2, concurrency)));
   return cells.map((c) => outcomes.get(c)!);
