@@ -8,6 +8,7 @@ const USAGE = `Usage:
                                       Opus go as they are; MP3, M4A, WebM, other WAVs… are
                                       decoded with ffmpeg; raw PCM needs --rate
   speechkit-stream emulator [--port N] [--host H] [--iam …] [--tls-cert F --tls-key F]
+                            [--profile lenient|strict|JSON]
                                       Run the local SpeechKit emulator
   speechkit-stream demo               Start the emulator and recognize a dialled-digit sample
 

@@ -4,6 +4,8 @@ import { Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
 import { checkAuthorization, redactedHeaders, type AuthPolicy } from './auth.js';
 import { DEFAULT_BOGUS_SHIFT_MS, faultStatus, FAULT_HEADER, isTriggered, parseFaultHeader, TRIGGERED_ACTIONS } from './faults.js';
 import { FinalLatency } from './final-latency.js';
+import { findHttp2Stream, transportReset } from './http2-stream.js';
+import { LateSends } from './late-sends.js';
 import { startFlood } from './flood.js';
 import { idleBreach, type RecognizerTiming, type SessionLimits } from './limits.js';
 import { PacingGuard, pacingBreachDetails } from './pacing-guard.js';
@@ -66,7 +68,7 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
   readonly #pacing: PacingGuard | null;
   readonly #latency: FinalLatency;
   /** Responses sent late (v3 refinements, eou updates): an OK end waits for them. */
-  readonly #late = new Map<NodeJS.Timeout, SessionResult[]>();
+  readonly #late = new LateSends();
   #endAfterLate: SessionStatus | null = null;
   /** `stall`: nothing goes out any more. */
   #stalled = false;
@@ -91,6 +93,11 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
 
   protected get profile(): ServiceProfile {
     return this.ctx.profile;
+  }
+
+  /** A `stall` fault took effect: nothing goes out any more. */
+  protected get stalled(): boolean {
+    return this.#stalled;
   }
 
   /** Handles messages until the call ends. Never throws. */
@@ -155,15 +162,13 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
    */
   protected sendLate(response: Res, results: SessionResult[], lateMs: number): void {
     if (this.#state !== 'open') return;
-    const timer = setTimeout(() => {
-      this.#late.delete(timer);
+    const run = () =>
       this.#guard(() => {
         if (this.#state === 'ended') return;
         this.#push(response, results, 0);
-        if (this.#late.size === 0 && this.#endAfterLate) this.#queue.push(() => this.#end(this.#endAfterLate!), this.#delayMs);
+        if (this.#late.pending === 0 && this.#endAfterLate) this.#queue.push(() => this.#end(this.#endAfterLate!), this.#delayMs);
       });
-    }, lateMs);
-    this.#late.set(timer, results);
+    this.#late.schedule(run, results, lateMs);
   }
 
   #push(response: Res, results: SessionResult[], extraDelayMs: number): void {
@@ -213,7 +218,7 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
     if (this.#state !== 'open' || this.#stalled) return;
     this.#state = 'ending';
     this.#clearTimers();
-    if (status.code === 0 && this.#late.size > 0) {
+    if (status.code === 0 && this.#late.pending > 0) {
       this.#endAfterLate = status;
       return;
     }
@@ -222,11 +227,7 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
   }
 
   #dropLate(): void {
-    for (const [timer, results] of this.#late) {
-      clearTimeout(timer);
-      this.record.unsent.push(...results);
-    }
-    this.#late.clear();
+    this.record.unsent.push(...this.#late.drop());
   }
   protected fail(name: GrpcStatusName, details: string): void {
     this.finish(makeStatus(name, details));
@@ -477,36 +478,4 @@ export abstract class CallSession<Req, Res> implements ActiveSession {
       this.#end(makeStatus('INTERNAL', 'emulator internal error'));
     }
   }
-}
-
-interface Http2StreamLike {
-  session?: { destroy?: () => void } | undefined;
-  close?: (code: number) => void;
-  closed?: boolean;
-  destroyed?: boolean;
-  rstCode?: number;
-}
-
-/** Whether the call's HTTP/2 stream is known to have been reset or destroyed (false when unknown). */
-function transportReset(call: unknown): boolean {
-  const stream = findHttp2Stream(call);
-  if (!stream) return false;
-  return stream.destroyed === true || (typeof stream.rstCode === 'number' && stream.rstCode !== 0);
-}
-
-function findHttp2Stream(call: unknown): Http2StreamLike | undefined {
-  let node: unknown = (call as { call?: unknown }).call;
-  for (let depth = 0; depth < 16 && node && typeof node === 'object'; depth++) {
-    const stream = (node as { stream?: unknown }).stream;
-    if (
-      stream &&
-      typeof stream === 'object' &&
-      typeof (stream as { respond?: unknown }).respond === 'function' &&
-      'session' in stream
-    ) {
-      return stream as Http2StreamLike;
-    }
-    node = (node as { nextCall?: unknown }).nextCall;
-  }
-  return undefined;
 }

@@ -328,6 +328,8 @@ export interface SessionRecord {
   messages: { atMs: number; bytes: number }[];
   /** Every audio_content byte received, concatenated (empty with `recordAudio: false`). */
   readonly audio: Buffer;
+  /** Audio bytes received (counted with `recordAudio: false` too). */
+  readonly bytes: number;
   /** Duration of the audio received, in ms (0 where the encoding's duration is not computed); v3 `silence_chunk`s included. */
   audioMs: number;
   /** API v3: every `silence_chunk`: wall ms since the session started, and its duration. */

@@ -243,6 +243,7 @@ export class V3Session extends CallSession<Request, Response> {
   }
 
   #sendStatus(): void {
+    if (this.stalled) return;
     this.record.statusMessages++;
     this.send({ ...this.#envelope(), status_code: { code_type: 'WORKING', message: 'session is alive' } }, []);
   }
