@@ -25,6 +25,12 @@ export const ErrorCodes = {
   INTERNAL: 'SPEECHKIT_ERR_INTERNAL',
   /** The service ended a session for one of its limits (duration, size, idle gap). */
   SESSION_LIMIT: 'SPEECHKIT_ERR_SESSION_LIMIT',
+  /**
+   * A session took audio but answered nothing while a result was due, or its connection stopped
+   * taking writes, for `stallTimeoutMs` (a connection that silently stopped forwarding). Retried
+   * as UNAVAILABLE; seen in `retry` events, and as the `cause` if retries run out.
+   */
+  STALLED: 'SPEECHKIT_ERR_STALLED',
   /** The service ended a session cleanly while audio was still being sent. */
   SESSION_ENDED: 'SPEECHKIT_ERR_SESSION_ENDED',
   /** Any other gRPC status from the service. */

@@ -3,6 +3,7 @@ import { API_OPTION_KEYS, resolveApiOptions, type ApiOptions, type ApiVersion, t
 import { resolveEncode, type EncodeOption, type ResolvedEncode } from './audio/encode-options.js';
 import { invalidOption } from './errors.js';
 import { DEFAULT_IDLE_AFTER_MS, SERVICE_IDLE_LIMIT_MS, type IdleOptions, type IdlePolicy } from './session/idle.js';
+import { DEFAULT_STALL_TIMEOUT_MS, MAX_STALL_TIMEOUT_MS, MIN_STALL_TIMEOUT_MS } from './session/liveness.js';
 import { DEFAULT_RETRY, validateRetry, type RetryOptions } from './session/retry-policy.js';
 import { DEFAULT_ROLLOVER, validateRollover, type RolloverOptions } from './session/rollover.js';
 import { isSessionStartLimiter, type SessionStartLimiter } from './session/start-limiter.js';
@@ -99,6 +100,12 @@ export interface RecognizeStreamOptions extends ApiOptions {
   maxBufferedMs?: number;
   /** How long `end()` waits for the last results before failing with `SPEECHKIT_ERR_DRAIN_TIMEOUT`. Default 10 000 ms. */
   drainTimeoutMs?: number;
+  /**
+   * A session that takes audio but answers nothing while a result is due, or whose writes the
+   * connection does not take, for this long is treated as UNAVAILABLE: cancelled and replayed on a
+   * new connection (`retry` event code `SPEECHKIT_ERR_STALLED`). Default 5000 ms; 200–300 000.
+   */
+  stallTimeoutMs?: number;
   /** Extra request metadata for every session, e.g. `{ 'x-data-logging-enabled': 'true' }`. Keys lowercase. */
   metadata?: Record<string, string>;
   /** Aborts the stream: cancels the call and fails the stream with `SPEECHKIT_ERR_ABORTED`. */
@@ -146,6 +153,7 @@ export interface ResolvedOptions {
   maxReplayMs: number;
   maxBufferedMs: number;
   drainTimeoutMs: number;
+  stallTimeoutMs: number;
   metadata: Record<string, string>;
   signal: AbortSignal | undefined;
   readableHighWaterMark: number;
@@ -157,7 +165,7 @@ export interface ResolvedOptions {
 const KNOWN = new Set<string>([
   'endpoint', 'tls', 'allowInsecure', 'ca', 'auth', 'folderId', 'languageCode', 'model', 'profanityFilter', 'partialResults',
   'singleUtterance', 'audioEncoding', 'sampleRateHertz', 'encode', 'rawResults', 'literatureText', 'normalizePartials', 'chunkMs',
-  'pace', 'sessionLimits', 'rollover', 'retry', 'idle', 'maxReplayMs', 'maxBufferedMs', 'drainTimeoutMs', 'metadata', 'signal', 'readableHighWaterMark', 'clock',
+  'pace', 'sessionLimits', 'rollover', 'retry', 'idle', 'maxReplayMs', 'maxBufferedMs', 'drainTimeoutMs', 'stallTimeoutMs', 'metadata', 'signal', 'readableHighWaterMark', 'clock',
   'startLimiter',
   ...API_OPTION_KEYS,
 ]);
@@ -231,6 +239,10 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
   if (!Number.isFinite(drainTimeoutMs) || drainTimeoutMs <= 0) {
     throw invalidOption('drainTimeoutMs', 'a positive number of milliseconds', drainTimeoutMs);
   }
+  const stallTimeoutMs = optionalNumber(input, 'stallTimeoutMs') ?? DEFAULT_STALL_TIMEOUT_MS;
+  if (!Number.isFinite(stallTimeoutMs) || stallTimeoutMs < MIN_STALL_TIMEOUT_MS || stallTimeoutMs > MAX_STALL_TIMEOUT_MS) {
+    throw invalidOption('stallTimeoutMs', `a number of milliseconds from ${MIN_STALL_TIMEOUT_MS} to ${MAX_STALL_TIMEOUT_MS}`, stallTimeoutMs);
+  }
   const metadata = resolveMetadata(input.metadata);
   const signal = input.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidOption('signal', 'an AbortSignal', signal);
@@ -276,6 +288,7 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
     maxReplayMs,
     maxBufferedMs,
     drainTimeoutMs,
+    stallTimeoutMs,
     metadata,
     signal,
     readableHighWaterMark,

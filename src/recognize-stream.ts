@@ -17,6 +17,9 @@ import { classify } from './session/retry-policy.js';
 import { rolloverDecision, type RolloverReason } from './session/rollover.js';
 import { Session } from './session/session.js';
 import { sendAsSilence } from './session/silence.js';
+import { livenessExpectation } from './session/liveness.js';
+import { StallGuard, stalledError } from './session/stall-guard.js';
+import { EndFlush, type UnconfirmedEvent } from './session/end-flush.js';
 import { sharedStartLimiter, type SessionStartLimiter } from './session/start-limiter.js';
 import { systemClock, type Clock } from './timing/clock.js';
 import { Pacer } from './timing/pacer.js';
@@ -100,6 +103,11 @@ export class RecognizeStream extends Duplex {
   private finalsEmitted = 0;
   /** The pacing wake-up: one reusable scheduler entry, moved per frame (no allocation). */
   private readonly wake: SchedulerTimer;
+  /** Notices a current session whose connection went silently dead (see `LivenessWatch`). */
+  private readonly stalls: StallGuard;
+  /** Makes the service finalize the last speech before the last half-close (see `EndFlush`). */
+  private readonly endFlush = new EndFlush();
+  private readonly flushTimer: SchedulerTimer;
   private cancelIdle: (() => void) | undefined;
   private pumping = false;
   private pumpAgain = false;
@@ -125,6 +133,8 @@ export class RecognizeStream extends Duplex {
     this.clock = resolved.clock ?? systemClock;
     this.scheduler = schedulerFor(this.clock);
     this.wake = this.scheduler.timer(() => this.pump());
+    this.flushTimer = this.scheduler.timer(() => this.pump());
+    this.stalls = new StallGuard(this.scheduler, this.clock, resolved.stallTimeoutMs, (session) => session.cancel());
     this.starts = resolved.startLimiter === false ? undefined : resolved.startLimiter ?? sharedStartLimiter(this.scheduler, resolved.endpoint);
     this.intake = new AudioIntake(resolved, resolved.chunkMs);
     this.pacer = new Pacer(resolved.pace);
@@ -208,13 +218,24 @@ export class RecognizeStream extends Duplex {
   override _read(): void {
     if (!this.readerBlocked) return;
     this.readerBlocked = false;
+    this.setReading(true);
     this.pump();
+  }
+
+  /**
+   * Reader backpressure reaches the service: while the reader's buffer is full no call is read,
+   * so gRPC flow control holds the service's responses there instead of in our memory.
+   */
+  private setReading(reading: boolean): void {
+    for (const session of this.liveSessions) session.setPaused(!reading);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.options.signal?.removeEventListener('abort', this.onAbort);
     this.episodeAbort.abort();
     this.wake.clear();
+    this.stalls.stop();
+    this.flushTimer.clear();
     this.cancelStartWait?.();
     this.pendingRollover?.cancel();
     this.cancelIdle?.();
@@ -321,13 +342,17 @@ export class RecognizeStream extends Duplex {
       const compress = pcm && this.api.silenceMessage !== undefined && this.options.v3.compressSilence !== undefined;
       // Silence matters to silence compression and, inside the soft window, as a rollover point;
       // scanning every frame of every stream otherwise is waste.
-      const silent = frame.silent ?? (pcm && (compress || session.inSoftWindow) && isSilentPcm(frame.data));
-      session.send(frame, compress && sendAsSilence(this.options.v3.compressSilence, this.silentRunMs, frame, silent));
+      // Stall detection (v2 owes a final after a pause) and the end-of-stream flush need it too.
+      const silent = frame.silent ?? (pcm && isSilentPcm(frame.data));
+      const level = frame.silent ?? (pcm ? silent : undefined);
+      session.send(frame, compress && sendAsSilence(this.options.v3.compressSilence, this.silentRunMs, frame, silent), level);
+      this.endFlush.sent(frame.streamMs, frame.durationMs, level === undefined ? undefined : !level);
       this.replay.add(frame);
       this.pacer.sent(frame.streamMs, frame.durationMs, now);
       this.lastMessageAt = now;
       this.silentRunMs = silent ? this.silentRunMs + frame.durationMs : 0;
     }
+    if (this.current) this.stalls.arm(this.current);
     if (this.heldWrite && this.hasRoom()) {
       const release = this.heldWrite;
       this.heldWrite = undefined;
@@ -356,6 +381,7 @@ export class RecognizeStream extends Duplex {
     this.cancelIdle?.();
     const session = this.current;
     if (session?.state === 'open') {
+      if (!this.flushed(session)) return;
       session.halfClose();
       this.startDrainTimer(session);
     }
@@ -365,6 +391,40 @@ export class RecognizeStream extends Duplex {
       final();
     }
     this.maybeEndReadable();
+  }
+
+  /** Whether the service has finalized the last speech, or we have waited long enough; else works towards it. */
+  private flushed(session: Session): boolean {
+    for (;;) {
+      if (session.blocked) return false;
+      const now = this.clock.now();
+      const step = this.endFlush.next(now, this.confirmedMs, session.streamEndMs);
+      if (step.kind === 'half-close') {
+        this.flushTimer.clear();
+        return true;
+      }
+      if (step.kind === 'wait') {
+        this.flushTimer.set(step.untilMs);
+        return false;
+      }
+      const { chunkMs, sessionLimits, rollover, pace } = this.options;
+      this.nextUsage.audioMs = chunkMs;
+      this.nextUsage.bytes = 0;
+      if (rolloverDecision(session, this.nextUsage, sessionLimits, rollover, session.jitter01) === 'now') {
+        // No room left in this session's limits: wait for the final without more silence.
+        this.endFlush.silenceSent(Infinity);
+        continue;
+      }
+      session.sendSilence(chunkMs, () => this.intake.silence(chunkMs));
+      this.endFlush.silenceSent(chunkMs);
+      this.lastMessageAt = now;
+      this.stalls.arm(session);
+      // Paced like audio: real time (or `pace` times it); unpaced at pace 0.
+      if (pace > 0) {
+        this.flushTimer.set(now + chunkMs / Math.max(pace, 1));
+        return false;
+      }
+    }
   }
 
   private maybeEndReadable(): void {
@@ -396,6 +456,7 @@ export class RecognizeStream extends Duplex {
     if (action === 'keepalive') {
       session.sendSilence(this.options.chunkMs, () => this.intake.silence(this.options.chunkMs));
       this.lastMessageAt = now;
+      this.stalls.arm(session);
     } else if (action === 'close') {
       this.dropPendingRollover();
       this.emit('idle', { session: session.index, atMs: session.streamEndMs });
@@ -414,9 +475,14 @@ export class RecognizeStream extends Duplex {
 
   private startDrainTimer(session: Session): void {
     if (this.drainTimers.has(session) || session.state === 'ended') return;
-    const cancel = this.scheduler.at(this.clock.now() + this.options.drainTimeoutMs, () => {
+    const expire = () => {
       this.drainTimers.delete(session);
       if (session.state === 'ended') return;
+      if (session.paused) {
+        // Its last results wait behind the reader's backpressure, not on the service.
+        this.drainTimers.set(session, this.scheduler.at(this.clock.now() + this.options.drainTimeoutMs, expire));
+        return;
+      }
       if (session.retired) {
         // A replaced session owes us nothing the next one does not cover.
         session.cancel();
@@ -427,8 +493,8 @@ export class RecognizeStream extends Duplex {
         `SpeechKit sent no final status within ${this.options.drainTimeoutMs} ms after the audio ended (session ${session.index})`,
         sessionIds(session),
       ));
-    });
-    this.drainTimers.set(session, cancel);
+    };
+    this.drainTimers.set(session, this.scheduler.at(this.clock.now() + this.options.drainTimeoutMs, expire));
   }
 
   /** Longest replay, in ms: it must leave a new session room to progress before its own soft point. */
@@ -547,11 +613,13 @@ export class RecognizeStream extends Duplex {
       onHeaders: (s) => this.emit('session', sessionInfo(s)),
       onDrain: () => this.pump(),
       onEnd: (s, status) => this.onSessionEnd(s, status),
-    });
+    }, this.stalls.livenessFor(livenessExpectation(this.api.version, this.options.partialResults)));
     this.liveSessions.add(session);
+    if (this.readerBlocked) session.setPaused(true);
     this.gate.open(session.index);
     this.current = session;
     this.finalHold.reset();
+    this.endFlush.newSession();
     this.silentRunMs = 0;
     const healthy = new Promise<void>((resolve, reject) => {
       const cancelTimer = this.options.retry === false
@@ -603,6 +671,7 @@ export class RecognizeStream extends Duplex {
   private onResponse(session: Session, response: ApiResponse): void {
     if (this.destroyed) return;
     if (response.status) this.emit('status', { session: session.index, ...response.status } satisfies StatusEvent);
+    if (session === this.current) this.stalls.arm(session);
     const results = this.options.partialResults ? response.results : response.results.filter((r) => r.type !== 'partial');
     // What the session has finalized is settled first, so a rollover this response brings replays from it.
     if (session === this.current) {
@@ -613,6 +682,8 @@ export class RecognizeStream extends Duplex {
         this.offerConfirm(Math.min(session.timeline.toStreamMs(response.finalCursorMs), session.streamEndMs));
       }
     }
+    // The end of the stream waits for the final covering the last speech (see `EndFlush`).
+    if (this.flushTimer.pending && session === this.current) this.pump();
     if (results.length === 0) return;
     this.deliver(session, this.gate.accept(session.index, results));
     const boundary = results.some((r) => r.endOfUtterance);
@@ -650,7 +721,10 @@ export class RecognizeStream extends Duplex {
       // After a single utterance only refinements of its finals still belong to the job.
       if (this.utteranceDone && !(result.type === 'refinement' && result.finalIndex < this.finalsEmitted)) continue;
       if (result.type === 'final') this.finalsEmitted++;
-      if (!this.push(result)) this.readerBlocked = true;
+      if (!this.push(result) && !this.readerBlocked) {
+        this.readerBlocked = true;
+        this.setReading(false);
+      }
       if (this.options.singleUtterance && result.endOfUtterance) this.finishUtterance(session);
     }
   }
@@ -678,7 +752,9 @@ export class RecognizeStream extends Duplex {
       return;
     }
     this.dropPendingRollover();
-    if (status.code === GrpcStatus.OK && session.halfClosed) {
+    const flush = status.code === GrpcStatus.OK && session.halfClosed && this.ending ? this.endFlush.endedOk(session.index, this.confirmedMs) : 'ok';
+    if (typeof flush === 'object') this.emit('unconfirmed', flush satisfies UnconfirmedEvent);
+    if (status.code === GrpcStatus.OK && session.halfClosed && flush !== 'recover') {
       // A clean end we asked for: everything it heard is confirmed.
       this.resolveHealthy(session);
       this.confirm(session.streamEndMs);
@@ -687,7 +763,11 @@ export class RecognizeStream extends Duplex {
       this.maybeEndReadable();
       return;
     }
-    const error = status.code === GrpcStatus.OK
+    const error = session.stalled
+      ? stalledError(session, this.options.stallTimeoutMs, sessionIds(session))
+      : flush === 'recover'
+      ? new SpeechKitError(ErrorCodes.SESSION_ENDED, `SpeechKit ended session ${session.index} with OK before finalizing the last speech`, sessionIds(session))
+      : status.code === GrpcStatus.OK
       ? new SpeechKitError(ErrorCodes.SESSION_ENDED, `SpeechKit ended session ${session.index} while audio was still being sent`, sessionIds(session))
       : fromGrpcStatus(status, sessionIds(session), this.credentials.secrets());
     if (error.code === ErrorCodes.UNAUTHENTICATED && this.credentials.refresh && !this.authRefreshed) {

@@ -92,3 +92,4 @@ export type {
   SessionStatus,
   V3SessionOptions,
 } from './types.js';
+export { startTcpProxy, type TcpProxy, type TcpProxyOptions } from './tcp-proxy.js';

@@ -12,6 +12,7 @@ export type RetryClass = 'retry' | 'retry-slow' | 'rollover' | 'fail';
  */
 export const RETRY_TABLE: Readonly<Record<string, RetryClass>> = Object.freeze({
   [ErrorCodes.UNAVAILABLE]: 'retry',
+  [ErrorCodes.STALLED]: 'retry',
   [ErrorCodes.INTERNAL]: 'retry',
   [ErrorCodes.DEADLINE_EXCEEDED]: 'retry',
   [ErrorCodes.SESSION_ENDED]: 'retry',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApiAdapter, ApiResponse, ResponseMapper } from '../api/adapter.js';
 import type { AudioFrame, SessionWire } from '../audio/frame.js';
 import type { CallStatus, SttCall, Transport } from '../transport/call.js';
+import type { LivenessWatch } from './liveness.js';
 import { SessionTimeline } from './timeline.js';
 
 export interface SessionHandlers {
@@ -37,6 +38,10 @@ export class Session {
   /** Replaced by a newer session (rollover or idle close); its failures no longer matter. */
   retired = false;
   status: CallStatus | undefined;
+  /** Why the stream gave up on this call as dead (see `LivenessWatch`); its end is then a recoverable failure. */
+  stalled: 'no-response' | 'unacknowledged' | undefined;
+  /** The stream stopped reading this call's responses (reader backpressure). */
+  paused = false;
   readonly timeline: SessionTimeline;
   private call: SttCall | undefined;
   private silenceSinceMs: number | undefined;
@@ -50,6 +55,8 @@ export class Session {
     readonly jitter01: number,
     private readonly api: ApiAdapter,
     private readonly handlers: SessionHandlers,
+    /** Liveness bookkeeping on the stream's clock; absent, the session is not watched. */
+    readonly liveness?: { watch: LivenessWatch; now: () => number },
   ) {
     this.streamEndMs = baseOffsetMs;
     this.timeline = new SessionTimeline(baseOffsetMs);
@@ -63,6 +70,7 @@ export class Session {
     if (this.state !== 'opening') return;
     this.call = transport.open(this.api.method, { ...metadata, 'x-client-request-id': this.clientRequestId }, {
       onResponse: (message) => {
+        this.liveness?.watch.responded();
         if (this.state !== 'ended') this.handlers.onResponse(this, this.mapResponse(message));
       },
       onHeaders: (headers) => {
@@ -78,7 +86,9 @@ export class Session {
     });
     this.state = 'open';
     this.wire = wire;
-    this.blocked = !this.call.write(config);
+    this.liveness?.watch.written(this.liveness.now());
+    this.blocked = !this.call.write(config, this.acknowledged);
+    if (this.paused) this.call.pause();
     if (wire?.prelude) this.write(wire.prelude, 0);
   }
 
@@ -86,7 +96,7 @@ export class Session {
    * Sends a frame of the user's audio. `asSilence` sends it as a duration instead of bytes (the
    * API must offer that); it stays on the stream timeline either way.
    */
-  send(frame: AudioFrame, asSilence = false): void {
+  send(frame: AudioFrame, asSilence = false, silent?: boolean): void {
     if (this.silenceSinceMs !== undefined) {
       this.timeline.mark(this.audioMs, frame.streamMs);
       this.silenceSinceMs = undefined;
@@ -94,6 +104,7 @@ export class Session {
     if (asSilence && this.api.silenceMessage) this.writeMessage(this.api.silenceMessage(frame.durationMs), 0, frame.durationMs);
     else this.write(this.wire ? this.wire.encode(frame) : frame.data, frame.durationMs);
     this.streamEndMs = frame.streamMs + frame.durationMs;
+    this.liveness?.watch.sentAudio(this.liveness.now(), frame.durationMs, silent === undefined ? undefined : !silent);
   }
 
   /**
@@ -112,6 +123,7 @@ export class Session {
       const frame = audio();
       this.write(this.wire ? this.wire.encode(frame) : frame.data, frame.durationMs);
     }
+    this.liveness?.watch.sentAudio(this.liveness.now(), durationMs, false);
   }
 
   /** Tells the service the utterance ends here (external end-of-utterance classifier). */
@@ -128,7 +140,23 @@ export class Session {
     if (this.state !== 'open' || !this.call) throw new Error(`internal: send on a ${this.state} session`);
     this.audioMs += durationMs;
     this.bytes += bytes;
-    if (!this.call.write(message)) this.blocked = true;
+    this.liveness?.watch.written(this.liveness.now());
+    if (!this.call.write(message, this.acknowledged)) this.blocked = true;
+  }
+
+  /** The transport took a write off its buffers (acknowledgements come in write order). */
+  private readonly acknowledged = (): void => {
+    this.liveness?.watch.acknowledged();
+  };
+
+  /** Stops (true) or resumes (false) taking responses from the call: reader backpressure. */
+  setPaused(paused: boolean): void {
+    if (this.paused === paused) return;
+    this.paused = paused;
+    if (this.liveness) this.liveness.watch.setPaused(paused, this.liveness.now());
+    if (!this.call || this.state === 'ended') return;
+    if (paused) this.call.pause();
+    else this.call.resume();
   }
 
   halfClose(): void {
@@ -141,7 +169,7 @@ export class Session {
   /** Cancels the call; a no-op once it has ended. */
   cancel(reason = 'Cancelled by the client'): void {
     if (this.state === 'ended') return;
-    if (this.call) this.call.cancel();
+    if (this.call) this.call.cancel(this.stalled !== undefined);
     else this.end({ code: 1, details: reason });
   }
 

@@ -18,11 +18,16 @@ export interface CallHandlers {
 }
 
 export interface SttCall {
-  /** Returns false when the transport's buffer is full: wait for `onDrain` before writing more. */
-  write(message: unknown): boolean;
+  /**
+   * Returns false when the transport's buffer is full: wait for `onDrain` before writing more.
+   * `onWritten` runs once the message has left the transport's own buffers for the connection
+   * (in write order); a message still waiting there is not sent.
+   */
+  write(message: unknown, onWritten?: () => void): boolean;
   /** Half-close: no more messages; responses keep coming until the status. */
   end(): void;
-  cancel(): void;
+  /** `deadConnection`: the call was found stalled; new calls must not reuse its connection. */
+  cancel(deadConnection?: boolean): void;
   /** Stop / resume delivering responses (reader backpressure). */
   pause(): void;
   resume(): void;

@@ -26,6 +26,13 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.keepalive_timeout_ms': 10_000,
   // The service's responses are small, but its docs warn about the 4 MB default.
   'grpc.max_receive_message_length': 64 * 1024 * 1024,
+  // No grpc-js call retries: the stream replays audio itself. With retries on, grpc-js keeps up to
+  // 1 MB per call (~33 s of 16 kHz PCM) in a retry buffer and acknowledges those writes at once,
+  // so a dead connection swallowed half a minute of audio that looked sent. With the buffer at 0
+  // a write is acknowledged only once it has gone to the HTTP/2 stream (gated by flow control),
+  // which is what stall detection and `blocked` need.
+  'grpc.enable_retries': 0,
+  'grpc.per_rpc_retry_buffer_size': 0,
 };
 
 interface PooledChannel {
@@ -33,6 +40,8 @@ interface PooledChannel {
   client: grpc.Client;
   calls: number;
   linger: NodeJS.Timeout | undefined;
+  /** Its connection was found dead: out of the pool, closed when its last call ends. */
+  evicted: boolean;
 }
 
 const pools = new Map<string, PooledChannel[]>();
@@ -46,7 +55,7 @@ function acquire(target: ChannelTarget): PooledChannel {
     const credentials = !target.tls
       ? grpc.credentials.createInsecure()
       : grpc.credentials.createSsl(target.ca ? Buffer.from(trustedRoots(target.ca)) : null);
-    channel = { key, client: new grpc.Client(target.endpoint, credentials, CHANNEL_OPTIONS), calls: 0, linger: undefined };
+    channel = { key, client: new grpc.Client(target.endpoint, credentials, CHANNEL_OPTIONS), calls: 0, linger: undefined, evicted: false };
     pool.push(channel);
   }
   if (channel.linger) clearTimeout(channel.linger);
@@ -58,16 +67,31 @@ function acquire(target: ChannelTarget): PooledChannel {
 function release(channel: PooledChannel): void {
   channel.calls--;
   if (channel.calls > 0) return;
+  if (channel.evicted) {
+    channel.client.close();
+    return;
+  }
   channel.linger = setTimeout(() => {
     if (channel.calls > 0) return;
     channel.client.close();
-    const pool = pools.get(channel.key);
-    if (pool) {
-      pool.splice(pool.indexOf(channel), 1);
-      if (pool.length === 0) pools.delete(channel.key);
-    }
+    unpool(channel);
   }, CHANNEL_LINGER_MS);
   channel.linger.unref();
+}
+
+function unpool(channel: PooledChannel): void {
+  const pool = pools.get(channel.key);
+  const at = pool?.indexOf(channel) ?? -1;
+  if (!pool || at < 0) return;
+  pool.splice(at, 1);
+  if (pool.length === 0) pools.delete(channel.key);
+}
+
+/** A stalled call's connection may be dead (no RST ever came): new calls dial a fresh one. */
+function evict(channel: PooledChannel): void {
+  if (channel.evicted) return;
+  channel.evicted = true;
+  unpool(channel);
 }
 
 export function createGrpcTransport(target: ChannelTarget): Transport {
@@ -99,9 +123,12 @@ export function createGrpcTransport(target: ChannelTarget): Transport {
       // grpc-js emits 'error' before 'status' for a failed call; the status carries the same facts.
       call.on('error', (error: grpc.ServiceError) => finish(error.code ?? grpc.status.UNKNOWN, error.details ?? error.message));
       return {
-        write: (message) => call.write(message),
+        write: (message, onWritten) => call.write(message, onWritten),
         end: () => call.end(),
-        cancel: () => call.cancel(),
+        cancel: (deadConnection) => {
+          if (deadConnection) evict(channel);
+          call.cancel();
+        },
         pause: () => call.pause(),
         resume: () => call.resume(),
       };

@@ -17,6 +17,12 @@ export interface FakeCall {
   finish(status?: Partial<CallStatus>): void;
   /** Audio bytes written (v2 `audio_content`). */
   audio(): Buffer;
+  /** While true, writes are not acknowledged (a connection that stopped forwarding); false releases them. */
+  holdAcks: boolean;
+  /** Acknowledgements held back, in write order. */
+  heldAcks: (() => void)[];
+  /** Set by the stream's reader backpressure. */
+  paused: boolean;
 }
 
 /** An in-memory transport: each opened call is recorded and driven by the test. */
@@ -46,13 +52,20 @@ export class FakeTransport implements Transport {
       audio() {
         return Buffer.concat(this.writes.filter((w) => w.message.audio_content).map((w) => w.message.audio_content as Buffer));
       },
+      holdAcks: false,
+      heldAcks: [],
+      paused: false,
     };
     this.calls.push(call);
     queueMicrotask(() => handlers.onHeaders({ 'x-request-id': `req-${this.calls.length - 1}` }));
     this.onOpen?.(call);
     return {
-      write(message) {
+      write(message, onWritten) {
         call.writes.push({ at: clock.now(), message: message as Record<string, unknown> });
+        if (onWritten) {
+          if (call.holdAcks) call.heldAcks.push(onWritten);
+          else queueMicrotask(onWritten);
+        }
         return true;
       },
       end() {
@@ -62,8 +75,12 @@ export class FakeTransport implements Transport {
         call.cancelled = true;
         call.finish({ code: 1, details: 'Cancelled on client' });
       },
-      pause() {},
-      resume() {},
+      pause() {
+        call.paused = true;
+      },
+      resume() {
+        call.paused = false;
+      },
     };
   }
 

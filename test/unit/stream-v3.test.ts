@@ -74,7 +74,8 @@ describe('API v3 on a fake clock', () => {
     stream.end();
     await run(clock, 50);
     const call = transport.calls[0]!;
-    expect(wire(call)).toEqual(['O', 'C100', 'C100', 'C100', 'C100', 'S100', 'S100', 'S100', 'S100', 'S100', 'C100', 'C100', 'C50']);
+    // Then silence up to 1 s after the last speech, so the service finalizes it by itself (EndFlush).
+    expect(wire(call)).toEqual(['O', 'C100', 'C100', 'C100', 'C100', 'S100', 'S100', 'S100', 'S100', 'S100', 'C100', 'C100', 'C50', ...Array(9).fill('S100')]);
     expect(chunkBytes(call).length).toBe((200 + 200 + 100 + 150) * 16);
   });
 

@@ -1,0 +1,116 @@
+/**
+ * Is the session's call still alive? A connection that stops forwarding (no RST, no FIN) looks
+ * healthy to gRPC until its keepalive gives up (~40 s), while the audio sent meanwhile is lost.
+ * Two facts give such a call away within `stallTimeoutMs`:
+ *
+ * - the transport stops acknowledging writes (HTTP/2 flow control runs dry once the peer stops
+ *   reading): the oldest unacknowledged write gets older than the timeout;
+ * - the service owes a response and none comes. What is owed depends on the API: v3 answers any
+ *   audio (partials, audio cursors, `status_code` keep-alives at a fixed interval); v2 with
+ *   partial results answers speech; v2 without them answers only a pause after speech (its final).
+ *   Legitimate silence therefore never makes a v2 session look dead.
+ *
+ * While the reader is not reading, the call is paused and the service cannot answer: nothing is
+ * owed until it resumes. Pure: wall times come in as arguments (the injected clock).
+ */
+
+/** What the service answers without being asked for anything else. */
+export type LivenessExpectation = 'any-audio' | 'speech' | 'pause-after-speech';
+
+/** Audio silence after speech, in ms, after which a v2 service owes the utterance's final. */
+export const PAUSE_OWES_FINAL_MS = 1_000;
+
+export const DEFAULT_STALL_TIMEOUT_MS = 5_000;
+export const MIN_STALL_TIMEOUT_MS = 200;
+export const MAX_STALL_TIMEOUT_MS = 300_000;
+
+export type LivenessVerdict = 'alive' | 'no-response' | 'unacknowledged';
+
+export class LivenessWatch {
+  /** Wall time since which a response is owed; undefined when none is. */
+  private owedSince: number | undefined;
+  private speechUnanswered = false;
+  private pauseMs = 0;
+  private paused = false;
+  /** Wall times of writes the transport has not acknowledged yet, oldest first. */
+  private readonly unacked: number[] = [];
+  private unackedHead = 0;
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly expects: LivenessExpectation,
+  ) {}
+
+  /** A message went to the transport. */
+  written(nowMs: number): void {
+    this.unacked.push(nowMs);
+  }
+
+  /** The transport acknowledged the oldest unacknowledged write (acknowledgements come in order). */
+  acknowledged(): void {
+    if (this.unackedHead >= this.unacked.length) return;
+    this.unackedHead++;
+    if (this.unackedHead === this.unacked.length) {
+      this.unacked.length = 0;
+      this.unackedHead = 0;
+    }
+  }
+
+  /** Audio went out: `speech` is false for known silence, undefined when unknown (counted as speech). */
+  sentAudio(nowMs: number, durationMs: number, speech: boolean | undefined): void {
+    if (this.expects === 'any-audio') {
+      this.owedSince ??= nowMs;
+      return;
+    }
+    if (speech !== false) {
+      this.pauseMs = 0;
+      this.speechUnanswered = true;
+      if (this.expects === 'speech') this.owedSince ??= nowMs;
+      return;
+    }
+    if (this.expects !== 'pause-after-speech' || !this.speechUnanswered) return;
+    this.pauseMs += durationMs;
+    if (this.pauseMs >= PAUSE_OWES_FINAL_MS) this.owedSince ??= nowMs;
+  }
+
+  /** Any response from the service. */
+  responded(): void {
+    this.owedSince = undefined;
+    this.speechUnanswered = false;
+    this.pauseMs = 0;
+  }
+
+  /** The stream stopped (true) or resumed (false) reading the call's responses. */
+  setPaused(paused: boolean, nowMs: number): void {
+    if (this.paused === paused) return;
+    this.paused = paused;
+    // The service could not answer while paused: what it owes is owed from the resume on.
+    if (!paused && this.owedSince !== undefined) this.owedSince = nowMs;
+  }
+
+  check(nowMs: number): LivenessVerdict {
+    const oldest = this.oldestUnacked();
+    if (oldest !== undefined && nowMs - oldest >= this.timeoutMs) return 'unacknowledged';
+    if (!this.paused && this.owedSince !== undefined && nowMs - this.owedSince >= this.timeoutMs) return 'no-response';
+    return 'alive';
+  }
+
+  /** When `check` could next find a stall; undefined when nothing is pending. */
+  nextCheckAt(): number | undefined {
+    const oldest = this.oldestUnacked();
+    const owed = this.paused ? undefined : this.owedSince;
+    if (oldest === undefined) return owed === undefined ? undefined : owed + this.timeoutMs;
+    if (owed === undefined) return oldest + this.timeoutMs;
+    return Math.min(oldest, owed) + this.timeoutMs;
+  }
+
+  private oldestUnacked(): number | undefined {
+    return this.unackedHead < this.unacked.length ? this.unacked[this.unackedHead] : undefined;
+  }
+}
+
+/** What a session of this API owes (see above). */
+export function livenessExpectation(api: 'v2' | 'v3', partialResults: boolean): LivenessExpectation {
+  if (api === 'v3') return 'any-audio';
+  return partialResults ? 'speech' : 'pause-after-speech';
+}
