@@ -13,7 +13,7 @@ export interface Capabilities {
   profiles: boolean;
   /** Fault actions the emulator accepts. */
   faultActions: Set<string>;
-  /** test/helpers/tcp-proxy.ts with `startTcpProxy` and `blackhole()`. */
+  /** The emulator's `startTcpProxy` (a TCP forwarder with `blackhole()`). */
   tcpProxy: TcpProxyModule | undefined;
 }
 
@@ -24,7 +24,7 @@ export interface TcpProxy {
 }
 
 export interface TcpProxyModule {
-  startTcpProxy(target: string | { host?: string; port: number }): Promise<TcpProxy>;
+  startTcpProxy(options: { target: string }): Promise<TcpProxy>;
 }
 
 const ACTIONS_TO_PROBE = ['fail', 'drop', 'end', 'refuse', 'delay', 'stall', 'stall-reads', 'flood', 'bogus-times'];
@@ -46,14 +46,8 @@ export function capabilities(): Promise<Capabilities> {
     const exported = Object.keys(emulatorModule);
     const profiles = exported.some((k) => /profile/i.test(k));
     const faultActions = new Set(ACTIONS_TO_PROBE.filter(acceptsAction));
-    let tcpProxy: TcpProxyModule | undefined;
-    try {
-      const path = '../helpers/tcp-proxy.js';
-      const mod = (await import(/* @vite-ignore */ path)) as Partial<TcpProxyModule>;
-      if (typeof mod.startTcpProxy === 'function') tcpProxy = mod as TcpProxyModule;
-    } catch {
-      tcpProxy = undefined;
-    }
+    const mod = emulatorModule as unknown as Partial<TcpProxyModule>;
+    const tcpProxy = typeof mod.startTcpProxy === 'function' ? (mod as TcpProxyModule) : undefined;
     return { profiles, faultActions, tcpProxy };
   })();
   return cached;

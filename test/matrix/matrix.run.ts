@@ -1,3 +1,4 @@
+import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { expect, it } from 'vitest';
@@ -12,6 +13,14 @@ const filter = process.env['MATRIX_FILTER'];
 const concurrency = Number(process.env['MATRIX_CONCURRENCY'] ?? 32);
 const out = process.env['MATRIX_OUT'] ?? 'test/matrix/last-run.md';
 
+function revision(): string {
+  try {
+    return execSync('git log -1 --format="%h %s"', { encoding: 'utf8' }).trim().slice(0, 80);
+  } catch {
+    return 'an unknown commit';
+  }
+}
+
 it('integrity matrix: every cell gets exactly its digits', async () => {
   const all = matrixCells();
   expect(missingPairs(all)).toEqual([]);
@@ -24,7 +33,7 @@ it('integrity matrix: every cell gets exactly its digits', async () => {
   });
   const wallMs = performance.now() - started;
   const note = [
-    `Run ${new Date().toISOString()}, ${cells.length} of ${all.length} cells${filter ? ` (filter /${filter}/)` : ''}, ${concurrency} at a time, node ${process.version}.`,
+    `Run ${new Date().toISOString()} at ${revision()}, ${cells.length} of ${all.length} cells${filter ? ` (filter /${filter}/)` : ''}, ${concurrency} at a time, node ${process.version}.`,
     `Emulator: service profiles ${caps.profiles ? 'yes' : 'NO'}; fault actions ${[...caps.faultActions].join(', ')}; TCP proxy ${caps.tcpProxy ? 'yes' : 'NO'}.`,
   ].join(' ');
   const report = renderReport(outcomes, wallMs, note);

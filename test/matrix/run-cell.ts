@@ -144,7 +144,7 @@ export async function runCell(cell: Cell): Promise<CellOutcome> {
   try {
     emulator = await startEmulator(options);
     const caps = await capabilities();
-    if (cell.fault === 'blackhole') proxy = await caps.tcpProxy!.startTcpProxy({ host: '127.0.0.1', port: emulator.port });
+    if (cell.fault === 'blackhole') proxy = await caps.tcpProxy!.startTcpProxy({ target: emulator.address });
     const endpoint = proxy?.address ?? emulator.address;
     const stream = new RecognizeStream(
       streamOptions(emulator, {
