@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import { expect, it } from 'vitest';
 import { renderSoak, runSoak, SOAK_FAULTS, type SoakOptions } from './soak.js';
 
+const out = process.env['SOAK_OUT'] ?? 'test/matrix/last-soak.md';
+
 // Started by `npm run soak -- --hours 24` (test/matrix/soak-cli.mjs passes the flags as SOAK_* variables).
 const env = (name: string, fallback: string) => process.env[`SOAK_${name}`] ?? fallback;
 const options: SoakOptions = {
@@ -13,8 +15,11 @@ const options: SoakOptions = {
   faults: env('FAULTS', SOAK_FAULTS.join(',')).split(',').filter(Boolean),
   maxAudioMs: Number(env('SESSION_MS', '15000')),
   log: (line) => process.stdout.write(`${line}\n`),
+  progress: (partial, jobs) => {
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `(partial: ${partial.streams.length} of ${jobs} streams; heap "after" not collected)\n\n${renderSoak(partial, options)}`);
+  },
 };
-const out = env('OUT', 'test/matrix/last-soak.md');
 
 it(`soak: ${options.hours} h of simulated audio, every digit exactly once`, async () => {
   const report = await runSoak(options);

@@ -31,6 +31,8 @@ export interface SoakOptions {
   /** Session audio limit (short, so sessions roll over often), ms. */
   maxAudioMs: number;
   log: (line: string) => void;
+  /** Called after every stream with the report so far (a long run that is stopped still leaves its figures). */
+  progress?: (partial: SoakReport, jobs: number) => void;
 }
 
 export interface StreamReport {
@@ -164,6 +166,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
           `lost ${r.lost.length}, repeated ${r.repeated.length}${r.error ? `, ERROR ${r.error}` : ''}` +
           `${r.lost.length ? ` lost ${describeFaults(r.lost)}` : ''}${r.repeated.length ? ` repeated ${describeFaults(r.repeated)}` : ''} ` +
           `(total ${simulated.toFixed(2)} h simulated, ${((performance.now() - started) / 60_000).toFixed(1)} min wall)`,
+      );
+      o.progress?.(
+        { streams: [...streams].sort((a, b) => a.job - b.job), audioMs: simulated * 3_600_000, wallMs: performance.now() - started, heapBeforeMb, heapAfterMb: process.memoryUsage().heapUsed / 2 ** 20, unavailable },
+        jobs,
       );
     }
   }
