@@ -88,7 +88,9 @@ export function buildMaterial(rollover: RolloverKind, audio: AudioKind, limits: 
   let stretches: Stretch[];
   if (rollover === 'eou') stretches = [{ untilMs: total, min: 2, max: 5, gapMs: 900 }];
   else if (rollover === 'silence') stretches = [{ untilMs: total, min: 1, max: 4, gapMs: 2_500 }];
-  else if (limits === 'short') stretches = [{ untilMs: total, min: 18, max: 26, gapMs: 900 }];
+  // Utterances of 5.1–6.6 s, as long as a whole short session: its soft window (0.9 s) can only
+  // rarely fall into a pause, whatever audio position the session starts from.
+  else if (limits === 'short') stretches = [{ untilMs: total, min: 34, max: 44, gapMs: 900 }];
   else {
     // Normal dialling, then one utterance from well before the soft point (0.8 − jitter) past the limit.
     stretches = [
