@@ -66,6 +66,12 @@ export class SpeechRuns {
   constructor(
     private readonly gapMs: number,
     private readonly leadMs = SILENCE_LEAD_MS,
+    /**
+     * Longer than the stall watch's timeout plus the time a final may be owed: a session that
+     * stopped answering must be noticed as stalled (and its speech replayed) before the stream
+     * takes that speech for a click and confirms past it.
+     */
+    private readonly giveUpWallMs = GIVE_UP_WALL_MS,
   ) {}
 
   /**
@@ -101,7 +107,7 @@ export class SpeechRuns {
     }
     // Runs that never got a final stop holding silence back once their final is long overdue.
     let first = this.runs[0];
-    while (first && first.closed && !first.claimed && end - first.endMs >= GIVE_UP_AUDIO_MS && now - first.endSentAt >= GIVE_UP_WALL_MS) {
+    while (first && first.closed && !first.claimed && end - first.endMs >= GIVE_UP_AUDIO_MS && now - first.endSentAt >= this.giveUpWallMs) {
       this.runs.shift();
       first = this.runs[0];
     }
