@@ -38,6 +38,8 @@ interface Run {
   claimed: boolean;
   /** Starts of the short pauses inside it (silent frames after speech), oldest first. */
   quiet: number[];
+  /** Start of its latest speech after a short pause inside it (-Infinity: none). */
+  resumedMs: number;
 }
 
 /** Where a new session starts, and what the session it replaces still owns. */
@@ -90,11 +92,12 @@ export class SpeechRuns {
     const last = this.runs[this.runs.length - 1];
     if (!silent) {
       if (last && !last.closed) {
+        if (streamMs > last.endMs + 1e-6) last.resumedMs = streamMs;
         last.endMs = end;
         last.endSentAt = now;
       } else {
         if (this.runs.length >= MAX_RUNS) this.runs.shift();
-        this.runs.push({ startMs: streamMs, endMs: end, endSentAt: now, closed: false, claimed: false, quiet: [] });
+        this.runs.push({ startMs: streamMs, endMs: end, endSentAt: now, closed: false, claimed: false, quiet: [], resumedMs: -Infinity });
       }
       return undefined;
     }
@@ -138,9 +141,12 @@ export class SpeechRuns {
 
   /** Audio up to `streamMs` is confirmed (or handed to a replaced session). */
   trim(streamMs: number): void {
-    // A run ends on a frame boundary, up to a frame after the last word a final timed; a run that
-    // starts after `streamMs` is speech still to be finalized, however short.
-    while (this.runs.length > 0 && this.runs[0]!.startMs < streamMs && this.runs[0]!.endMs <= streamMs + this.gapMs / 2) this.runs.shift();
+    // A run ends on a frame boundary, up to a frame after the last word a final timed; speech that
+    // starts after `streamMs` is still to be finalized, however short: a run that starts there, or
+    // one that resumes there after a pause shorter than `gapMs` (the next utterance, close behind
+    // the one just finalized).
+    const done = (r: Run) => r.startMs < streamMs && r.endMs <= streamMs + this.gapMs / 2 && r.resumedMs < streamMs - 1e-6;
+    while (this.runs.length > 0 && done(this.runs[0]!)) this.runs.shift();
     const first = this.runs[0];
     if (first && first.startMs < streamMs) first.startMs = streamMs;
   }

@@ -34,6 +34,20 @@ describe('SpeechRuns', () => {
     expect(runs.cut(1_300, 1_300, 1_700, 550)).toMatchObject({ startMs: 1_300, owedFinals: 1, oldOwns: true });
   });
 
+  it('speech resuming after the confirmed point inside one run (a pause under gapMs) still awaits its final', () => {
+    // An end-of-utterance rollover with silenceMs 2000: utterances 900 ms apart make one run.
+    const runs = new SpeechRuns(2_000);
+    feed(runs, 'sssss.........ssss..');
+    // The first utterance's final (its cursor 400 ms after its end) confirms up to 900 ms.
+    runs.trim(900);
+    // The next utterance (1400–1800 ms) is still owed: no silence confirmed past it, and a cut replays it whole.
+    expect(feed(runs, '....', 2_000, 900)).toBeUndefined();
+    expect(runs.cut(900, 900, 2_400, 900)).toMatchObject({ startMs: 900, oldOwns: false });
+    // Its own final ends the run.
+    runs.trim(1_900);
+    expect(feed(runs, '..........', 2_400, 1_900)).toBe(3_400 - SILENCE_LEAD_MS);
+  });
+
   it('a timeless final ends the oldest run only, up to the next one\'s lead-in', () => {
     const runs = new SpeechRuns(400);
     feed(runs, '..ss......ss..');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RolloverEvent } from '../../src/recognize-stream.js';
 import type { StatusEvent } from '../../src/results.js';
 import { flushMicrotasks, type FakeCall, fakeStream, runClock } from '../helpers/fake-transport.js';
 
@@ -164,6 +165,25 @@ describe('API v3 on a fake clock', () => {
     second.finish({ code: 14, details: 'unavailable' });
     await run(clock, 50);
     expect(chunkBytes(transport.calls[2]!).length).toBe(loud(1_400).length);
+  });
+
+  it('an end-of-utterance rollover while the next utterance is spoken replays that utterance whole (it follows the last within rollover.silenceMs)', async () => {
+    const { clock, transport, stream } = setup({ pace: 0, sessionLimits: { maxAudioMs: 6_000 }, rollover: { silenceMs: 2_000 } });
+    const rollovers: RolloverEvent[] = [];
+    stream.on('rollover', (e: RolloverEvent) => rollovers.push(e));
+    // Utterance A 3.5–4.0 s, then B 900 ms later (4.9–5.3 s): one speech run for the stream.
+    stream.write(Buffer.concat([quiet(3_500), loud(500), quiet(900), loud(400), quiet(200)]));
+    await run(clock, 20);
+    const first = transport.calls[0]!;
+    // A's final, its refinement and its end come late (the cursor 400 ms after A), B's final is still owed.
+    first.respond(final('a', 3_500, 4_000, 4_400));
+    first.respond(refinement('A', 3_500, 4_000, 0, 4_400));
+    first.respond(eou(4_400, 4_400, 1));
+    await run(clock, 20);
+    expect(rollovers).toMatchObject([{ reason: 'end-of-utterance', fromSession: 0, atMs: 5_500 }]);
+    // The next session hears B whole, from A's cursor: nothing of B is left to the half-closed session.
+    expect(rollovers[0]!.replayFromMs).toBe(4_400);
+    expect(chunkBytes(transport.calls[1]!).length).toBe(loud(5_500 - 4_400).length);
   });
 
   it('numbers finals across sessions, keeps a late refinement from a replaced session, and emits status events', async () => {
