@@ -6,6 +6,7 @@
 // own digits. Returns the figures and the list of what went wrong (empty when all is well).
 import { RecognizeStream } from 'speechkit-stream';
 import { dialledDigitsPcm, EMULATOR_IAM_TOKEN } from 'speechkit-stream/emulator';
+import { seeded } from './seeded.js';
 
 export const RATE = 16000;
 const TONE_MS = 80;
@@ -14,16 +15,6 @@ const bytes = (ms) => (RATE * 2 * ms) / 1000;
 const tones = new Map([...'0123456789'].map((d) => [d, dialledDigitsPcm([d], { sampleRate: RATE, toneMs: TONE_MS, leadMs: 0, trailMs: 0 })]));
 const gaps = { tone: Buffer.alloc(bytes(70)), utterance: Buffer.alloc(bytes(900)), lead: Buffer.alloc(bytes(300)), trail: Buffer.alloc(bytes(1000)) };
 
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Dialled utterances (2–4 digits, 900 ms apart) from a seed, one at a time as shared pieces, for

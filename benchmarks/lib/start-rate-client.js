@@ -5,6 +5,7 @@ import { RecognizeStream } from 'speechkit-stream';
 import { dialledDigitsPcm, EMULATOR_IAM_TOKEN, pcmToG711 } from 'speechkit-stream/emulator';
 // Internal: the library's own transport, wrapped only to time each audio message as it leaves.
 import { createGrpcTransport } from '../../dist/transport/grpc-transport.js';
+import { seeded } from './seeded.js';
 
 const { address, streams, limits, audioSeconds, startSpreadMs = 1000 } = JSON.parse(process.argv[2]);
 const RATE = 8000;
@@ -16,16 +17,6 @@ const tones = new Map([...'0123456789'].map((d) => [d, pcmToG711(dialledDigitsPc
 const silence = (ms) => Buffer.alloc((RATE * ms) / 1000, 0xff); // µ-law 0xFF is zero
 const gaps = { tone: silence(70), utterance: silence(900), lead: silence(300), trail: silence(1000) };
 
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function callAudio(index) {
   const random = seeded(index + 1);

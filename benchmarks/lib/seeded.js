@@ -1,0 +1,14 @@
+/**
+ * A small seeded PRNG (mulberry32), so benchmark material is the same on every run. The tests'
+ * twin is test/helpers/dialled.ts `seededRandom`; plain-JS benchmarks cannot import TypeScript.
+ */
+export function seeded(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
