@@ -19,7 +19,7 @@ import { classify } from './session/retry-policy.js';
 import { rolloverDecision, type RolloverReason } from './session/rollover.js';
 import { seamOf, type SeamEvent } from './session/seam.js';
 import { Session } from './session/session.js';
-import { GIVE_UP_WALL_MS, SILENCE_LEAD_MS, SpeechRuns } from './session/speech-runs.js';
+import { GIVE_UP_WALL_MS, SILENCE_LEAD_MS, SpeechRuns, UTTERANCE_GAP_MS } from './session/speech-runs.js';
 import { sendAsSilence } from './session/silence.js';
 import { livenessExpectation } from './session/liveness.js';
 import { StallGuard, stalledError } from './session/stall-guard.js';
@@ -161,7 +161,7 @@ export class RecognizeStream extends Duplex {
     this.pacer = new Pacer(resolved.pace, resolved.chunkMs, SEND_EARLY_MS);
     this.idleGap = new IdleGap(resolved.pace === 0 ? resolved.chunkMs : Infinity);
     this.replay = new ReplayBuffer(resolved.maxReplayMs);
-    this.speech = new SpeechRuns(resolved.rollover.silenceMs, SILENCE_LEAD_MS, GIVE_UP_WALL_MS + resolved.stallTimeoutMs);
+    this.speech = new SpeechRuns(UTTERANCE_GAP_MS, SILENCE_LEAD_MS, GIVE_UP_WALL_MS + resolved.stallTimeoutMs);
     this.random = internals.random ?? Math.random;
     this.credentials = internals.credentials ?? createCredentials(unsealAuth(resolved.auth), {
       clock: this.clock,

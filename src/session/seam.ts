@@ -8,7 +8,7 @@ import type { Cut } from './speech-runs.js';
  */
 export interface SeamEvent {
   /**
-   * - `continuous-speech`: speech ran on with no pause of `rollover.silenceMs` for longer than
+   * - `continuous-speech`: speech ran on with no pause of 400 ms (`UTTERANCE_GAP_MS`) for longer than
    *   the replay bound, so the new session starts mid-speech;
    * - `replay-bound`: a failed session left more unconfirmed speech than the replay bound;
    * - `unplaced-finals`: audio the stream cannot scan for silence (Ogg Opus as written), a

@@ -12,6 +12,13 @@
  * false): the stream then falls back to confirming only by finals.
  */
 
+/**
+ * A pause this long ends a speech run: longer than the gaps between words, shorter than the
+ * silence after which a service ends an utterance (0.5-0.8 s). Not `rollover.silenceMs`: a user who
+ * sets that long (to roll over only at the service's ends of utterance) must not merge utterances
+ * into one run, or a final for the first would be taken to finalize the next.
+ */
+export const UTTERANCE_GAP_MS = 400;
 /** Silence kept ahead of the next speech in a replay: enough lead-in for a recognizer. */
 export const SILENCE_LEAD_MS = 500;
 /**

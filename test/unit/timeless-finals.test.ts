@@ -50,6 +50,23 @@ describe('finals without word times across hard-cut rollovers (issue 10, item 1)
   });
 });
 
+describe('finals without word times when rollover silence is set longer than a pause between utterances', () => {
+  it('a late final confirms only its own utterance, not the next one already being heard', async () => {
+    // `rollover.silenceMs: 2000` (a user who wants rollovers only at the service's ends of
+    // utterance) once made the stream's speech runs 2 s-gap runs: the 0.9-1.5 s pauses no longer
+    // split them, so a final arriving after the next utterance began confirmed that one too, and
+    // a rollover dropped it.
+    for (let seed = 1; seed <= 8; seed++) {
+      const script = digitScript({ ...digits, seed });
+      const latency = seededRandom(seed * 104_729);
+      const run = await runScript(script, { pace: 1, sessionLimits: { maxAudioMs: 6_000 }, rollover: { silenceMs: 2_000 } }, { latencyMs: () => 500 + latency() * 1_000 });
+      expect(run.errors, `seed ${seed}`).toEqual([]);
+      expect(run.finals, `seed ${seed}`).toEqual(script.utterances);
+      expect(run.seams, `seed ${seed}`).toEqual([]);
+    }
+  });
+});
+
 describe('speech with no pause longer than the replay bound (the unavoidable seam)', () => {
   it('says what it dropped in a seam event, and repeats nothing', async () => {
     // One utterance of 5.9 s of digits (100 ms tones, 100 ms gaps): no pause of 400 ms; 4 s sessions,
