@@ -51,6 +51,8 @@ export const SEAM_TOLERANCE_MS = 50;
 export class ResultGate {
   private readonly sessions = new Map<number, GateSession>();
   private lastFinalEndMs = -Infinity;
+  /** Start of the last word of the last final emitted (-Infinity: none timed). */
+  private lastWordStartMs = -Infinity;
   private nextFinalIndex = 0;
   private readonly recent = new Map<number, EmittedFinal>();
   private readonly dropped = new Map<number, RecognitionResult[]>();
@@ -136,9 +138,17 @@ export class ResultGate {
             }
             return false;
           }
-          // It starts inside what was reported (a cut inside speech): the words already reported go.
-          if (r.startMs !== undefined && r.startMs < this.lastFinalEndMs) trimReported(r, this.lastFinalEndMs + SEAM_TOLERANCE_MS);
+          // It starts inside what was reported (a cut inside speech): the words already reported go,
+          // the word cut there too (the replaced session heard its start, so times it from there).
+          if (r.startMs !== undefined && r.startMs < this.lastFinalEndMs + SEAM_TOLERANCE_MS) {
+            if (!trimReported(r, this.lastFinalEndMs + SEAM_TOLERANCE_MS, this.lastWordStartMs + SEAM_TOLERANCE_MS)) {
+              const same = this.emittedCovering(r.startMs, r.endMs);
+              if (same !== undefined) s.finals.set(r.finalIndex, same);
+              return false;
+            }
+          }
           this.lastFinalEndMs = r.endMs;
+          this.lastWordStartMs = r.alternatives[0]?.words.at(-1)?.startMs ?? -Infinity;
         }
         const index = this.nextFinalIndex++;
         s.finals.set(r.finalIndex, index);
@@ -189,19 +199,23 @@ export class ResultGate {
 }
 
 /**
- * Drops the words of `r` that end by `untilMs` (reported already by another session), in every
- * alternative. The text follows when it is the words run together or joined by spaces (as the
- * service writes it); otherwise it stays as the service wrote it.
+ * Drops the words of `r` already reported by another session: those that end by `untilMs`, and
+ * those that start by `startedByMs` (the last word reported, cut at the seam and heard whole
+ * again), in every alternative. The text follows when it is the words run together or joined by
+ * spaces (as the service writes it); otherwise it stays as the service wrote it. Returns whether
+ * any word is left (a final with none is a repeat).
  */
-function trimReported(r: RecognitionResult, untilMs: number): void {
+function trimReported(r: RecognitionResult, untilMs: number, startedByMs: number): boolean {
+  const best = r.alternatives[0];
+  if (!best || best.words.length === 0) return true;
   for (const alt of r.alternatives) {
     const texts = alt.words.map((w) => w.text);
     const joiner = alt.text === texts.join(' ') ? ' ' : alt.text === texts.join('') ? '' : undefined;
-    alt.words = alt.words.filter((w) => w.endMs > untilMs);
+    alt.words = alt.words.filter((w) => w.endMs > untilMs && w.startMs > startedByMs);
     if (joiner !== undefined) alt.text = alt.words.map((w) => w.text).join(joiner);
   }
-  const best = r.alternatives[0];
-  if (!best || best.words.length === 0) return;
+  if (best.words.length === 0) return false;
   r.text = best.text;
   r.startMs = best.words[0]!.startMs;
+  return true;
 }

@@ -41,3 +41,32 @@ describe('ResultGate at a cut inside speech, with word times', () => {
     expect(next!.alternatives[0]!.words.map((w) => w.text)).toEqual(['5', '6']);
   });
 });
+
+describe('ResultGate at a hard cut through a word', () => {
+  const timed = (session: number, words: [string, number, number][]): RecognitionResult => ({
+    type: 'final', text: words.map((w) => w[0]).join(''), final: true, endOfUtterance: true, finalIndex: 0, session, channelTag: '0',
+    startMs: words[0]![1], endMs: words[words.length - 1]![2],
+    alternatives: [{ text: words.map((w) => w[0]).join(''), confidence: 1, words: words.map(([text, startMs, endMs]) => ({ text, startMs, endMs, confidence: 1 })) }],
+  });
+
+  it('a word the replaced session heard the start of is not reported again when the next one hears it whole', () => {
+    const gate = new ResultGate();
+    gate.open(0);
+    // Cut at 1 640 ms, 40 ms into the tone '4' (1 600-1 720): the old session still reports it.
+    expect(gate.accept(0, [timed(0, [['3', 1_400, 1_500], ['4', 1_600, 1_640]])]).map((r) => r.text)).toEqual(['34']);
+    gate.replace(0, undefined);
+    gate.open(1);
+    const [next] = gate.accept(1, [timed(1, [['4', 1_600, 1_720], ['5', 1_800, 1_900]])]);
+    expect(next).toMatchObject({ text: '5', startMs: 1_800, endMs: 1_900 });
+  });
+
+  it('a final holding only that word is a repeat, not an empty final', () => {
+    const gate = new ResultGate();
+    gate.open(0);
+    expect(gate.accept(0, [timed(0, [['3', 1_400, 1_500], ['4', 1_600, 1_640]])])).toHaveLength(1);
+    gate.replace(0, undefined);
+    gate.open(1);
+    expect(gate.accept(1, [timed(1, [['4', 1_605, 1_720]])])).toEqual([]);
+    expect(gate.accept(1, [timed(1, [['7', 2_000, 2_100]])]).map((r) => [r.text, r.finalIndex])).toEqual([['7', 1]]);
+  });
+});
