@@ -14,6 +14,7 @@ import { defaultIdlePolicy, IdleGap, keepAliveMs, keepAliveStep, MIN_KEEPALIVE_M
 import { episodeFailure, markRefreshRetry, runEpisode, type RetryEvent, type StartWait } from './session/recovery.js';
 import { ReplayBuffer } from './session/replay-buffer.js';
 import { ResultGate } from './session/result-gate.js';
+import { gateKey, Repair, REPAIR_ATTEMPTS, REPAIR_FLUSH_MS, repairFrom, type OwedStretch } from './session/repair.js';
 import { checkResultTimes } from './session/result-times.js';
 import { classify } from './session/retry-policy.js';
 import { rolloverDecision, type RolloverReason } from './session/rollover.js';
@@ -26,7 +27,7 @@ import { StallGuard, stalledError } from './session/stall-guard.js';
 import { EndFlush, type UnconfirmedEvent } from './session/end-flush.js';
 import { sharedStartLimiter, type SessionStartLimiter } from './session/start-limiter.js';
 import { systemClock, type Clock } from './timing/clock.js';
-import { Pacer } from './timing/pacer.js';
+import { maxRate, Pacer } from './timing/pacer.js';
 import { schedulerFor, type Scheduler, type SchedulerTimer } from './timing/scheduler.js';
 import type { CallStatus, Transport } from './transport/call.js';
 import { createGrpcTransport } from './transport/grpc-transport.js';
@@ -85,6 +86,10 @@ export class RecognizeStream extends Duplex {
   private readonly gate = new ResultGate();
   /** Where speech is, from the silence the stream detects: confirms pauses, places timeless finals, picks cuts. */
   private readonly speech: SpeechRuns;
+  /** Speech replaced sessions still owe (by session index): repaired if they end without it. */
+  private readonly owed = new Map<number, OwedStretch>();
+  /** Repair sessions under way (see `Repair`). */
+  private readonly repairs = new Set<Repair>();
   /** Seams waiting for their replaced session to end (for the finals it dropped). */
   private readonly seams = new Map<number, SeamEvent>();
   /** Confirmations held while a final's refinement or end of utterance is owed (v3). */
@@ -278,6 +283,7 @@ export class RecognizeStream extends Duplex {
     this.pendingRollover?.cancel();
     this.cancelIdle?.();
     for (const cancel of this.drainTimers.values()) cancel();
+    for (const repair of this.repairs) repair.stop();
     for (const waiter of this.healthWaiters.values()) waiter.cancelTimer();
     this.healthWaiters.clear();
     for (const session of this.liveSessions) session.cancel();
@@ -478,7 +484,7 @@ export class RecognizeStream extends Duplex {
   }
 
   private maybeEndReadable(): void {
-    if (this.readableDone || this.episodeActive || this.drainTimers.size > 0) return;
+    if (this.readableDone || this.episodeActive || this.drainTimers.size > 0 || this.repairs.size > 0) return;
     const done = this.utteranceDone || (this.ending && !this.peekFrame());
     if (!done || (this.current && this.current.state !== 'ended')) return;
     this.readableDone = true;
@@ -645,10 +651,27 @@ export class RecognizeStream extends Duplex {
     const atMs = from.streamEndMs;
     // Reaching back half as far again is allowed only to start at the utterance going on at the cut.
     const cut = this.speech.cut(this.replayStart(atMs), this.replayStart(atMs, 1.5), atMs, this.confirmedMs);
-    if (!failed) this.gate.replace(from.index, cut.oldOwns ? cut.startMs : undefined, cut.owedFinals);
+    const lastRun = cut.owedRuns[cut.owedRuns.length - 1];
+    // Finals end at the last word; a run ends up to a frame later.
+    const ownedUntilMs = lastRun ? lastRun.endMs - UTTERANCE_GAP_MS / 2 : undefined;
+    const stretch: OwedStretch | undefined = lastRun && {
+      fromSession: from.index,
+      atMs,
+      untilMs: cut.startMs,
+      runs: cut.owedRuns,
+      frames: this.replay.from(cut.owedRuns[0]!.startMs - SILENCE_LEAD_MS).filter((f) => f.streamMs < cut.startMs - 1e-6),
+      attempts: 0,
+    };
+    if (!failed) {
+      this.gate.replace(from.index, cut.oldOwns ? cut.startMs : undefined, cut.owedFinals, ownedUntilMs);
+      if (stretch) this.owed.set(from.index, stretch);
+    } else if (stretch) {
+      // A failed session reports nothing more: what it owed is repaired at once.
+      this.repair(stretch, { reportedUntilMs: -Infinity, owedTimeless: cut.owedFinals }, ownedUntilMs);
+    }
     const seam = seamOf(cut, failed, from.index, this.sessionsOpened, atMs, this.confirmedMs);
-    if (seam && failed) this.emit('seam', seam);
-    else if (seam) this.seams.set(from.index, seam);
+    if (seam && failed && !(stretch && cut.unreplayedFromMs === undefined)) this.emit('seam', seam);
+    else if (seam && !failed) this.seams.set(from.index, seam);
     this.confirmedMs = Math.max(this.confirmedMs, cut.startMs);
     this.speech.trim(cut.startMs);
     return cut.startMs;
@@ -904,6 +927,11 @@ export class RecognizeStream extends Duplex {
     this.drainTimers.get(session)?.();
     this.drainTimers.delete(session);
     if (this.destroyed) return;
+    const owed = this.owed.get(session.index);
+    this.owed.delete(session.index);
+    const owing = owed && this.gate.owing(session.index);
+    // Registered before the gate lets the next session's results pass: the repair's come first.
+    if (owed && owing) this.repair(owed, owing);
     this.deliver(session, this.gate.end(session.index));
     const seam = this.seams.get(session.index);
     if (seam) {
@@ -976,6 +1004,82 @@ export class RecognizeStream extends Duplex {
     this.replay.clear();
     this.eouMarks.clear();
     this.confirm(stretch.toMs);
+    this.maybeEndReadable();
+  }
+
+  /**
+   * Opens a repair session for speech a session owed and will not report (see `Repair`). The gate
+   * holds newer sessions' results until it ends; after `REPAIR_ATTEMPTS` the loss is a `seam`.
+   */
+  private repair(stretch: OwedStretch, owing: { reportedUntilMs: number; owedTimeless: number }, ownedUntilMs?: number): void {
+    const { frames, runs } = repairFrom(stretch, owing, SILENCE_LEAD_MS, UTTERANCE_GAP_MS / 2);
+    const first = frames[0];
+    if (!first || runs.length === 0) return;
+    const attempt: OwedStretch = { ...stretch, runs, frames, attempts: stretch.attempts + 1 };
+    const key = gateKey(attempt);
+    this.gate.open(key);
+    const until = ownedUntilMs ?? runs[runs.length - 1]!.endMs - UTTERANCE_GAP_MS / 2;
+    this.gate.replace(key, stretch.untilMs, runs.length, until);
+    const session = new Session(this.sessionsOpened++, first.streamMs, this.random(), this.api, {
+      onResponse: (s, response) => {
+        if (this.destroyed) return;
+        if (response.status) this.emit('status', { session: s.index, ...response.status } satisfies StatusEvent);
+        // Partials of audio already gone by would only confuse the reader.
+        const results = response.results.filter((r) => r.type !== 'partial');
+        if (results.length > 0) this.deliver(s, this.gate.accept(key, results));
+        repair.pump();
+      },
+      onHeaders: (s) => this.emit('session', sessionInfo(s)),
+      onDrain: () => repair.pump(),
+      onEnd: () => this.repairEnded(repair, key, until),
+      scrub: (text) => redact(text, this.credentials.secrets()),
+    });
+    const pacer = new Pacer(this.options.pace, this.options.chunkMs, SEND_EARLY_MS);
+    const repair: Repair = new Repair(session, attempt, frames, pacer, this.scheduler, this.clock, this.options.chunkMs, SEND_EARLY_MS, {
+      paid: () => this.gate.owing(key) === undefined,
+      sendSilence: (s, ms) => s.sendSilence(ms, () => this.intake.silence(ms)),
+      cancel: (s) => s.cancel('The repair session overran its deadline'),
+    });
+    this.repairs.add(repair);
+    this.liveSessions.add(session);
+    if (this.readerBlocked) session.setPaused(true);
+    const spanMs = frames.reduce((sum, f) => sum + f.durationMs, 0);
+    const budgetMs = spanMs / maxRate(this.options.pace) + REPAIR_FLUSH_MS + this.options.drainTimeoutMs;
+    const metadata = { ...this.options.metadata, ...this.api.metadata(this.options) };
+    const config = this.api.configMessage(this.options, this.intake.format!);
+    const slot = !this.starts || this.starts.tryAcquire() ? Promise.resolve() : new Promise<void>((resolve) => this.starts!.acquire(resolve));
+    Promise.all([this.credentials.authorization(), slot]).then(
+      ([authorization]) => {
+        if (this.destroyed || session.state !== 'opening') return;
+        session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession(first));
+        repair.start(budgetMs);
+      },
+      () => session.cancel('No credentials for the repair session'),
+    );
+  }
+
+  private repairEnded(repair: Repair, key: number, ownedUntilMs: number): void {
+    repair.stop();
+    this.repairs.delete(repair);
+    this.liveSessions.delete(repair.session);
+    if (this.destroyed) return;
+    const owing = this.gate.owing(key);
+    const stretch = repair.stretch;
+    if (owing && stretch.attempts < REPAIR_ATTEMPTS) this.repair(stretch, owing, ownedUntilMs);
+    const dropped = this.gate.takeDropped(key);
+    this.deliver(repair.session, this.gate.end(key));
+    if (owing && stretch.attempts >= REPAIR_ATTEMPTS) {
+      this.emit('seam', {
+        reason: 'replay-bound',
+        fromSession: stretch.fromSession,
+        toSession: repair.session.index,
+        atMs: stretch.atMs,
+        replayFromMs: stretch.untilMs,
+        unreplayedFromMs: stretch.runs[0]!.startMs,
+        dropped,
+      } satisfies SeamEvent);
+    }
+    this.pump();
     this.maybeEndReadable();
   }
 

@@ -25,6 +25,12 @@ interface GateSession {
   keepBeforeMs: number | undefined;
   /** Finals without word times the replaced session still owns (see `replace`). */
   owedTimeless: number;
+  /** End of the speech it owns (when `keepBeforeMs` is set): finals must reach this for it to have paid. */
+  ownedUntilMs: number;
+  /** End of the latest owned final with times it reported. */
+  reportedUntilMs: number;
+  /** It reported finals with word times (else its debt is counted in `owedTimeless`). */
+  timed: boolean;
   replaced: boolean;
   ended: boolean;
   held: RecognitionResult[];
@@ -61,7 +67,7 @@ export class ResultGate {
 
   /** Registers a session; call in session order. */
   open(index: number): void {
-    this.sessions.set(index, { index, keepBeforeMs: undefined, owedTimeless: 0, replaced: false, ended: false, held: [], finals: new Map() });
+    this.sessions.set(index, { index, keepBeforeMs: undefined, owedTimeless: 0, ownedUntilMs: -Infinity, reportedUntilMs: -Infinity, timed: false, replaced: false, ended: false, held: [], finals: new Map() });
   }
 
   /**
@@ -69,13 +75,26 @@ export class ResultGate {
    * reach back to the last final: the old session still owns finals that start before it, and its
    * next `owedTimeless` finals without word times.
    */
-  replace(index: number, keepBeforeMs: number | undefined, owedTimeless = 0): void {
+  replace(index: number, keepBeforeMs: number | undefined, owedTimeless = 0, ownedUntilMs = keepBeforeMs ?? -Infinity): void {
     const s = this.sessions.get(index);
     if (!s) return;
     s.replaced = true;
     s.keepBeforeMs = keepBeforeMs;
     s.owedTimeless = owedTimeless;
-    if (keepBeforeMs !== undefined) this.dropped.set(index, []);
+    s.ownedUntilMs = ownedUntilMs;
+    if (keepBeforeMs !== undefined && !this.dropped.has(index)) this.dropped.set(index, []);
+  }
+
+  /**
+   * What a replaced session that still owns speech has not reported yet (ask before `end`):
+   * undefined when it owes nothing, else where its reports reached and how many finals without
+   * times it still owes. A session that dies owing leaves that speech to a repair (see `Repair`).
+   */
+  owing(index: number): { reportedUntilMs: number; owedTimeless: number } | undefined {
+    const s = this.sessions.get(index);
+    if (!s || s.keepBeforeMs === undefined) return undefined;
+    const paid = s.timed ? s.reportedUntilMs >= s.ownedUntilMs - SEAM_TOLERANCE_MS : s.owedTimeless <= 0;
+    return paid ? undefined : { reportedUntilMs: s.reportedUntilMs, owedTimeless: s.owedTimeless };
   }
 
   /** Finals a session replaced short of the last final had dropped (see `replace`); asked once, after it ended. */
@@ -104,7 +123,12 @@ export class ResultGate {
   /** Whether a replaced session still owns this result (it is about audio the replay does not cover). */
   private owns(s: GateSession, r: RecognitionResult): boolean {
     if (!r.final || s.keepBeforeMs === undefined) return false;
-    if (r.startMs !== undefined) return r.startMs < s.keepBeforeMs;
+    if (r.startMs !== undefined) {
+      if (r.startMs >= s.keepBeforeMs) return false;
+      s.timed = true;
+      s.reportedUntilMs = Math.max(s.reportedUntilMs, r.endMs ?? r.startMs);
+      return true;
+    }
     if (s.owedTimeless <= 0) return false;
     s.owedTimeless--;
     return true;

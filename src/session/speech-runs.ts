@@ -63,6 +63,8 @@ export interface Cut {
   ownedFromMs: number | undefined;
   /** Whether the audio could be scanned for silence (false: the cut is only the replay bound's). */
   scanned: boolean;
+  /** The speech runs before `startMs` awaiting a final (`owedFinals` of them), oldest first. */
+  owedRuns: { startMs: number; endMs: number }[];
 }
 
 export class SpeechRuns {
@@ -176,7 +178,7 @@ export class SpeechRuns {
   cut(earliestMs: number, stretchMs: number, atMs: number, confirmedMs: number): Cut {
     if (!this.known) {
       const oldOwns = earliestMs > confirmedMs + 1e-6;
-      return { startMs: earliestMs, oldOwns, owedFinals: 0, unreplayedFromMs: undefined, ownedFromMs: oldOwns ? confirmedMs : undefined, scanned: false };
+      return { startMs: earliestMs, oldOwns, owedFinals: 0, unreplayedFromMs: undefined, ownedFromMs: oldOwns ? confirmedMs : undefined, scanned: false, owedRuns: [] };
     }
     const pending = this.runs.filter((r) => !r.claimed && r.startMs < atMs);
     const first = pending[0];
@@ -198,13 +200,13 @@ export class SpeechRuns {
       unreplayedFromMs = last.startMs;
     }
     startMs = Math.min(startMs, atMs);
-    let owedFinals = 0;
+    const owedRuns: { startMs: number; endMs: number }[] = [];
     let ownedFromMs = unreplayedFromMs;
     for (const r of pending) {
       if (r.endMs > startMs + 1e-6) continue;
-      owedFinals++;
+      owedRuns.push({ startMs: r.startMs, endMs: r.endMs });
       ownedFromMs = Math.min(ownedFromMs ?? Infinity, r.startMs);
     }
-    return { startMs, oldOwns: ownedFromMs !== undefined, owedFinals, unreplayedFromMs, ownedFromMs, scanned: true };
+    return { startMs, oldOwns: ownedFromMs !== undefined, owedFinals: owedRuns.length, unreplayedFromMs, ownedFromMs, scanned: true, owedRuns };
   }
 }

@@ -67,6 +67,6 @@ describe('ResultGate at a hard cut through a word', () => {
     gate.replace(0, undefined);
     gate.open(1);
     expect(gate.accept(1, [timed(1, [['4', 1_605, 1_720]])])).toEqual([]);
-    expect(gate.accept(1, [timed(1, [['7', 2_000, 2_100]])]).map((r) => [r.text, r.finalIndex])).toEqual([['7', 1]]);
+    expect(gate.accept(1, [timed(1, [['7', 2_000, 2_100]])]).map((r) => [r.text, (r as { finalIndex: number }).finalIndex])).toEqual([['7', 1]]);
   });
 });
