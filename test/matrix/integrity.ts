@@ -55,7 +55,22 @@ export function checkDigits(results: RecognitionResult[], tones: DialledTone[], 
     for (const digit of digitsOf(f.text)) got.push({ digit, session: f.session, final: i });
   });
   const want = tones.map((t) => t.symbol);
-  const pairs = align(want, got.map((g) => g.digit));
+  // A digit of a timed final can only be a tone inside its times: a stretch of lost digits would
+  // otherwise let the diff pair the final with an earlier run of the same digits.
+  const spans = got.map((g) => {
+    const f = finals[g.final]!;
+    return f.startMs === undefined || f.endMs === undefined ? undefined : [f.startMs - timeToleranceMs, f.endMs + timeToleranceMs];
+  });
+  const same = (w: number, g: number) => {
+    if (want[w] !== got[g]!.digit) return false;
+    const span = spans[g];
+    return !span || (tones[w]!.endMs >= span[0]! && tones[w]!.startMs <= span[1]!);
+  };
+  const timed = align(want.length, got.length, same);
+  // Unless times are what breaks the match: then the plain diff, and the times are reported below.
+  const plain = align(want.length, got.length, (w, g) => want[w] === got[g]!.digit);
+  const faults = (p: [number, number][]) => p.filter(([w, g]) => w < 0 || g < 0).length;
+  const pairs = faults(plain) < faults(timed) ? plain : timed;
   const lost: DigitFault[] = [];
   const repeated: DigitFault[] = [];
   const toneOf = new Map<number, number>();
@@ -107,33 +122,32 @@ export function checkDigits(results: RecognitionResult[], tones: DialledTone[], 
 }
 
 /** Index pairs of an LCS alignment: [w, g], [w, -1] for a loss, [-1, g] for an extra. */
-function align(want: string[], got: string[]): [number, number][] {
+function align(wantLength: number, gotLength: number, same: (w: number, g: number) => boolean): [number, number][] {
   // Common prefix and suffix first: a clean run is linear, and a diff only pays for its middle.
   let head = 0;
-  while (head < want.length && head < got.length && want[head] === got[head]) head++;
+  while (head < wantLength && head < gotLength && same(head, head)) head++;
   let tail = 0;
-  while (tail < want.length - head && tail < got.length - head && want[want.length - 1 - tail] === got[got.length - 1 - tail]) tail++;
+  while (tail < wantLength - head && tail < gotLength - head && same(wantLength - 1 - tail, gotLength - 1 - tail)) tail++;
   const pairs: [number, number][] = [];
   for (let i = 0; i < head; i++) pairs.push([i, i]);
-  const w = want.slice(head, want.length - tail);
-  const g = got.slice(head, got.length - tail);
-  if (w.length * g.length > 40_000_000) {
+  const n = wantLength - head - tail;
+  const m = gotLength - head - tail;
+  if (n * m > 40_000_000) {
     // Too far apart to diff affordably: report the middle as lost and extra wholesale.
-    w.forEach((_, i) => pairs.push([head + i, -1]));
-    g.forEach((_, i) => pairs.push([-1, head + i]));
+    for (let i = 0; i < n; i++) pairs.push([head + i, -1]);
+    for (let j = 0; j < m; j++) pairs.push([-1, head + j]);
   } else {
-    const n = w.length;
-    const m = g.length;
+    const eq = (i: number, j: number) => same(head + i, head + j);
     const table = new Uint32Array((n + 1) * (m + 1));
     for (let i = n - 1; i >= 0; i--) {
       for (let j = m - 1; j >= 0; j--) {
-        table[i * (m + 1) + j] = w[i] === g[j] ? table[(i + 1) * (m + 1) + j + 1]! + 1 : Math.max(table[(i + 1) * (m + 1) + j]!, table[i * (m + 1) + j + 1]!);
+        table[i * (m + 1) + j] = eq(i, j) ? table[(i + 1) * (m + 1) + j + 1]! + 1 : Math.max(table[(i + 1) * (m + 1) + j]!, table[i * (m + 1) + j + 1]!);
       }
     }
     let i = 0;
     let j = 0;
     while (i < n || j < m) {
-      if (i < n && j < m && w[i] === g[j]) {
+      if (i < n && j < m && eq(i, j)) {
         pairs.push([head + i++, head + j++]);
       } else if (j < m && (i === n || table[i * (m + 1) + j + 1]! >= table[(i + 1) * (m + 1) + j]!)) {
         pairs.push([-1, head + j++]);
@@ -142,7 +156,7 @@ function align(want: string[], got: string[]): [number, number][] {
       }
     }
   }
-  for (let k = 0; k < tail; k++) pairs.push([want.length - tail + k, got.length - tail + k]);
+  for (let k = 0; k < tail; k++) pairs.push([wantLength - tail + k, gotLength - tail + k]);
   return pairs;
 }
 

@@ -61,6 +61,19 @@ describe('the matrix\'s digit check names what went wrong', () => {
   });
 });
 
+describe('the digit check with a declared loss', () => {
+  it('pairs a timed final with the tones inside its times, not an earlier run of the same digits', () => {
+    const utterances = ['160916', '38'];
+    const tones = tonesOf(utterances);
+    // The first four digits were lost at a seam; the final '16' is timed on the first utterance's last two tones.
+    const got = finals(['16', '38']);
+    Object.assign(got[0]!, { startMs: tones[4]!.startMs, endMs: tones[5]!.endMs });
+    const check = checkDigits(got, tones, utterances);
+    expect(check.badTimes).toEqual([]);
+    expect(check.lost.map((l) => l.index)).toEqual([0, 1, 2, 3]);
+  });
+});
+
 describe('the covering design', () => {
   it('covers every feasible pair of values and the full product of API × word times × rollover × fault', () => {
     const cells = matrixCells();
