@@ -121,6 +121,8 @@ export class RecognizeStream extends Duplex {
   private readableDone = false;
   private readerBlocked = false;
   private utteranceDone = false;
+  /** The session of the last timed final pushed, where it ended, and where older sessions' finals ended. */
+  private readonly lastReport = { session: -1, endMs: -Infinity, priorEndMs: -Infinity };
   /** Finals pushed to the reader (the gate numbers them 0, 1, … in the same order). */
   private finalsEmitted = 0;
   /** The pacing wake-up: one reusable scheduler entry, moved per frame (no allocation). */
@@ -845,10 +847,16 @@ export class RecognizeStream extends Duplex {
     if (this.destroyed) return;
     if (response.status) this.emit('status', { session: session.index, ...response.status } satisfies StatusEvent);
     if (session === this.current) this.stalls.arm(session);
-    const results = this.options.partialResults ? response.results : response.results.filter((r) => r.type !== 'partial');
+    let results = this.options.partialResults ? response.results : response.results.filter((r) => r.type !== 'partial');
     for (const result of results) {
       const wrong = checkResultTimes(result, session.baseOffsetMs, session.streamEndMs);
-      if (wrong) this.emit('warning', new SpeechKitError(ErrorCodes.RESULT_TIMES, wrong, { session: session.index }));
+      if (!wrong) continue;
+      // Without its times a final of a session that heard reported audio again cannot be told
+      // from a repeat of it: it goes, said in the warning, rather than risk saying words twice.
+      const unplaceable = result.final && session.baseOffsetMs < this.reportedByOthersMs(session);
+      if (unplaceable) results = results.filter((r) => r !== result);
+      const message = unplaceable ? `${wrong}, and the final was dropped: its session heard reported audio again, so it cannot be placed` : wrong;
+      this.emit('warning', new SpeechKitError(ErrorCodes.RESULT_TIMES, message, { session: session.index }));
     }
     // What the session has finalized is settled first, so a rollover this response brings replays from it.
     if (session === this.current) {
@@ -893,6 +901,11 @@ export class RecognizeStream extends Duplex {
     if (now !== undefined) this.confirm(now);
   }
 
+  /** End of the audio reported by finals of sessions older than `session`. */
+  private reportedByOthersMs(session: Session): number {
+    return this.lastReport.session === session.index ? this.lastReport.priorEndMs : this.lastReport.endMs;
+  }
+
   /** Pushes what the gate released to the reader. */
   private deliver(session: Session, results: RecognitionResult[]): void {
     for (const result of results) {
@@ -900,6 +913,11 @@ export class RecognizeStream extends Duplex {
       if (this.utteranceDone && !(result.type === 'refinement' && result.finalIndex < this.finalsEmitted)) continue;
       if (result.type === 'final') {
         this.finalsEmitted++;
+        if (result.endMs !== undefined) {
+          if (this.lastReport.session !== session.index) this.lastReport.priorEndMs = this.lastReport.endMs;
+          this.lastReport.session = session.index;
+          this.lastReport.endMs = Math.max(this.lastReport.endMs, result.endMs);
+        }
         this.endFlush.finalled(result.endMs ?? session.streamEndMs);
       }
       if (!this.push(result) && !this.readerBlocked) {

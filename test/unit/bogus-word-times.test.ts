@@ -34,4 +34,33 @@ describe('word times validated against the audio sent', () => {
     expect(errors).toEqual([]);
     expect(transport.calls[1]!.audio().length).toBeGreaterThan(0);
   });
+
+  it('drops a final with bogus times from a session that heard reported audio again (it cannot be told from a repeat)', async () => {
+    // Continuous speech, 4 s sessions: the hard cut's replay starts 1.6 s back, inside what the
+    // old session's final reported.
+    const { clock, transport, stream, results, errors } = fakeStream({ sampleRateHertz: rate, audioEncoding: 'LINEAR16_PCM', pace: 0, sessionLimits: { maxAudioMs: 4_000 } });
+    const warnings: SpeechKitError[] = [];
+    stream.on('warning', (w: SpeechKitError) => warnings.push(w));
+    const rollovers: { replayFromMs: number }[] = [];
+    stream.on('rollover', (e: { replayFromMs: number }) => rollovers.push(e));
+    stream.write(loud(6_000));
+    // Past the replay bound unconfirmed audio goes at real time: 2.4 s more to the hard cut.
+    await runClock(clock, 3_000);
+    expect(rollovers).toHaveLength(1);
+    expect(rollovers[0]!.replayFromMs).toBeLessThan(2_500);
+    transport.calls[0]!.respond(v2Final('a', 100, 2_500));
+    transport.calls[0]!.finish({ code: 0, details: '' });
+    // The replay goes at 2× real time: in 1 s the new session has heard up to about 4.2 s.
+    await runClock(clock, 1_000);
+    const next = transport.calls[1]!;
+    // Its times are its own (from its first sample): 'b' is 3.0-3.5 s into the stream.
+    const base = rollovers[0]!.replayFromMs;
+    next.respond(v2Final('a-again', 100, 3_600_000));
+    next.respond(v2Final('b', 3_000 - base, 3_500 - base));
+    await runClock(clock, 50);
+    expect(errors).toEqual([]);
+    expect(results.filter((r) => r.final).map((r) => r.text)).toEqual(['a', 'b']);
+    expect(warnings.map((w) => w.code)).toEqual([ErrorCodes.RESULT_TIMES]);
+    expect(warnings[0]!.message).toMatch(/dropped/);
+  });
 });
