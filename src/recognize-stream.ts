@@ -391,7 +391,10 @@ export class RecognizeStream extends Duplex {
       // after a pause) and the end-of-stream flush read it. Ogg pages cannot be: undefined.
       const silent = frame.silent ?? (pcm ? isSilentPcm(frame.data) : undefined);
       session.send(frame, compress && sendAsSilence(this.options.v3.compressSilence, this.silentRunMs, frame, silent === true), silent);
-      this.endFlush.sent(frame.streamMs, frame.durationMs, silent === undefined ? undefined : !silent);
+      // Ogg Opus as written is judged by packet size: good enough to place rollovers and finals,
+      // not to claim that its last packets (an encoder's tail) still await a final.
+      const level = pcm || this.options.encode !== undefined ? silent : undefined;
+      this.endFlush.sent(frame.streamMs, frame.durationMs, level === undefined ? undefined : !level);
       this.replay.add(frame);
       const pause = this.speech.frame(frame.streamMs, frame.durationMs, silent, now, this.confirmedMs);
       if (pause !== undefined) this.confirm(pause);
@@ -1055,6 +1058,11 @@ export class RecognizeStream extends Duplex {
     const pacer = new Pacer(this.options.pace, this.options.chunkMs, SEND_EARLY_MS);
     const repair: Repair = new Repair(session, attempt, frames, pacer, this.scheduler, this.clock, this.options.chunkMs, SEND_EARLY_MS, {
       paid: () => this.gate.owing(key) === undefined,
+      room: (s, ms, bytes) => {
+        this.nextUsage.audioMs = ms;
+        this.nextUsage.bytes = bytes;
+        return rolloverDecision(s, this.nextUsage, this.options.sessionLimits, this.options.rollover, 0.5) !== 'now';
+      },
       sendSilence: (s, ms) => s.sendSilence(ms, () => this.intake.silence(ms)),
       cancel: (s) => s.cancel('The repair session overran its deadline'),
     });

@@ -2,6 +2,7 @@ import type { AudioFrame, FrameSource, SessionWire } from './frame.js';
 import { OggOpusReader } from './ogg-opus-reader.js';
 import { OggSessionWire, type OggStreamHeader } from './ogg-session-wire.js';
 import { OpusFrameAssembler, type OggFrame } from './opus-frames.js';
+import { isSilentOpusPacket } from './opus-packet.js';
 
 /** Vendor string for sessions of a stream whose OpusTags had none readable. */
 export const VENDOR = 'speechkit-stream';
@@ -23,7 +24,7 @@ export class OggOpusFramer implements FrameSource {
         this.header = { head, vendor: vendor ?? VENDOR, serial };
         this.assembler = new OpusFrameAssembler(chunkMs, head.preSkip, serial);
       },
-      packets: (packets, trim, eos) => this.assembler!.push(packets, trim, eos),
+      packets: (packets, trim, eos) => this.assembler!.push(packets, trim, eos, isSilentOpusPacket),
     });
   }
 

@@ -83,9 +83,10 @@ export class OpusFrameAssembler {
    * Queues the packets one page (or one encoder step) completed. `trim` samples come off the end
    * (an end-trimmed last page); `eos` says nothing follows.
    */
-  push(packets: readonly OpusPacket[], trim = 0, eos = false, silent?: boolean): void {
+  push(packets: readonly OpusPacket[], trim = 0, eos = false, silent?: boolean | ((packet: OpusPacket) => boolean)): void {
     for (const packet of packets) {
-      this.queue.push({ packet, start: this.position, end: this.position + packet.samples, silent });
+      const quiet = typeof silent === 'function' ? silent(packet) : silent;
+      this.queue.push({ packet, start: this.position, end: this.position + packet.samples, silent: quiet });
       this.position += packet.samples;
     }
     if (trim > 0) {

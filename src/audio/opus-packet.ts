@@ -142,3 +142,18 @@ export function buildOpusTags(vendor: string): Buffer {
  * one frame), then a range-coded frame whose silence flag is set.
  */
 export const OPUS_SILENCE: OpusPacket = { data: Buffer.from([0xf8, 0xff, 0xfe]), samples: 20 * SAMPLES_PER_MS };
+
+/**
+ * Whether a packet is silence, from its size alone: encoders spend a byte or two per frame on
+ * digital silence (a CELT frame with nothing to code, or DTX), while sound costs tens of bytes per
+ * frame at any usable bitrate. A noise floor costs more and counts as sound, as it does for PCM
+ * above the PCM silence level. Nothing is decoded: this runs for every packet of every stream.
+ */
+export function isSilentOpusPacket(packet: OpusPacket): boolean {
+  const { data } = packet;
+  if (data.length === 0) return true;
+  const code = data[0]! & 0x03;
+  const frames = code === 0 ? 1 : code === 3 ? (data[1] ?? 0) & 0x3f : 2;
+  const header = code === 3 ? 2 : 1;
+  return data.length <= header + 2 * Math.max(1, frames);
+}

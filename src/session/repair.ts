@@ -59,6 +59,8 @@ export function repairFrom(stretch: OwedStretch, paid: { reportedUntilMs: number
 export interface RepairHooks {
   /** The gate has every final the stretch owes. */
   paid(): boolean;
+  /** Whether the session's limits leave room for this much more (its hard margin, like any session). */
+  room(session: Session, ms: number, bytes: number): boolean;
   /** Sends `ms` of silence, the way keep-alive does. */
   sendSilence(session: Session, ms: number): void;
   /** Gives up on the session (it overran its deadline). */
@@ -108,13 +110,18 @@ export class Repair {
         this.timer.set(due);
         return;
       }
+      if (frame && !this.hooks.room(s, frame.durationMs, frame.data.length)) {
+        // A stretch longer than a session can take: what did not fit is the seam's to declare.
+        this.next = this.frames.length;
+        continue;
+      }
       if (frame) {
         s.send(frame, false, frame.silent);
         this.pacer.silenceSent(frame.durationMs, now);
         this.next++;
         continue;
       }
-      if (this.hooks.paid() || this.flushedMs >= REPAIR_FLUSH_MS) {
+      if (this.hooks.paid() || this.flushedMs >= REPAIR_FLUSH_MS || !this.hooks.room(s, this.chunkMs, 0)) {
         s.halfClose();
         return;
       }
