@@ -36,6 +36,8 @@ import { createGrpcTransport } from './transport/grpc-transport.js';
 const SEND_EARLY_MS = 0.5;
 /** A write whose format is still undecided may hold this much before the writer waits. */
 const MAX_UNDECIDED_BYTES = 1024 * 1024;
+/** Audio the replay buffer keeps past `maxReplayMs` + `stallTimeoutMs` (late finals, a slow cancel). */
+const REPLAY_SLACK_MS = 5_000;
 /** Shortest wait before the idle check looks again. */
 const MIN_IDLE_RECHECK_MS = 10;
 
@@ -167,7 +169,9 @@ export class RecognizeStream extends Duplex {
     this.intake = new AudioIntake(resolved, resolved.chunkMs);
     this.pacer = new Pacer(resolved.pace, resolved.chunkMs, SEND_EARLY_MS);
     this.idleGap = new IdleGap(resolved.pace === 0 ? resolved.chunkMs : Infinity);
-    this.replay = new ReplayBuffer(resolved.maxReplayMs);
+    // Beyond the replay bound unconfirmed audio still flows at real time until a stalled session is
+    // noticed: the buffer keeps that much more, so what a repair needs is still there.
+    this.replay = new ReplayBuffer(resolved.maxReplayMs + resolved.stallTimeoutMs + REPLAY_SLACK_MS);
     this.speech = new SpeechRuns(UTTERANCE_GAP_MS, SILENCE_LEAD_MS, GIVE_UP_WALL_MS + resolved.stallTimeoutMs);
     this.random = internals.random ?? Math.random;
     this.credentials = internals.credentials ?? createCredentials(unsealAuth(resolved.auth), {
