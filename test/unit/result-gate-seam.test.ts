@@ -6,6 +6,13 @@ const final = (session: number, text: string, startMs: number, endMs: number): R
   type: 'final', text, final: true, endOfUtterance: true, finalIndex: 0, alternatives: [], session, channelTag: '0', startMs, endMs,
 });
 
+/** A final with one word per entry: [text, startMs, endMs]. */
+const timed = (session: number, words: [string, number, number][]): RecognitionResult => ({
+  type: 'final', text: words.map((w) => w[0]).join(''), final: true, endOfUtterance: true, finalIndex: 0, session, channelTag: '0',
+  startMs: words[0]![1], endMs: words[words.length - 1]![2],
+  alternatives: [{ text: words.map((w) => w[0]).join(''), confidence: 1, words: words.map(([text, startMs, endMs]) => ({ text, startMs, endMs, confidence: 1 })) }],
+});
+
 describe('ResultGate at a replay seam', () => {
   it('drops the tail of the last word heard again by the next session, timed a little later', () => {
     const gate = new ResultGate();
@@ -22,12 +29,6 @@ describe('ResultGate at a replay seam', () => {
 });
 
 describe('ResultGate at a cut inside speech, with word times', () => {
-  const timed = (session: number, words: [string, number, number][]): RecognitionResult => ({
-    type: 'final', text: words.map((w) => w[0]).join(''), final: true, endOfUtterance: true, finalIndex: 0, session, channelTag: '0',
-    startMs: words[0]![1], endMs: words[words.length - 1]![2],
-    alternatives: [{ text: words.map((w) => w[0]).join(''), confidence: 1, words: words.map(([text, startMs, endMs]) => ({ text, startMs, endMs, confidence: 1 })) }],
-  });
-
   it('drops from the next session\'s final the words the replaced one already reported', () => {
     const gate = new ResultGate();
     gate.open(0);
@@ -43,12 +44,6 @@ describe('ResultGate at a cut inside speech, with word times', () => {
 });
 
 describe('ResultGate at a hard cut through a word', () => {
-  const timed = (session: number, words: [string, number, number][]): RecognitionResult => ({
-    type: 'final', text: words.map((w) => w[0]).join(''), final: true, endOfUtterance: true, finalIndex: 0, session, channelTag: '0',
-    startMs: words[0]![1], endMs: words[words.length - 1]![2],
-    alternatives: [{ text: words.map((w) => w[0]).join(''), confidence: 1, words: words.map(([text, startMs, endMs]) => ({ text, startMs, endMs, confidence: 1 })) }],
-  });
-
   it('a word the replaced session heard the start of is not reported again when the next one hears it whole', () => {
     const gate = new ResultGate();
     gate.open(0);
