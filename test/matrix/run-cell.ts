@@ -154,8 +154,10 @@ export async function runCell(cell: Cell): Promise<CellOutcome> {
         pace: cell.pace,
         sessionLimits: limits,
         retry: QUICK_RETRY,
-        // At an end-of-utterance cell the service's final is the boundary, not the stream's own silence detection.
-        ...(cell.rollover === 'eou' ? { rollover: { silenceMs: 2_000 } } : {}),
+        // At an end-of-utterance cell the service's final is the boundary, not the stream's own
+        // silence detection; and the soft window (0.7-0.95 of the limit, 1.5 s at short limits) is
+        // as long as one utterance and its pause, so some end of utterance always falls inside it.
+        ...(cell.rollover === 'eou' ? { rollover: { silenceMs: 2_000, softRatio: 0.7 } } : {}),
       }),
     );
     return await observe(cell, stream, material, emulator, proxy, started);
