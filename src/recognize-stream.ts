@@ -38,6 +38,8 @@ const SEND_EARLY_MS = 0.5;
 const MAX_UNDECIDED_BYTES = 1024 * 1024;
 /** Audio the replay buffer keeps past `maxReplayMs` + `stallTimeoutMs` (late finals, a slow cancel). */
 const REPLAY_SLACK_MS = 5_000;
+/** Longest replay an end-of-utterance rollover may cost (see `cheapBoundary`). */
+const MAX_EOU_REPLAY_MS = 5_000;
 /** Shortest wait before the idle check looks again. */
 const MIN_IDLE_RECHECK_MS = 10;
 
@@ -878,10 +880,19 @@ export class RecognizeStream extends Duplex {
     if (this.flushTimer.pending && session === this.current) this.pump();
     if (results.length === 0) return;
     this.deliver(session, this.gate.accept(session.index, results));
-    const boundary = results.some((r) => r.endOfUtterance);
+    const boundary = results.some((r) => r.endOfUtterance) && this.cheapBoundary(session);
     if (boundary && session === this.current && session.inSoftWindow && !this.utteranceDone && session.state === 'open') {
       if (this.requestRollover('end-of-utterance')) this.pump();
     }
+  }
+
+  /**
+   * Whether an end of utterance is a good moment to roll over: the stream is in a pause, or the
+   * new session would replay little. A late one (an `eou_update` a second behind, unpaced audio)
+   * can come deep inside the next utterance: rolling over there replays all of it so far.
+   */
+  private cheapBoundary(session: Session): boolean {
+    return this.silentRunMs >= UTTERANCE_GAP_MS || session.streamEndMs - this.confirmedMs <= Math.min(this.replayBound(), MAX_EOU_REPLAY_MS);
   }
 
   /** Finals confirm the audio they cover, once what follows them (v3) has come too. */
