@@ -1,7 +1,7 @@
 import prism from 'prism-media';
 import { invalidAudio } from '../errors.js';
 import type { ResolvedEncode } from './encode-options.js';
-import { repairOpusScript } from './opusscript-memory.js';
+import { repairOpusScript } from '../vendor/opusscript-memory.js';
 
 /** libopus request codes (opus_defines.h). */
 const OPUS_SET_BITRATE = 4002;

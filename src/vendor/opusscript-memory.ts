@@ -1,7 +1,10 @@
 /**
- * The emulator's own copy (it shares no code with the client).
- *
  * Makes an opusscript 0.0.8 instance safe to use alongside many others.
+ *
+ * A fix to a third-party package, not client logic: the client's Opus encoder and the emulator's
+ * Opus decoder both import this one copy. src/vendor/ imports nothing from the project, so the
+ * emulator may depend on it without depending on the client. Both need it: every opusscript
+ * instance in a process lives in one WebAssembly heap, whichever side made it.
  *
  * opusscript keeps typed-array views into its WebAssembly heap, made once in its constructor, and
  * makes two of them wrong: `HEAPU16.subarray(pointer, …)` indexes 16-bit elements by a byte
@@ -30,14 +33,10 @@ interface OpusScriptInstance {
   delete(): void;
 }
 
-/**
- * The emulator's own copy (it shares no code with the client).
- * opusscript's MAX_PACKET_SIZE: the size of its two packet buffers. */
+/** opusscript's MAX_PACKET_SIZE: the size of its two packet buffers. */
 const PACKET_BUFFER_BYTES = 1276 * 3;
 
-/**
- * The emulator's own copy (it shares no code with the client).
- * Applies the repair to `instance` (an opusscript object, e.g. a prism-media stream's `encoder`). */
+/** Applies the repair to `instance` (an opusscript object, e.g. a prism-media stream's `encoder`). */
 export function repairOpusScript(instance: unknown): void {
   const opus = instance as OpusScriptInstance;
   if (typeof opus?.inPCMPointer !== 'number' || !(opus.outPCM instanceof Uint16Array)) return;
