@@ -1,4 +1,4 @@
-import { dtmfFrequencies } from './dtmf.js';
+import { dtmfFrequencies } from './recognition/dtmf-keypad.js';
 
 /** Sample rates SpeechKit accepts for raw PCM. */
 export type PcmSampleRate = 8000 | 16000 | 48000;

@@ -54,7 +54,7 @@ export { IAM_TOKENS_PATH } from './iam-server.js';
 export { dialledDigitsLayout, dialledDigitsPcm, pcmToWav } from './dtmf-audio.js';
 export { pcmToG711, type G711Law } from './g711-audio.js';
 export type { DialledDigitsLayout, DialledDigitsOptions, DialledTone, PcmSampleRate } from './dtmf-audio.js';
-export { DTMF_SYMBOLS } from './dtmf.js';
+export { DTMF_SYMBOLS } from './recognition/dtmf-keypad.js';
 export { FAULT_HEADER } from './faults.js';
 export {
   DEFAULT_EOU_SILENCE_MS,
@@ -63,7 +63,7 @@ export {
   DEFAULT_MAX_BYTES,
   DEFAULT_PARTIAL_EVERY_MS,
 } from './limits.js';
-export { SPEECH_PLACEHOLDER } from './transcript.js';
+export { SPEECH_PLACEHOLDER } from './recognition/transcript.js';
 export { DEFAULT_STATUS_EVERY_MS } from './server.js';
 export { resolveProfile, SERVICE_PROFILES } from './profile.js';
 export type {

@@ -6,9 +6,9 @@ import { AudioRejected, type AudioDecoder } from './audio-decoders.js';
 import { CallSession } from './call-session.js';
 import { decoderFor } from './decoder-for.js';
 import { sizeLimitBreach } from './limits.js';
-import { Recognizer, type RecognizedToken, type RecognizerEvent } from './recognizer.js';
+import { Recognizer, type RecognizedToken, type RecognizerEvent } from './recognition/recognizer.js';
 import { OK_STATUS } from './status.js';
-import { tokenWord, transcript } from './transcript.js';
+import { tokenWord, transcript } from './recognition/transcript.js';
 import type { SessionConfig } from './types.js';
 import { resolveV2Config } from './v2-config.js';
 

@@ -6,9 +6,9 @@ import { AudioRejected, type AudioDecoder } from './audio-decoders.js';
 import { CallSession, type SessionContext } from './call-session.js';
 import { decoderFor } from './decoder-for.js';
 import { sizeLimitBreach } from './limits.js';
-import { Recognizer, type RecognizedToken, type RecognizerEvent } from './recognizer.js';
+import { Recognizer, type RecognizedToken, type RecognizerEvent } from './recognition/recognizer.js';
 import { OK_STATUS } from './status.js';
-import { tokenWord, transcript } from './transcript.js';
+import { tokenWord, transcript } from './recognition/transcript.js';
 import type { SessionConfig, SessionResult, V3SessionOptions } from './types.js';
 import { resolveV3Config } from './v3-config.js';
 

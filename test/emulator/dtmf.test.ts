@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Linear16Decoder } from '../../src/emulator/audio-decoders.js';
-import { DtmfDetector, dtmfFrequencies } from '../../src/emulator/dtmf.js';
+import { DtmfDetector } from '../../src/emulator/recognition/dtmf-detector.js';
+import { dtmfFrequencies } from '../../src/emulator/recognition/dtmf-keypad.js';
 import {
   DTMF_SYMBOLS,
   dialledDigitsLayout,
@@ -8,7 +9,7 @@ import {
   pcmToWav,
   SPEECH_PLACEHOLDER,
 } from '../../src/emulator/index.js';
-import { Recognizer, type RecognizerEvent } from '../../src/emulator/recognizer.js';
+import { Recognizer, type RecognizerEvent } from '../../src/emulator/recognition/recognizer.js';
 import { noisePcm, split } from './helpers.js';
 
 const RATES = [8000, 16000, 48000] as const;

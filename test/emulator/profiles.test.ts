@@ -9,8 +9,8 @@ import {
   type Emulator,
   type EmulatorOptions,
 } from '../../src/emulator/index.js';
-import { Recognizer } from '../../src/emulator/recognizer.js';
-import { DTMF_SYMBOLS } from '../../src/emulator/dtmf.js';
+import { Recognizer } from '../../src/emulator/recognition/recognizer.js';
+import { DTMF_SYMBOLS } from '../../src/emulator/recognition/dtmf-keypad.js';
 import { chunks, closeClients, connect, durationMs, finals, openCall, runSession, sleep, splitMs, type Response, type Spec } from './helpers.js';
 
 const PCM16K: Spec = { audio_encoding: 'LINEAR16_PCM', sample_rate_hertz: 16000, partial_results: true };

@@ -1,4 +1,4 @@
-import { DtmfDetector } from './dtmf.js';
+import { DtmfDetector } from './dtmf-detector.js';
 import { SPEECH_PLACEHOLDER } from './transcript.js';
 
 /**

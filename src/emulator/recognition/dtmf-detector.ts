@@ -1,3 +1,5 @@
+import { DTMF_COLUMN_HZ, DTMF_KEYPAD, DTMF_ROW_HZ } from './dtmf-keypad.js';
+
 /**
  * DTMF (telephone keypad tone) detection.
  *
@@ -10,30 +12,6 @@
  * 30 ms window (three blocks) at the cost of one 10 ms step: 30 ms resolves the 73 Hz spacing of
  * the low group at every sample rate, and a 10 ms hop still sees a 40 ms tone whole at least twice.
  */
-
-export const DTMF_ROW_HZ = [697, 770, 852, 941] as const;
-export const DTMF_COLUMN_HZ = [1209, 1336, 1477, 1633] as const;
-
-/** Keypad layout: `DTMF_KEYPAD[row][column]`. */
-export const DTMF_KEYPAD: readonly (readonly string[])[] = [
-  ['1', '2', '3', 'A'],
-  ['4', '5', '6', 'B'],
-  ['7', '8', '9', 'C'],
-  ['*', '0', '#', 'D'],
-];
-
-/** The 16 DTMF symbols, in keypad order. */
-export const DTMF_SYMBOLS: readonly string[] = DTMF_KEYPAD.flat();
-
-/** Low (row) and high (column) frequency of a symbol; accepts a-d in lower case. */
-export function dtmfFrequencies(symbol: string): [row: number, column: number] {
-  const upper = symbol.toUpperCase();
-  for (let r = 0; r < 4; r++) {
-    const c = DTMF_KEYPAD[r]!.indexOf(upper);
-    if (c >= 0) return [DTMF_ROW_HZ[r]!, DTMF_COLUMN_HZ[c]!];
-  }
-  throw new RangeError(`not a DTMF symbol: ${JSON.stringify(symbol)} (expected 0-9, *, #, A-D)`);
-}
 
 /** A detected tone, in ms of audio time from the first sample the detector saw. */
 export interface DtmfTone {
