@@ -51,9 +51,9 @@ export { EMULATOR_API_KEY, EMULATOR_IAM_TOKEN } from './auth.js';
 export { createServiceAccountKey } from './service-account-keys.js';
 export type { ServiceAccountKeyJson, ServiceAccountKeyOptions } from './service-account-keys.js';
 export { IAM_TOKENS_PATH } from './iam-server.js';
-export { dialledDigitsLayout, dialledDigitsPcm, pcmToWav } from './dtmf-audio.js';
-export { pcmToG711, type G711Law } from './g711-audio.js';
-export type { DialledDigitsLayout, DialledDigitsOptions, DialledTone, PcmSampleRate } from './dtmf-audio.js';
+export { dialledDigitsLayout, dialledDigitsPcm, pcmToWav } from './fixtures/dialled-digits.js';
+export { pcmToG711, type G711Law } from './fixtures/g711.js';
+export type { DialledDigitsLayout, DialledDigitsOptions, DialledTone, PcmSampleRate } from './fixtures/dialled-digits.js';
 export { DTMF_SYMBOLS } from './recognition/dtmf-keypad.js';
 export { FAULT_HEADER } from './faults.js';
 export {
