@@ -2,9 +2,9 @@ import type { StreamingRecognitionRequest__Output } from '../generated/yandex/cl
 import type { StreamingRecognitionResponse } from '../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionResponse.js';
 import type { WordInfo } from '../generated/yandex/cloud/ai/stt/v2/WordInfo.js';
 import type { Duration } from '../generated/google/protobuf/Duration.js';
-import { AudioRejected, type AudioDecoder } from './audio-decoders.js';
+import { AudioRejected, type AudioDecoder } from './audio/audio-decoder.js';
 import { CallSession } from './call-session.js';
-import { decoderFor } from './decoder-for.js';
+import { decoderFor } from './audio/decoder-for.js';
 import { sizeLimitBreach } from './limits.js';
 import { Recognizer, type RecognizedToken, type RecognizerEvent } from './recognition/recognizer.js';
 import { OK_STATUS } from './status.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Linear16Decoder } from '../../src/emulator/audio-decoders.js';
+import { Linear16Decoder } from '../../src/emulator/audio/linear16-decoder.js';
 import { DtmfDetector } from '../../src/emulator/recognition/dtmf-detector.js';
 import { dtmfFrequencies } from '../../src/emulator/recognition/dtmf-keypad.js';
 import {

@@ -3,8 +3,8 @@ import { SpeechKitError } from '../../src/errors.js';
 import { OggOpusFramer } from '../../src/audio/ogg-opus-framer.js';
 import { patchPage } from '../../src/audio/ogg-page.js';
 import { dialledDigitsPcm } from '../../src/emulator/index.js';
-import { AudioRejected } from '../../src/emulator/audio-decoders.js';
-import { OggOpusDecoder } from '../../src/emulator/ogg-opus-decoder.js';
+import { AudioRejected } from '../../src/emulator/audio/audio-decoder.js';
+import { OggOpusDecoder } from '../../src/emulator/audio/ogg-opus-decoder.js';
 import { seededRandom } from '../helpers/dialled.js';
 import { encodeOggOpus, pagesOf } from '../helpers/ogg.js';
 

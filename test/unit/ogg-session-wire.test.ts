@@ -5,7 +5,7 @@ import { OggOpusFramer } from '../../src/audio/ogg-opus-framer.js';
 import { FLAG_BOS, FLAG_EOS } from '../../src/audio/ogg-page.js';
 import type { OggFrame } from '../../src/audio/opus-frames.js';
 import { dialledDigitsPcm } from '../../src/emulator/index.js';
-import { OggOpusDecoder } from '../../src/emulator/ogg-opus-decoder.js';
+import { OggOpusDecoder } from '../../src/emulator/audio/ogg-opus-decoder.js';
 import { encodeOggOpus, externalOggOpus, needs, pagesOf } from '../helpers/ogg.js';
 
 const ffmpeg = needs('ffmpeg');

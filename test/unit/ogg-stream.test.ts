@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RetryEvent } from '../../src/session/recovery.js';
 import { dialledDigitsPcm } from '../../src/emulator/index.js';
-import { OggOpusDecoder } from '../../src/emulator/ogg-opus-decoder.js';
+import { OggOpusDecoder } from '../../src/emulator/audio/ogg-opus-decoder.js';
 import { flushMicrotasks, v2Final, type FakeCall, fakeStream, runClock } from '../helpers/fake-transport.js';
 import { encodeOggOpus, pagesOf } from '../helpers/ogg.js';
 

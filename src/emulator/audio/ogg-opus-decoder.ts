@@ -1,6 +1,6 @@
 import prism from 'prism-media';
-import { AudioRejected, type AudioDecoder } from './audio-decoders.js';
-import { repairOpusScript } from '../vendor/opusscript-memory.js';
+import { AudioRejected, type AudioDecoder } from './audio-decoder.js';
+import { repairOpusScript } from '../../vendor/opusscript-memory.js';
 
 /**
  * The emulator's Ogg Opus input, written apart from the client's Ogg code on purpose: it is the

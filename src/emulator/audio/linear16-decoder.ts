@@ -1,22 +1,4 @@
-/**
- * Turns the bytes of one session into PCM samples for the recognizer. One decoder per encoding,
- * behind one interface (LINEAR16_PCM here, OGG_OPUS in ogg-opus-decoder.ts).
- */
-export interface AudioDecoder {
-  /** Sample rate of the samples `push` returns; null while no recognition is possible. */
-  readonly sampleRate: number | null;
-  /** Decodes the next bytes; returns the 16-bit samples they complete (possibly none). Throws `AudioRejected`. */
-  push(bytes: Buffer): Int16Array;
-  /** Audio time covered by the bytes pushed so far, in ms (0 when the format does not say). */
-  readonly audioMs: number;
-  /** Frees what the decoder holds outside the heap. */
-  close?(): void;
-}
-
-/** Audio the service would refuse: the session ends with INVALID_ARGUMENT and this message. */
-export class AudioRejected extends Error {
-  override readonly name = 'AudioRejected';
-}
+import type { AudioDecoder } from './audio-decoder.js';
 
 /** 16-bit little-endian mono PCM; a byte left over from an odd-sized message waits for the next one. */
 export class Linear16Decoder implements AudioDecoder {
