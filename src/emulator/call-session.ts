@@ -4,7 +4,7 @@ import { Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
 import { checkAuthorization, redactedHeaders, type AuthPolicy } from './auth.js';
 import { DEFAULT_BOGUS_SHIFT_MS, faultStatus, FAULT_HEADER, isTriggered, parseFaultHeader, TRIGGERED_ACTIONS } from './faults.js';
 import { FinalLatency } from './final-latency.js';
-import { findHttp2Stream, transportReset } from './http2-stream.js';
+import { findHttp2Stream, transportReset } from './network/http2-stream.js';
 import { LateSends } from './late-sends.js';
 import { startFlood } from './flood.js';
 import { idleBreach, type RecognizerTiming, type SessionLimits } from './limits.js';

@@ -2,7 +2,8 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { IamAuthority } from './iam-authority.js';
-import type { EmulatorTlsOptions, IamFaultRule } from './types.js';
+import type { EmulatorTlsOptions } from './network/tls.js';
+import type { IamFaultRule } from './types.js';
 
 /** IAM's REST path for `IamTokenService.Create`. */
 export const IAM_TOKENS_PATH = '/iam/v1/tokens';

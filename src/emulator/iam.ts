@@ -1,6 +1,7 @@
 import { DEFAULT_TOKEN_LIFETIME_MS, IamAuthority } from './iam-authority.js';
 import { startIamServer } from './iam-server.js';
-import type { EmulatorIam, EmulatorIamOptions, EmulatorTlsOptions } from './types.js';
+import type { EmulatorTlsOptions } from './network/tls.js';
+import type { EmulatorIam, EmulatorIamOptions } from './types.js';
 
 /** Shortest token life the emulator issues: enough for a request to use it. */
 const MIN_TOKEN_LIFETIME_MS = 100;

@@ -72,7 +72,6 @@ export type {
   EmulatorIam,
   EmulatorIamOptions,
   EmulatorLimitOptions,
-  EmulatorTlsOptions,
   IamExchangeRecord,
   IamFaultRule,
   RegisteredKey,
@@ -92,4 +91,5 @@ export type {
   SessionStatus,
   V3SessionOptions,
 } from './types.js';
-export { startTcpProxy, type TcpProxy, type TcpProxyOptions } from './tcp-proxy.js';
+export type { EmulatorTlsOptions } from './network/tls.js';
+export { startTcpProxy, type TcpProxy, type TcpProxyOptions } from './network/tcp-proxy.js';

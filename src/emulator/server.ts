@@ -1,4 +1,5 @@
-import { Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js';
+import { Server, type ServerDuplexStream } from '@grpc/grpc-js';
+import { grpcServerCredentials } from './network/tls.js';
 import { resolveAuth } from './auth.js';
 import type { ActiveSession, SessionContext } from './call-session.js';
 import { FaultRegistry } from './faults.js';
@@ -85,9 +86,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
 
   const bindHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  const credentials = options.tls
-    ? ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(options.tls.cert), private_key: Buffer.from(options.tls.key) }], false)
-    : ServerCredentials.createInsecure();
+  const credentials = grpcServerCredentials(options.tls);
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${bindHost}:${requestedPort}`, credentials, (err, bound) => (err ? reject(err) : resolve(bound)));
   }).catch(async (error: unknown) => {

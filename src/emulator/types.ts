@@ -1,3 +1,5 @@
+import type { EmulatorTlsOptions } from './network/tls.js';
+
 /**
  * Public types of the local SpeechKit emulator. Kept apart from the implementation so that the
  * option and record shapes can be read (and later extended for API v3) in one place.
@@ -148,12 +150,6 @@ export interface EmulatorIam {
   /** Refuse every token issued so far (new sessions get UNAUTHENTICATED). */
   revokeTokens(): void;
   addFault(rule: IamFaultRule): void;
-}
-
-/** PEM certificate chain and private key: the emulator then serves gRPC (and IAM) over TLS. */
-export interface EmulatorTlsOptions {
-  cert: string | Buffer;
-  key: string | Buffer;
 }
 
 export interface EmulatorLimitOptions {
