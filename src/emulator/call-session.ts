@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { constants as http2Constants } from 'node:http2';
 import { Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
-import { checkAuthorization, redactedHeaders, type AuthPolicy } from './auth.js';
+import { checkAuthorization, redactedHeaders, type AuthPolicy } from './auth/credentials.js';
 import { DEFAULT_BOGUS_SHIFT_MS, faultStatus, FAULT_HEADER, isTriggered, parseFaultHeader, TRIGGERED_ACTIONS } from './faults.js';
 import { FinalLatency } from './final-latency.js';
 import { findHttp2Stream, transportReset } from './network/http2-stream.js';

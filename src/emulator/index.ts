@@ -47,10 +47,12 @@
  * both over TLS.
  */
 export { startEmulator } from './server.js';
-export { EMULATOR_API_KEY, EMULATOR_IAM_TOKEN } from './auth.js';
-export { createServiceAccountKey } from './service-account-keys.js';
-export type { ServiceAccountKeyJson, ServiceAccountKeyOptions } from './service-account-keys.js';
-export { IAM_TOKENS_PATH } from './iam-server.js';
+export { EMULATOR_API_KEY, EMULATOR_IAM_TOKEN, type EmulatorAuthOptions } from './auth/credentials.js';
+export { createServiceAccountKey } from './auth/service-account-keys.js';
+export type { ServiceAccountKeyJson, ServiceAccountKeyOptions } from './auth/service-account-keys.js';
+export { IAM_TOKENS_PATH, type IamFaultRule } from './auth/iam-server.js';
+export type { EmulatorIam, EmulatorIamOptions } from './auth/iam.js';
+export type { IamExchangeRecord, RegisteredKey } from './auth/iam-authority.js';
 export { dialledDigitsLayout, dialledDigitsPcm, pcmToWav } from './fixtures/dialled-digits.js';
 export { pcmToG711, type G711Law } from './fixtures/g711.js';
 export type { DialledDigitsLayout, DialledDigitsOptions, DialledTone, PcmSampleRate } from './fixtures/dialled-digits.js';
@@ -68,13 +70,7 @@ export { DEFAULT_STATUS_EVERY_MS } from './server.js';
 export { resolveProfile, SERVICE_PROFILES } from './profile.js';
 export type {
   Emulator,
-  EmulatorAuthOptions,
-  EmulatorIam,
-  EmulatorIamOptions,
   EmulatorLimitOptions,
-  IamExchangeRecord,
-  IamFaultRule,
-  RegisteredKey,
   EmulatorOptions,
   EmulatorRecognizerOptions,
   FaultAction,

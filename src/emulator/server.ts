@@ -1,9 +1,9 @@
 import { Server, type ServerDuplexStream } from '@grpc/grpc-js';
 import { grpcServerCredentials } from './network/tls.js';
-import { resolveAuth } from './auth.js';
+import { resolveAuth } from './auth/credentials.js';
+import { startIam } from './auth/iam.js';
 import type { ActiveSession, SessionContext } from './call-session.js';
 import { FaultRegistry } from './faults.js';
-import { startIam } from './iam.js';
 import { resolveLimits, resolveRecognizerTiming } from './limits.js';
 import { resolveProfile } from './profile.js';
 import { sttV2ServiceDefinition } from './proto.js';

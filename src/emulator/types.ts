@@ -1,3 +1,5 @@
+import type { EmulatorAuthOptions } from './auth/credentials.js';
+import type { EmulatorIam, EmulatorIamOptions } from './auth/iam.js';
 import type { EmulatorTlsOptions } from './network/tls.js';
 
 /**
@@ -78,78 +80,6 @@ export interface FaultRule {
   durationMs?: number;
   /** For `bogus-times`: the shift of the final's times, ms (default 3 600 000; may be negative). */
   shiftMs?: number;
-}
-
-export interface EmulatorAuthOptions {
-  /** Accepted `Bearer` tokens (default `[EMULATOR_IAM_TOKEN]`). */
-  iamTokens?: string[];
-  /** Accepted `Api-Key` keys (default `[EMULATOR_API_KEY]`). */
-  apiKeys?: string[];
-  /** Accept any non-empty `Bearer x` / `Api-Key x`. */
-  acceptAny?: boolean;
-}
-
-/** The public part of a service-account key, as in a key file (other fields are ignored). */
-export interface RegisteredKey {
-  id: string;
-  service_account_id: string;
-  /** PEM public key. */
-  public_key: string;
-}
-
-export interface EmulatorIamOptions {
-  /** Keys whose JWTs the IAM endpoint accepts (a key file object works as is). */
-  keys?: RegisteredKey[];
-  /** Life of issued IAM tokens, in ms (default 12 hours). Shrink it to test refresh. */
-  tokenLifetimeMs?: number;
-  /** The JWT `aud` the endpoint expects. Default: its own token URL. */
-  audience?: string;
-  /**
-   * Also end a running session with UNAUTHENTICATED when the IAM token it started with expires
-   * (default false: tokens are checked when a session starts).
-   */
-  endSessionsOnExpiry?: boolean;
-}
-
-/** Replaces the IAM endpoint's next answer(s). */
-export interface IamFaultRule {
-  /** HTTP status (default 500). */
-  status?: number;
-  /** Raw body to send instead of the JSON error (e.g. garbage). */
-  body?: string;
-  /** Wait this long (wall ms) before answering. */
-  delayMs?: number;
-  /** Close the connection without answering. */
-  drop?: boolean;
-  /** How many requests the rule applies to (default 1). */
-  times?: number;
-}
-
-/** One request to the IAM endpoint. Never holds the JWT or the token. */
-export interface IamExchangeRecord {
-  /** Epoch ms. */
-  at: number;
-  ok: boolean;
-  keyId?: string;
-  serviceAccountId?: string;
-  /** RFC 3339, for an issued token. */
-  expiresAt?: string;
-  /** Why it was refused. */
-  error?: string;
-}
-
-/** The emulator's IAM token endpoint. */
-export interface EmulatorIam {
-  /** `http(s)://host:port/iam/v1/tokens`: pass it as `auth.iamEndpoint`. */
-  readonly endpoint: string;
-  /** Every JWT exchange that reached the JWT checks, in order (faults are not recorded). */
-  readonly exchanges: IamExchangeRecord[];
-  /** Life of tokens issued from now on, in ms. */
-  tokenLifetimeMs: number;
-  registerKey(key: RegisteredKey): void;
-  /** Refuse every token issued so far (new sessions get UNAUTHENTICATED). */
-  revokeTokens(): void;
-  addFault(rule: IamFaultRule): void;
 }
 
 export interface EmulatorLimitOptions {

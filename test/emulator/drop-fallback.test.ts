@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { constants as http2Constants } from 'node:http2';
 import { Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { resolveAuth } from '../../src/emulator/auth.js';
+import { resolveAuth } from '../../src/emulator/auth/credentials.js';
 import type { SessionContext } from '../../src/emulator/call-session.js';
 import { resolveLimits, resolveRecognizerTiming } from '../../src/emulator/limits.js';
 import { resolveProfile } from '../../src/emulator/profile.js';

@@ -1,5 +1,4 @@
 import { constants, createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto';
-import type { IamExchangeRecord, RegisteredKey } from './types.js';
 
 /** IAM tokens live at most 12 hours. */
 export const DEFAULT_TOKEN_LIFETIME_MS = 12 * 60 * 60 * 1_000;
@@ -11,6 +10,27 @@ const IAT_SKEW_S = 300;
 const MAX_JWT_LENGTH = 8_000;
 /** PS256: RSASSA-PSS, SHA-256, salt as long as the hash. */
 const PS256_SALT_LENGTH = 32;
+
+/** The public part of a service-account key, as in a key file (other fields are ignored). */
+export interface RegisteredKey {
+  id: string;
+  service_account_id: string;
+  /** PEM public key. */
+  public_key: string;
+}
+
+/** One request to the IAM endpoint. Never holds the JWT or the token. */
+export interface IamExchangeRecord {
+  /** Epoch ms. */
+  at: number;
+  ok: boolean;
+  keyId?: string;
+  serviceAccountId?: string;
+  /** RFC 3339, for an issued token. */
+  expiresAt?: string;
+  /** Why it was refused. */
+  error?: string;
+}
 
 interface KeyEntry {
   serviceAccountId: string;

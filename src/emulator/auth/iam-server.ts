@@ -2,13 +2,26 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { IamAuthority } from './iam-authority.js';
-import type { EmulatorTlsOptions } from './network/tls.js';
-import type { IamFaultRule } from './types.js';
+import type { EmulatorTlsOptions } from '../network/tls.js';
 
 /** IAM's REST path for `IamTokenService.Create`. */
 export const IAM_TOKENS_PATH = '/iam/v1/tokens';
 /** A `{"jwt": …}` body is under 9 KB; the proto caps the JWT at 8000 characters. */
 const MAX_BODY_BYTES = 16 * 1024;
+
+/** Replaces the IAM endpoint's next answer(s). */
+export interface IamFaultRule {
+  /** HTTP status (default 500). */
+  status?: number;
+  /** Raw body to send instead of the JSON error (e.g. garbage). */
+  body?: string;
+  /** Wait this long (wall ms) before answering. */
+  delayMs?: number;
+  /** Close the connection without answering. */
+  drop?: boolean;
+  /** How many requests the rule applies to (default 1). */
+  times?: number;
+}
 
 export interface IamServer {
   /** Full URL of the token endpoint. */

@@ -1,11 +1,19 @@
 import type { Metadata } from '@grpc/grpc-js';
 import type { TokenCheck } from './iam-authority.js';
-import type { EmulatorAuthOptions } from './types.js';
 
 /** The IAM token the emulator accepts by default (`authorization: Bearer emulator-iam-token`). */
 export const EMULATOR_IAM_TOKEN = 'emulator-iam-token';
 /** The API key the emulator accepts by default (`authorization: Api-Key emulator-api-key`). */
 export const EMULATOR_API_KEY = 'emulator-api-key';
+
+export interface EmulatorAuthOptions {
+  /** Accepted `Bearer` tokens (default `[EMULATOR_IAM_TOKEN]`). */
+  iamTokens?: string[];
+  /** Accepted `Api-Key` keys (default `[EMULATOR_API_KEY]`). */
+  apiKeys?: string[];
+  /** Accept any non-empty `Bearer x` / `Api-Key x`. */
+  acceptAny?: boolean;
+}
 
 export interface AuthPolicy {
   iamTokens: ReadonlySet<string>;
