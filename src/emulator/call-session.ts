@@ -2,17 +2,18 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { constants as http2Constants } from 'node:http2';
 import { Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
 import { checkAuthorization, redactedHeaders, type AuthPolicy } from './auth/credentials.js';
-import { DEFAULT_BOGUS_SHIFT_MS, faultStatus, FAULT_HEADER, isTriggered, parseFaultHeader, TRIGGERED_ACTIONS } from './faults.js';
-import { FinalLatency } from './final-latency.js';
+import { DEFAULT_BOGUS_SHIFT_MS, faultStatus, FAULT_HEADER, isTriggered, parseFaultHeader, TRIGGERED_ACTIONS } from './faults/fault-rules.js';
+import { FinalLatency } from './faults/final-latency.js';
 import { findHttp2Stream, transportReset } from './network/http2-stream.js';
-import { LateSends } from './late-sends.js';
-import { startFlood } from './flood.js';
-import { idleBreach, type RecognizerTiming, type SessionLimits } from './limits.js';
-import { PacingGuard, pacingBreachDetails } from './pacing-guard.js';
+import { LateSends } from './faults/late-sends.js';
+import { startFlood } from './faults/flood.js';
+import { idleBreach, type RecognizerTiming, type SessionLimits } from './limits/limits.js';
+import { PacingGuard, pacingBreachDetails } from './limits/pacing-guard.js';
 import { ResponseQueue } from './response-queue.js';
 import { SessionRecordImpl } from './session-record.js';
 import { makeStatus, OK_STATUS } from './status.js';
-import type { FaultRule, GrpcStatusName, ServiceProfile, SessionResult, SessionStatus } from './types.js';
+import type { FaultRule } from './faults/fault-rules.js';
+import type { GrpcStatusName, ServiceProfile, SessionResult, SessionStatus } from './types.js';
 
 /** What the server gives every call, whatever the API version. */
 export interface SessionContext {

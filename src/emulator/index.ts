@@ -57,26 +57,24 @@ export { dialledDigitsLayout, dialledDigitsPcm, pcmToWav } from './fixtures/dial
 export { pcmToG711, type G711Law } from './fixtures/g711.js';
 export type { DialledDigitsLayout, DialledDigitsOptions, DialledTone, PcmSampleRate } from './fixtures/dialled-digits.js';
 export { DTMF_SYMBOLS } from './recognition/dtmf-keypad.js';
-export { FAULT_HEADER } from './faults.js';
+export { FAULT_HEADER, type FaultAction, type FaultRule } from './faults/fault-rules.js';
 export {
   DEFAULT_EOU_SILENCE_MS,
   DEFAULT_IDLE_MS,
   DEFAULT_MAX_AUDIO_MS,
   DEFAULT_MAX_BYTES,
   DEFAULT_PARTIAL_EVERY_MS,
-} from './limits.js';
+  type EmulatorLimitOptions,
+  type EmulatorRecognizerOptions,
+} from './limits/limits.js';
+export type { PacingBreach } from './limits/pacing-guard.js';
 export { SPEECH_PLACEHOLDER } from './recognition/transcript.js';
 export { DEFAULT_STATUS_EVERY_MS } from './server.js';
 export { resolveProfile, SERVICE_PROFILES } from './profile.js';
 export type {
   Emulator,
-  EmulatorLimitOptions,
   EmulatorOptions,
-  EmulatorRecognizerOptions,
-  FaultAction,
-  FaultRule,
   GrpcStatusName,
-  PacingBreach,
   ServiceProfile,
   ServiceProfileInput,
   ServiceProfileName,

@@ -1,4 +1,4 @@
-import { DEFAULT_PARTIAL_EVERY_MS } from './limits.js';
+import { DEFAULT_PARTIAL_EVERY_MS } from './limits/limits.js';
 import type { ServiceProfile, ServiceProfileInput, ServiceProfileName, V3Profile } from './types.js';
 
 /**

@@ -1,12 +1,12 @@
 import type {
-  FaultAction,
-  PacingBreach,
   SessionConfig,
   SessionRecord,
   SessionResult,
   SessionStatus,
   V3SessionOptions,
 } from './types.js';
+import type { FaultAction } from './faults/fault-rules.js';
+import type { PacingBreach } from './limits/pacing-guard.js';
 
 /**
  * The live record of one call. Audio is kept as the received chunks and joined on first read, so

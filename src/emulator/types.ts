@@ -1,5 +1,8 @@
 import type { EmulatorAuthOptions } from './auth/credentials.js';
 import type { EmulatorIam, EmulatorIamOptions } from './auth/iam.js';
+import type { FaultAction, FaultRule } from './faults/fault-rules.js';
+import type { EmulatorLimitOptions, EmulatorRecognizerOptions } from './limits/limits.js';
+import type { PacingBreach } from './limits/pacing-guard.js';
 import type { EmulatorTlsOptions } from './network/tls.js';
 
 /**
@@ -24,79 +27,6 @@ export type GrpcStatusName =
   | 'UNAVAILABLE'
   | 'DATA_LOSS'
   | 'UNAUTHENTICATED';
-
-/** What a fault does to a session. */
-export type FaultAction =
-  | 'fail'
-  | 'drop'
-  | 'end'
-  | 'delay'
-  | 'refuse'
-  | 'stall'
-  | 'stall-reads'
-  | 'flood'
-  | 'bogus-times';
-
-/**
- * A scripted misbehaviour for one or more sessions.
- *
- * - `fail`: end the call with `status` (default UNAVAILABLE) at the trigger point.
- * - `refuse`: end the call with `status` (default UNAVAILABLE) at call start, before the config is read.
- * - `end`: finish with OK at the trigger point, without flushing the open utterance.
- * - `drop`: kill the HTTP/2 connection at the trigger point; the client sees a transport failure.
- * - `delay`: every response of the session is delayed by `delayMs` (on top of `responseDelayMs`).
- * - `stall`: from the trigger point the call stays open and keeps taking audio, but nothing comes
- *   back: no results, no keep-alives, no status (not even after a half-close or a limit breach)
- *   until the client cancels. Responses still queued are dropped.
- * - `stall-reads`: like `stall`, and the server stops reading, so HTTP/2 flow control backs up to
- *   the client's writes.
- * - `flood`: from the trigger point, partial results (text `flood`, never a final, so the
- *   transcript is unaffected) as fast as the transport takes them, for `durationMs` (default:
- *   until the call ends). Counted in `SessionRecord.floodResponses`, not in `results`.
- * - `bogus-times`: the first final after the trigger point has its word times (v2; present even
- *   with `wordTimes: false`) or alternative and word times (v3) shifted by `shiftMs`
- *   (default 3 600 000: an hour ahead).
- *
- * The trigger point of every action but `refuse` and `delay` is the first of `afterAudioMs` (audio received, in audio
- * time), `afterBytes` (audio bytes received) and `afterWallMs` (wall time since the call started)
- * to be reached, checked once the config has been accepted; with none of them, right after the config.
- */
-export interface FaultRule {
-  /** Emulator-wide 0-based index of the first session this rule applies to; omitted = the next session(s) to start. */
-  session?: number;
-  /** How many sessions the rule applies to (default 1). With `session`, consecutive sessions from that index. */
-  times?: number;
-  action: FaultAction;
-  /** Status for `fail` / `refuse` (default UNAVAILABLE). */
-  status?: GrpcStatusName;
-  /** Status details for `fail` / `refuse`. */
-  details?: string;
-  afterAudioMs?: number;
-  afterBytes?: number;
-  afterWallMs?: number;
-  /** For `delay`: extra wall-time delay of every response of the session. */
-  delayMs?: number;
-  /** For `flood`: how long it lasts, wall ms (default: until the call ends). */
-  durationMs?: number;
-  /** For `bogus-times`: the shift of the final's times, ms (default 3 600 000; may be negative). */
-  shiftMs?: number;
-}
-
-export interface EmulatorLimitOptions {
-  /** Audio per session, in audio milliseconds (default 300 000). */
-  maxAudioMs?: number;
-  /** Audio bytes per session (default 10 000 000). */
-  maxBytes?: number;
-  /** Longest wall-time gap between client messages, in ms (default 5 000). */
-  idleMs?: number;
-}
-
-export interface EmulatorRecognizerOptions {
-  /** Audio-time silence that ends an utterance, in ms (default 600). */
-  eouSilenceMs?: number;
-  /** Audio-time interval between partial results, in ms (default 300). */
-  partialEveryMs?: number;
-}
 
 export interface EmulatorOptions {
   /** Interface to listen on (default '127.0.0.1'). */
@@ -286,15 +216,6 @@ export interface SessionRecord {
   unsent: SessionResult[];
   /** Wall delays drawn for this session's finals, ms, in order (`finalLatencyMs`). */
   finalDelaysMs: number[];
-}
-
-export interface PacingBreach {
-  /** Wall ms since the session started. */
-  atWallMs: number;
-  /** Audio ms received by then. */
-  audioMs: number;
-  /** By how many audio ms the bucket was overdrawn. */
-  excessMs: number;
 }
 
 export interface Emulator {

@@ -5,7 +5,7 @@ import type { Duration } from '../generated/google/protobuf/Duration.js';
 import { AudioRejected, type AudioDecoder } from './audio/audio-decoder.js';
 import { CallSession } from './call-session.js';
 import { decoderFor } from './audio/decoder-for.js';
-import { sizeLimitBreach } from './limits.js';
+import { sizeLimitBreach } from './limits/limits.js';
 import { Recognizer, type RecognizedToken, type RecognizerEvent } from './recognition/recognizer.js';
 import { OK_STATUS } from './status.js';
 import { tokenWord, transcript } from './recognition/transcript.js';

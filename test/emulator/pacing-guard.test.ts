@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PacingGuard } from '../../src/emulator/pacing-guard.js';
+import { PacingGuard } from '../../src/emulator/limits/pacing-guard.js';
 
 /** Seeded LCG in [0, 1). */
 function rng(seed: number): () => number {

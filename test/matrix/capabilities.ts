@@ -1,5 +1,5 @@
 import * as emulatorModule from '../../src/emulator/index.js';
-import { validateFaultRule } from '../../src/emulator/faults.js';
+import { validateFaultRule } from '../../src/emulator/faults/fault-rules.js';
 import type { FaultRule } from '../../src/emulator/index.js';
 import type { FaultKind } from './dimensions.js';
 

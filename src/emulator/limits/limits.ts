@@ -1,5 +1,3 @@
-import type { EmulatorLimitOptions, EmulatorRecognizerOptions } from './types.js';
-
 // Session limits of SpeechKit streaming recognition, as published in the service's "Quotas and
 // limits" and streaming pages (same values for API v2 and v3).
 
@@ -17,6 +15,22 @@ export const DEFAULT_IDLE_MS = 5_000;
 export const DEFAULT_EOU_SILENCE_MS = 600;
 /** Audio ms between two partial results of an open utterance. */
 export const DEFAULT_PARTIAL_EVERY_MS = 300;
+
+export interface EmulatorLimitOptions {
+  /** Audio per session, in audio milliseconds (default 300 000). */
+  maxAudioMs?: number;
+  /** Audio bytes per session (default 10 000 000). */
+  maxBytes?: number;
+  /** Longest wall-time gap between client messages, in ms (default 5 000). */
+  idleMs?: number;
+}
+
+export interface EmulatorRecognizerOptions {
+  /** Audio-time silence that ends an utterance, in ms (default 600). */
+  eouSilenceMs?: number;
+  /** Audio-time interval between partial results, in ms (default 300). */
+  partialEveryMs?: number;
+}
 
 export interface SessionLimits {
   maxAudioMs: number;

@@ -28,6 +28,15 @@ export class PacingGuard {
   }
 }
 
+export interface PacingBreach {
+  /** Wall ms since the session started. */
+  atWallMs: number;
+  /** Audio ms received by then. */
+  audioMs: number;
+  /** By how many audio ms the bucket was overdrawn. */
+  excessMs: number;
+}
+
 export function pacingBreachDetails(limit: { maxRatio: number; leadMs: number }, excessMs: number): string {
   return (
     `audio runs ahead of real time: ${Math.ceil(excessMs)} ms more than ${limit.maxRatio}x wall time ` +
