@@ -74,16 +74,14 @@ export { resolveProfile, SERVICE_PROFILES } from './profile.js';
 export type {
   Emulator,
   EmulatorOptions,
-  GrpcStatusName,
   ServiceProfile,
   ServiceProfileInput,
   ServiceProfileName,
   V3Profile,
-  SessionConfig,
-  SessionRecord,
-  SessionResult,
-  SessionStatus,
   V3SessionOptions,
 } from './types.js';
+export type { SessionConfig } from './call/session-config.js';
+export type { SessionRecord, SessionResult } from './call/session-record.js';
+export type { GrpcStatusName, SessionStatus } from './call/status.js';
 export type { EmulatorTlsOptions } from './network/tls.js';
 export { startTcpProxy, type TcpProxy, type TcpProxyOptions } from './network/tcp-proxy.js';

@@ -1,32 +1,15 @@
 import type { EmulatorAuthOptions } from './auth/credentials.js';
 import type { EmulatorIam, EmulatorIamOptions } from './auth/iam.js';
-import type { FaultAction, FaultRule } from './faults/fault-rules.js';
+import type { SessionRecord } from './call/session-record.js';
+import type { GrpcStatusName } from './call/status.js';
+import type { FaultRule } from './faults/fault-rules.js';
 import type { EmulatorLimitOptions, EmulatorRecognizerOptions } from './limits/limits.js';
-import type { PacingBreach } from './limits/pacing-guard.js';
 import type { EmulatorTlsOptions } from './network/tls.js';
 
 /**
  * Public types of the local SpeechKit emulator. Kept apart from the implementation so that the
  * option and record shapes can be read (and later extended for API v3) in one place.
  */
-
-/** gRPC status names a fault may end a call with. */
-export type GrpcStatusName =
-  | 'CANCELLED'
-  | 'UNKNOWN'
-  | 'INVALID_ARGUMENT'
-  | 'DEADLINE_EXCEEDED'
-  | 'NOT_FOUND'
-  | 'PERMISSION_DENIED'
-  | 'RESOURCE_EXHAUSTED'
-  | 'FAILED_PRECONDITION'
-  | 'ABORTED'
-  | 'OUT_OF_RANGE'
-  | 'UNIMPLEMENTED'
-  | 'INTERNAL'
-  | 'UNAVAILABLE'
-  | 'DATA_LOSS'
-  | 'UNAUTHENTICATED';
 
 export interface EmulatorOptions {
   /** Interface to listen on (default '127.0.0.1'). */
@@ -121,35 +104,6 @@ export type ServiceProfileInput = Partial<Omit<ServiceProfile, 'v3'>> & {
   base?: ServiceProfileName;
 };
 
-/** Recognition settings of a session after server-side defaults were applied. */
-export interface SessionConfig {
-  audioEncoding: 'LINEAR16_PCM' | 'OGG_OPUS';
-  sampleRateHertz: number;
-  languageCode: string;
-  model: string;
-  profanityFilter: boolean;
-  partialResults: boolean;
-  singleUtterance: boolean;
-  rawResults: boolean;
-  literatureText: boolean;
-}
-
-export interface SessionStatus {
-  code: number;
-  name: string;
-  details: string;
-}
-
-export interface SessionResult {
-  text: string;
-  final: boolean;
-  endOfUtterance: boolean;
-  /** API v3: which event carried it (v2 results are `partial` or `final`). */
-  type?: 'partial' | 'final' | 'refinement' | 'endOfUtterance';
-  /** API v3: the final's number in its session (finals and refinements). */
-  finalIndex?: number;
-}
-
 /** API v3 settings of a session beyond `SessionConfig`, after server-side defaults. */
 export interface V3SessionOptions {
   textNormalization: boolean;
@@ -161,61 +115,6 @@ export interface V3SessionOptions {
   audioProcessingType: 'REAL_TIME' | 'FULL_DATA';
   /** Audio-time silence that ends an utterance, from the classifier settings; null with the external classifier. */
   eouSilenceMs: number | null;
-}
-
-/** What the emulator saw and did in one call. */
-export interface SessionRecord {
-  /** 0-based, in start order (restarts at 0 after `reset()`). */
-  index: number;
-  /** The `x-request-id` the emulator sent back. */
-  requestId: string;
-  /** The `x-client-request-id` the client sent. */
-  clientRequestId?: string;
-  /** Request headers; `authorization` is reduced to its scheme, e.g. 'Bearer <redacted>'. */
-  metadata: Record<string, string>;
-  /** Which API the call used. */
-  api: 'v2' | 'v3';
-  /** v2: `config.folder_id`; v3: the `x-folder-id` header. */
-  folderId?: string;
-  config?: SessionConfig;
-  /** API v3 only: the settings `config` has no room for. */
-  v3Options?: V3SessionOptions;
-  /** Audio messages: wall ms since the session started, and size. */
-  messages: { atMs: number; bytes: number }[];
-  /** Every audio_content byte received, concatenated (empty with `recordAudio: false`). */
-  readonly audio: Buffer;
-  /** Audio bytes received (counted with `recordAudio: false` too). */
-  readonly bytes: number;
-  /** Duration of the audio received, in ms (0 where the encoding's duration is not computed); v3 `silence_chunk`s included. */
-  audioMs: number;
-  /** API v3: every `silence_chunk`: wall ms since the session started, and its duration. */
-  silenceChunks: { atMs: number; durationMs: number }[];
-  /** API v3: every external `eou`: wall ms since the session started, and the audio ms received by then. */
-  eouMessages: { atMs: number; audioMs: number }[];
-  /** API v3: `status_code` keep-alive responses written. */
-  statusMessages: number;
-  /** Result chunks written to the client, in order. */
-  results: SessionResult[];
-  /** How the session ended; unset while it runs. */
-  status?: SessionStatus;
-  /** Whether the client half-closed its side. */
-  halfClosed: boolean;
-  /** Epoch ms. */
-  startedAt: number;
-  /** Epoch ms. */
-  endedAt?: number;
-  /** Resolves (never rejects) when the session has ended. */
-  ended: Promise<void>;
-  /** The fault actions applied to this session, in the order they took effect. */
-  faults: FaultAction[];
-  /** Set when the session ended for pacing (`ServiceProfile.pacing`): how far ahead the audio ran. */
-  pacingBreach?: PacingBreach;
-  /** Responses written by a `flood` fault. */
-  floodResponses: number;
-  /** Results queued but never written because the session ended first (`halfClose: 'ok-early'`, `stall`, failures). */
-  unsent: SessionResult[];
-  /** Wall delays drawn for this session's finals, ms, in order (`finalLatencyMs`). */
-  finalDelaysMs: number[];
 }
 
 export interface Emulator {

@@ -3,13 +3,13 @@ import type { StreamingRecognitionResponse } from '../generated/yandex/cloud/ai/
 import type { WordInfo } from '../generated/yandex/cloud/ai/stt/v2/WordInfo.js';
 import type { Duration } from '../generated/google/protobuf/Duration.js';
 import { AudioRejected, type AudioDecoder } from './audio/audio-decoder.js';
-import { CallSession } from './call-session.js';
+import { CallSession } from './call/call-session.js';
 import { decoderFor } from './audio/decoder-for.js';
 import { sizeLimitBreach } from './limits/limits.js';
 import { Recognizer, type RecognizedToken, type RecognizerEvent } from './recognition/recognizer.js';
-import { OK_STATUS } from './status.js';
+import { OK_STATUS } from './call/status.js';
 import { tokenWord, transcript } from './recognition/transcript.js';
-import type { SessionConfig } from './types.js';
+import type { SessionConfig } from './call/session-config.js';
 import { resolveV2Config } from './v2-config.js';
 
 type Request = StreamingRecognitionRequest__Output;

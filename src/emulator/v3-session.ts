@@ -3,13 +3,16 @@ import type { StreamingRequest__Output } from '../generated/speechkit/stt/v3/Str
 import type { StreamingResponse } from '../generated/speechkit/stt/v3/StreamingResponse.js';
 import type { Alternative } from '../generated/speechkit/stt/v3/Alternative.js';
 import { AudioRejected, type AudioDecoder } from './audio/audio-decoder.js';
-import { CallSession, type SessionContext } from './call-session.js';
+import { CallSession } from './call/call-session.js';
+import type { SessionContext } from './call/session-context.js';
 import { decoderFor } from './audio/decoder-for.js';
 import { sizeLimitBreach } from './limits/limits.js';
 import { Recognizer, type RecognizedToken, type RecognizerEvent } from './recognition/recognizer.js';
-import { OK_STATUS } from './status.js';
+import { OK_STATUS } from './call/status.js';
 import { tokenWord, transcript } from './recognition/transcript.js';
-import type { SessionConfig, SessionResult, V3SessionOptions } from './types.js';
+import type { SessionConfig } from './call/session-config.js';
+import type { SessionResult } from './call/session-record.js';
+import type { V3SessionOptions } from './types.js';
 import { resolveV3Config } from './v3-config.js';
 
 type Request = StreamingRequest__Output;

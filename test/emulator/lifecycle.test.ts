@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { status } from '@grpc/grpc-js';
 import ts from 'typescript';
@@ -89,15 +89,19 @@ describe('lifecycle', () => {
   it('lets the process exit after close(), even with a call, delays and fault timers in flight', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'speechkit-emulator-exit-'));
     try {
-      // Run the emulator's own sources, type-stripped, in a plain Node process.
-      await mkdir(join(dir, 'src', 'emulator'), { recursive: true });
-      for (const file of await readdir(join(repo, 'src', 'emulator'))) {
-        if (!file.endsWith('.ts')) continue;
-        const source = await readFile(join(repo, 'src', 'emulator', file), 'utf8');
-        const js = ts.transpileModule(source, {
-          compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-        }).outputText;
-        await writeFile(join(dir, 'src', 'emulator', file.replace(/\.ts$/, '.js')), js);
+      // Run the emulator's own sources, type-stripped, in a plain Node process: its folders and
+      // the one neutral module it shares with the client (src/generated holds only types).
+      for (const root of ['emulator', 'vendor']) {
+        for (const file of await readdir(join(repo, 'src', root), { recursive: true })) {
+          if (!file.endsWith('.ts')) continue;
+          const source = await readFile(join(repo, 'src', root, file), 'utf8');
+          const js = ts.transpileModule(source, {
+            compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+          }).outputText;
+          const target = join(dir, 'src', root, file.replace(/\.ts$/, '.js'));
+          await mkdir(dirname(target), { recursive: true });
+          await writeFile(target, js);
+        }
       }
       await symlink(join(repo, 'proto'), join(dir, 'proto'));
       await symlink(join(repo, 'node_modules'), join(dir, 'node_modules'));

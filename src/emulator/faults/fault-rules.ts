@@ -1,5 +1,4 @@
-import { isGrpcStatusName } from '../status.js';
-import type { GrpcStatusName } from '../types.js';
+import { isGrpcStatusName, type GrpcStatusName } from '../call/status.js';
 
 /** What a fault does to a session. */
 export type FaultAction =

@@ -1,4 +1,4 @@
-import type { SessionResult } from '../types.js';
+import type { SessionResult } from '../call/session-record.js';
 
 /**
  * Responses a session sends late, outside its response queue's order (v3 refinements and eou

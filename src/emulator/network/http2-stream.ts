@@ -1,3 +1,5 @@
+import { constants as http2Constants } from 'node:http2';
+
 /**
  * grpc-js gives server handlers no public way at their HTTP/2 stream; the emulator needs it to
  * drop a connection and to tell a client's reset from its half-close. Everything here is found
@@ -33,5 +35,18 @@ export function findHttp2Stream(call: unknown): Http2StreamLike | undefined {
     }
     node = (node as { nextCall?: unknown }).nextCall;
   }
+  return undefined;
+}
+
+/**
+ * How to kill the transport under a call, the most realistic way first: destroy its HTTP/2
+ * session, which closes the TCP connection (and every other call on it, as a real connection loss
+ * would), or else reset its stream with INTERNAL_ERROR. Undefined when neither is reachable.
+ */
+export function transportKiller(call: unknown): { kind: 'connection' | 'stream'; kill(): void } | undefined {
+  const stream = findHttp2Stream(call);
+  const session = stream?.session;
+  if (session?.destroy) return { kind: 'connection', kill: () => session.destroy!() };
+  if (stream?.close) return { kind: 'stream', kill: () => stream.close!(http2Constants.NGHTTP2_INTERNAL_ERROR) };
   return undefined;
 }

@@ -1,5 +1,29 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import type { GrpcStatusName, SessionStatus } from './types.js';
+
+/** gRPC status names a fault may end a call with. */
+export type GrpcStatusName =
+  | 'CANCELLED'
+  | 'UNKNOWN'
+  | 'INVALID_ARGUMENT'
+  | 'DEADLINE_EXCEEDED'
+  | 'NOT_FOUND'
+  | 'PERMISSION_DENIED'
+  | 'RESOURCE_EXHAUSTED'
+  | 'FAILED_PRECONDITION'
+  | 'ABORTED'
+  | 'OUT_OF_RANGE'
+  | 'UNIMPLEMENTED'
+  | 'INTERNAL'
+  | 'UNAVAILABLE'
+  | 'DATA_LOSS'
+  | 'UNAUTHENTICATED';
+
+/** How a session ended. */
+export interface SessionStatus {
+  code: number;
+  name: string;
+  details: string;
+}
 
 const STATUS_NAMES: readonly GrpcStatusName[] = [
   'CANCELLED',

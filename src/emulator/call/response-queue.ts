@@ -1,4 +1,4 @@
-import type { SessionResult } from './types.js';
+import type { SessionResult } from './session-record.js';
 
 /**
  * Runs output actions in the order they were queued, each no earlier than its own due time. Delays
