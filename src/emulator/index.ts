@@ -78,10 +78,10 @@ export type {
   ServiceProfileInput,
   ServiceProfileName,
   V3Profile,
-  V3SessionOptions,
 } from './types.js';
 export type { SessionConfig } from './call/session-config.js';
 export type { SessionRecord, SessionResult } from './call/session-record.js';
 export type { GrpcStatusName, SessionStatus } from './call/status.js';
 export type { EmulatorTlsOptions } from './network/tls.js';
+export type { V3SessionOptions } from './v3/config.js';
 export { startTcpProxy, type TcpProxy, type TcpProxyOptions } from './network/tcp-proxy.js';

@@ -104,19 +104,6 @@ export type ServiceProfileInput = Partial<Omit<ServiceProfile, 'v3'>> & {
   base?: ServiceProfileName;
 };
 
-/** API v3 settings of a session beyond `SessionConfig`, after server-side defaults. */
-export interface V3SessionOptions {
-  textNormalization: boolean;
-  languageRestriction?: { type: 'WHITELIST' | 'BLACKLIST'; languageCodes: string[] };
-  eouClassifier: 'default' | 'external';
-  eouSensitivity: 'DEFAULT' | 'HIGH';
-  /** 0 when not set. */
-  maxPauseBetweenWordsHintMs: number;
-  audioProcessingType: 'REAL_TIME' | 'FULL_DATA';
-  /** Audio-time silence that ends an utterance, from the classifier settings; null with the external classifier. */
-  eouSilenceMs: number | null;
-}
-
 export interface Emulator {
   /** 'host:port', usable as a client endpoint (with `tls: false` unless started with `tls`). */
   address: string;

@@ -8,7 +8,7 @@ import { resolveLimits, resolveRecognizerTiming } from '../../src/emulator/limit
 import { resolveProfile } from '../../src/emulator/profile.js';
 import { SessionRecordImpl } from '../../src/emulator/call/session-record.js';
 import { EMULATOR_IAM_TOKEN } from '../../src/emulator/index.js';
-import { V2Session } from '../../src/emulator/v2-session.js';
+import { V2Session } from '../../src/emulator/v2/session.js';
 
 /** Just enough of a grpc-js server call to drive a session without a network. */
 class FakeCall extends EventEmitter {

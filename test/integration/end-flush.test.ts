@@ -1,7 +1,7 @@
 import { Client, credentials, Metadata, Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { dialledDigitsPcm } from '../../src/emulator/index.js';
-import { sttV2ServiceDefinition } from '../../src/emulator/proto.js';
+import { sttV2ServiceDefinition } from '../../src/emulator/v2/proto.js';
 import { RecognizeStream } from '../../src/recognize-stream.js';
 import type { UnconfirmedEvent } from '../../src/session/end-flush.js';
 import type { RetryEvent } from '../../src/session/recovery.js';

@@ -1,7 +1,7 @@
 import { Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { EMULATOR_IAM_TOKEN } from '../../src/emulator/index.js';
-import { sttV2ServiceDefinition } from '../../src/emulator/proto.js';
+import { sttV2ServiceDefinition } from '../../src/emulator/v2/proto.js';
 import { RecognizeStream } from '../../src/recognize-stream.js';
 import type { RecognitionResult } from '../../src/results.js';
 

@@ -1,7 +1,7 @@
 import { loadPackageDefinition, type ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import type { ProtoGrpcType } from '../generated/stt_service.js';
-import { LOADER_OPTIONS } from './proto.js';
+import type { ProtoGrpcType } from '../../generated/stt_service.js';
+import { LOADER_OPTIONS } from '../v2/proto.js';
 
 /** The v3 service file; its package is `speechkit.stt.v3`. */
 export const STT_V3_PROTO = 'yandex/cloud/ai/stt/v3/stt_service.proto';

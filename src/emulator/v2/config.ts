@@ -1,5 +1,5 @@
-import type { RecognitionConfig__Output } from '../generated/yandex/cloud/ai/stt/v2/RecognitionConfig.js';
-import type { SessionConfig } from './call/session-config.js';
+import type { RecognitionConfig__Output } from '../../generated/yandex/cloud/ai/stt/v2/RecognitionConfig.js';
+import type { SessionConfig } from '../call/session-config.js';
 
 /**
  * Streaming language codes accepted by API v2: the union of every list the service's docs have

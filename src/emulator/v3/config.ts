@@ -1,8 +1,7 @@
-import type { StreamingOptions__Output } from '../generated/speechkit/stt/v3/StreamingOptions.js';
-import type { RecognizerTiming } from './limits/limits.js';
-import type { SessionConfig } from './call/session-config.js';
-import type { V3SessionOptions } from './types.js';
-import { V2_LANGUAGE_CODES, V2_MODELS, V2_PCM_SAMPLE_RATES } from './v2-config.js';
+import type { StreamingOptions__Output } from '../../generated/speechkit/stt/v3/StreamingOptions.js';
+import type { RecognizerTiming } from '../limits/limits.js';
+import type { SessionConfig } from '../call/session-config.js';
+import { V2_LANGUAGE_CODES, V2_MODELS, V2_PCM_SAMPLE_RATES } from '../v2/config.js';
 
 /**
  * Validation of v3 `session_options`, with the service's defaults for unset fields: model
@@ -16,6 +15,19 @@ import { V2_LANGUAGE_CODES, V2_MODELS, V2_PCM_SAMPLE_RATES } from './v2-config.j
 export type V3ConfigOutcome =
   | { ok: true; config: SessionConfig; options: V3SessionOptions }
   | { ok: false; status: 'INVALID_ARGUMENT' | 'UNIMPLEMENTED'; details: string };
+
+/** API v3 settings of a session beyond `SessionConfig`, after server-side defaults. */
+export interface V3SessionOptions {
+  textNormalization: boolean;
+  languageRestriction?: { type: 'WHITELIST' | 'BLACKLIST'; languageCodes: string[] };
+  eouClassifier: 'default' | 'external';
+  eouSensitivity: 'DEFAULT' | 'HIGH';
+  /** 0 when not set. */
+  maxPauseBetweenWordsHintMs: number;
+  audioProcessingType: 'REAL_TIME' | 'FULL_DATA';
+  /** Audio-time silence that ends an utterance, from the classifier settings; null with the external classifier. */
+  eouSilenceMs: number | null;
+}
 
 /** The high-sensitivity classifier ends utterances after this fraction of the usual pause. */
 export const HIGH_SENSITIVITY_FACTOR = 0.5;

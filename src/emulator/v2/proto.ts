@@ -1,15 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { loadPackageDefinition, type ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync, type Options } from '@grpc/proto-loader';
-import type { ProtoGrpcType as SttV2Grpc } from '../generated/stt_service.js';
+import type { ProtoGrpcType as SttV2Grpc } from '../../generated/stt_service.js';
 
 /**
- * The repository's `proto/` directory. The same relative step works from `src/emulator/` and from
- * the compiled `dist/emulator/`, and `proto/` ships in the package.
+ * The repository's `proto/` directory. The same relative step works from `src/emulator/v2/` and
+ * from the compiled `dist/emulator/v2/`, and `proto/` ships in the package.
  */
-export const PROTO_DIR = fileURLToPath(new URL('../../proto/', import.meta.url));
+export const PROTO_DIR = fileURLToPath(new URL('../../../proto/', import.meta.url));
 
-/** Must match the options the types in `src/generated` were generated with. */
+/** Must match the options the types in `src/generated` were generated with; v3 loads with them too. */
 export const LOADER_OPTIONS: Options = {
   keepCase: true,
   longs: Number,
