@@ -46,17 +46,26 @@
  * with `endSessionsOnExpiry` ends running sessions when their token runs out. With `tls` it serves
  * both over TLS.
  */
-export { startEmulator } from './server.js';
+export { startEmulator } from './server/start.js';
+export type { Emulator, EmulatorOptions } from './server/options.js';
+export { DEFAULT_STATUS_EVERY_MS } from './server/resolve-options.js';
+export {
+  resolveProfile,
+  SERVICE_PROFILES,
+  type ServiceProfile,
+  type ServiceProfileInput,
+  type ServiceProfileName,
+  type V3Profile,
+} from './server/profile.js';
+export type { SessionConfig } from './call/session-config.js';
+export type { SessionRecord, SessionResult } from './call/session-record.js';
+export type { GrpcStatusName, SessionStatus } from './call/status.js';
+export type { V3SessionOptions } from './v3/config.js';
 export { EMULATOR_API_KEY, EMULATOR_IAM_TOKEN, type EmulatorAuthOptions } from './auth/credentials.js';
-export { createServiceAccountKey } from './auth/service-account-keys.js';
-export type { ServiceAccountKeyJson, ServiceAccountKeyOptions } from './auth/service-account-keys.js';
-export { IAM_TOKENS_PATH, type IamFaultRule } from './auth/iam-server.js';
 export type { EmulatorIam, EmulatorIamOptions } from './auth/iam.js';
 export type { IamExchangeRecord, RegisteredKey } from './auth/iam-authority.js';
-export { dialledDigitsLayout, dialledDigitsPcm, pcmToWav } from './fixtures/dialled-digits.js';
-export { pcmToG711, type G711Law } from './fixtures/g711.js';
-export type { DialledDigitsLayout, DialledDigitsOptions, DialledTone, PcmSampleRate } from './fixtures/dialled-digits.js';
-export { DTMF_SYMBOLS } from './recognition/dtmf-keypad.js';
+export { IAM_TOKENS_PATH, type IamFaultRule } from './auth/iam-server.js';
+export { createServiceAccountKey, type ServiceAccountKeyJson, type ServiceAccountKeyOptions } from './auth/service-account-keys.js';
 export { FAULT_HEADER, type FaultAction, type FaultRule } from './faults/fault-rules.js';
 export {
   DEFAULT_EOU_SILENCE_MS,
@@ -68,20 +77,17 @@ export {
   type EmulatorRecognizerOptions,
 } from './limits/limits.js';
 export type { PacingBreach } from './limits/pacing-guard.js';
+export { DTMF_SYMBOLS } from './recognition/dtmf-keypad.js';
 export { SPEECH_PLACEHOLDER } from './recognition/transcript.js';
-export { DEFAULT_STATUS_EVERY_MS } from './server.js';
-export { resolveProfile, SERVICE_PROFILES } from './profile.js';
-export type {
-  Emulator,
-  EmulatorOptions,
-  ServiceProfile,
-  ServiceProfileInput,
-  ServiceProfileName,
-  V3Profile,
-} from './types.js';
-export type { SessionConfig } from './call/session-config.js';
-export type { SessionRecord, SessionResult } from './call/session-record.js';
-export type { GrpcStatusName, SessionStatus } from './call/status.js';
+export {
+  dialledDigitsLayout,
+  dialledDigitsPcm,
+  pcmToWav,
+  type DialledDigitsLayout,
+  type DialledDigitsOptions,
+  type DialledTone,
+  type PcmSampleRate,
+} from './fixtures/dialled-digits.js';
+export { pcmToG711, type G711Law } from './fixtures/g711.js';
 export type { EmulatorTlsOptions } from './network/tls.js';
-export type { V3SessionOptions } from './v3/config.js';
 export { startTcpProxy, type TcpProxy, type TcpProxyOptions } from './network/tcp-proxy.js';

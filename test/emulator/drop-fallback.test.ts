@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveAuth } from '../../src/emulator/auth/credentials.js';
 import type { SessionContext } from '../../src/emulator/call/session-context.js';
 import { resolveLimits, resolveRecognizerTiming } from '../../src/emulator/limits/limits.js';
-import { resolveProfile } from '../../src/emulator/profile.js';
+import { resolveProfile } from '../../src/emulator/server/profile.js';
 import { SessionRecordImpl } from '../../src/emulator/call/session-record.js';
 import { EMULATOR_IAM_TOKEN } from '../../src/emulator/index.js';
 import { V2Session } from '../../src/emulator/v2/session.js';

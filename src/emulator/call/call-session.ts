@@ -4,7 +4,7 @@ import { FinalLatency } from '../faults/final-latency.js';
 import { startFlood } from '../faults/flood.js';
 import { PacingGuard, pacingBreachDetails } from '../limits/pacing-guard.js';
 import { transportKiller } from '../network/http2-stream.js';
-import type { ServiceProfile } from '../types.js';
+import type { ServiceProfile } from '../server/profile.js';
 import { CallLifecycle } from './call-lifecycle.js';
 import type { SessionContext } from './session-context.js';
 import { makeStatus, OK_STATUS } from './status.js';

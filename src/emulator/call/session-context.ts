@@ -1,7 +1,7 @@
 import type { AuthPolicy } from '../auth/credentials.js';
 import type { FaultRule } from '../faults/fault-rules.js';
 import type { RecognizerTiming, SessionLimits } from '../limits/limits.js';
-import type { ServiceProfile } from '../types.js';
+import type { ServiceProfile } from '../server/profile.js';
 import type { SessionRecordImpl } from './session-record.js';
 
 /** What the server gives every call, whatever the API version. */

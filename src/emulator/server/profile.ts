@@ -1,5 +1,65 @@
-import { DEFAULT_PARTIAL_EVERY_MS } from './limits/limits.js';
-import type { ServiceProfile, ServiceProfileInput, ServiceProfileName, V3Profile } from './types.js';
+import { DEFAULT_PARTIAL_EVERY_MS } from '../limits/limits.js';
+
+export type ServiceProfileName = 'lenient' | 'strict';
+
+/** v3-only switches of a {@link ServiceProfile}. */
+export interface V3Profile {
+  /** `final_time_ms` and the eou cursors (`eou_time_ms`, `eou_update.time_ms`) lag the truth by this much, ms. */
+  cursorLagMs: number;
+  /** `final_refinement`: right after its final, `lateMs` after it, or never sent. */
+  refinement: 'on-time' | 'late' | 'missing';
+  /** `eou_update` (after a final, or answering an external `eou`): on time, `lateMs` late, or never sent. */
+  eouUpdate: 'on-time' | 'late' | 'missing';
+  /** How late 'late' is, wall ms. Later responses of the session may overtake a late one. */
+  lateMs: number;
+}
+
+/**
+ * Every behaviour where real SpeechKit-compatible services vary, as a switch. 'lenient' (the
+ * default) is the emulator as it always was; 'strict' is the most demanding plausible reading of
+ * the service's documentation.
+ */
+export interface ServiceProfile {
+  /** v2 results carry `words` with start/end times (lenient true; strict false: no `words` at all). */
+  wordTimes: boolean;
+  /**
+   * Refuse audio ahead of real time: over any window, audio received (audio time, v3
+   * `silence_chunk`s included) ≤ maxRatio × wall time + leadMs (a token bucket). A breach ends the
+   * session with INVALID_ARGUMENT `audio runs ahead of real time ...`, recorded as
+   * `SessionRecord.pacingBreach` (lenient false; strict { maxRatio: 2, leadMs: 1500 }).
+   */
+  pacing: false | { maxRatio: number; leadMs: number };
+  /**
+   * On the client's half-close: 'flush' the open utterance, send what is queued, then OK;
+   * 'no-flush': send what is queued, then OK, without the open utterance's final; 'ok-early': OK
+   * within ~10 ms, dropping the open utterance and every response still queued (a final waiting
+   * out its latency included). Lenient 'flush', strict 'ok-early'.
+   */
+  halfClose: 'flush' | 'no-flush' | 'ok-early';
+  /**
+   * Each final (and the refinement / eou_update after it) goes out a seeded random delay in this
+   * range, wall ms, after its utterance ended; order is kept (lenient [0, 0], strict [0, 1500]).
+   */
+  finalLatencyMs: [number, number];
+  /** Audio ms between partials of an open utterance (lenient 300, strict 100); `recognizer.partialEveryMs` wins. */
+  partialEveryMs: number;
+  /**
+   * A tone cut by a session boundary is still reported (garbled but heard, as a recognizer
+   * reports a cut word) on both sides of the cut, however little of it a side holds (as long as
+   * its window can be classified). Lenient false: a fragment shorter than 40 ms or two analysis
+   * windows is ignored; strict true.
+   */
+  cutToneHeard: boolean;
+  v3: V3Profile;
+  /** Seed of the random final latencies (default 1); each session draws from its own stream. */
+  seed?: number;
+}
+
+/** A profile given as an object: any field left out comes from `base` (default 'lenient'). */
+export type ServiceProfileInput = Partial<Omit<ServiceProfile, 'v3'>> & {
+  v3?: Partial<V3Profile>;
+  base?: ServiceProfileName;
+};
 
 /**
  * The presets. 'lenient' is the emulator as it was before profiles existed (every existing test

@@ -1,27 +1,21 @@
 import { Server, type ServerDuplexStream } from '@grpc/grpc-js';
-import { grpcServerCredentials } from './network/tls.js';
-import { resolveAuth } from './auth/credentials.js';
-import { startIam } from './auth/iam.js';
-import type { ActiveSession, SessionContext } from './call/session-context.js';
-import { FaultRegistry } from './faults/fault-rules.js';
-import { resolveLimits, resolveRecognizerTiming } from './limits/limits.js';
-import { resolveProfile } from './profile.js';
-import { sttV2ServiceDefinition } from './v2/proto.js';
-import { SessionRecordImpl } from './call/session-record.js';
-import { isGrpcStatusName, type GrpcStatusName } from './call/status.js';
-import type { FaultRule } from './faults/fault-rules.js';
-import type { SessionRecord } from './call/session-record.js';
-import type { Emulator, EmulatorOptions } from './types.js';
-import { V2Session } from './v2/session.js';
-import { sttV3ServiceDefinition } from './v3/proto.js';
-import { V3Session } from './v3/session.js';
-import type { StreamingRequest__Output as V3Request } from '../generated/speechkit/stt/v3/StreamingRequest.js';
-import type { StreamingResponse as V3Response } from '../generated/speechkit/stt/v3/StreamingResponse.js';
-import type { StreamingRecognitionRequest__Output } from '../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionRequest.js';
-import type { StreamingRecognitionResponse } from '../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionResponse.js';
-
-/** Default interval of v3 `status_code` keep-alives (the service's own interval is not published). */
-export const DEFAULT_STATUS_EVERY_MS = 1_000;
+import type { StreamingRequest__Output as V3Request } from '../../generated/speechkit/stt/v3/StreamingRequest.js';
+import type { StreamingResponse as V3Response } from '../../generated/speechkit/stt/v3/StreamingResponse.js';
+import type { StreamingRecognitionRequest__Output } from '../../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionRequest.js';
+import type { StreamingRecognitionResponse } from '../../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionResponse.js';
+import { resolveAuth } from '../auth/credentials.js';
+import { startIam } from '../auth/iam.js';
+import type { ActiveSession, SessionContext } from '../call/session-context.js';
+import { SessionRecordImpl, type SessionRecord } from '../call/session-record.js';
+import { isGrpcStatusName, type GrpcStatusName } from '../call/status.js';
+import { FaultRegistry, type FaultRule } from '../faults/fault-rules.js';
+import { grpcServerCredentials } from '../network/tls.js';
+import { sttV2ServiceDefinition } from '../v2/proto.js';
+import { V2Session } from '../v2/session.js';
+import { sttV3ServiceDefinition } from '../v3/proto.js';
+import { V3Session } from '../v3/session.js';
+import type { Emulator, EmulatorOptions } from './options.js';
+import { resolveServerOptions } from './resolve-options.js';
 
 /** How long `close()` lets connections drain before forcing them shut. */
 const GRACEFUL_SHUTDOWN_MS = 1_000;
@@ -32,26 +26,7 @@ const GRACEFUL_SHUTDOWN_MS = 1_000;
  * records, so an IAM token endpoint can join the same way.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const host = options.host ?? '127.0.0.1';
-  const requestedPort = options.port ?? 0;
-  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
-    throw new RangeError(`port must be an integer in 0..65535, got ${String(options.port)}`);
-  }
-  const responseDelayMs = options.responseDelayMs ?? 0;
-  if (!Number.isFinite(responseDelayMs) || responseDelayMs < 0) {
-    throw new RangeError('responseDelayMs must be a non-negative number');
-  }
-  const statusEveryMs = options.statusEveryMs ?? DEFAULT_STATUS_EVERY_MS;
-  if (!Number.isFinite(statusEveryMs) || statusEveryMs < 10) {
-    throw new RangeError('statusEveryMs must be a number of milliseconds ≥ 10');
-  }
-  const limits = resolveLimits(options.limits);
-  const profile = resolveProfile(options.profile);
-  // An explicit recognizer option is the caller's word; the profile only sets the default cadence.
-  const timing = resolveRecognizerTiming({
-    ...options.recognizer,
-    partialEveryMs: options.recognizer?.partialEveryMs ?? profile.partialEveryMs,
-  });
+  const { host, port: requestedPort, responseDelayMs, statusEveryMs, limits, profile, timing } = resolveServerOptions(options);
   const faults = new FaultRegistry();
   for (const rule of options.faults ?? []) faults.add(rule);
   const logger = options.logger;
