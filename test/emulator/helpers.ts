@@ -63,6 +63,24 @@ export function sharedEmulator(options?: EmulatorOptions): { readonly emu: Emula
   return holder;
 }
 
+/**
+ * For a test file whose tests start emulators with options of their own: the function returned
+ * starts one, and after the file's last test every emulator it started is closed, once the
+ * file's gRPC clients are (`closeFileClients`: the v2 clients by default).
+ */
+export function emulatorsForFile(closeFileClients: () => void = closeClients): (options: EmulatorOptions) => Promise<Emulator> {
+  const started: Emulator[] = [];
+  afterAll(async () => {
+    closeFileClients();
+    await Promise.all(started.map((e) => e.close()));
+  });
+  return async (options) => {
+    const emu = await startEmulator(options);
+    started.push(emu);
+    return emu;
+  };
+}
+
 export function closeClients(): void {
   for (const c of clients) c.close();
   clients.clear();

@@ -1,29 +1,19 @@
 import { status } from '@grpc/grpc-js';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   dialledDigitsLayout,
   dialledDigitsPcm,
   resolveProfile,
   SERVICE_PROFILES,
   startEmulator,
-  type Emulator,
   type EmulatorOptions,
 } from '../../src/emulator/index.js';
 import { Recognizer } from '../../src/emulator/recognition/recognizer.js';
 import { DTMF_SYMBOLS } from '../../src/emulator/recognition/dtmf-keypad.js';
-import { chunks, closeClients, connect, durationMs, finals, openCall, runSession, sleep, splitMs, type Response, type Spec } from './helpers.js';
+import { chunks, connect, durationMs, emulatorsForFile, finals, openCall, runSession, sleep, splitMs, type Response, type Spec } from './helpers.js';
 
 const PCM16K: Spec = { audio_encoding: 'LINEAR16_PCM', sample_rate_hertz: 16000, partial_results: true };
-const started: Emulator[] = [];
-async function emulator(options: EmulatorOptions): Promise<Emulator> {
-  const emu = await startEmulator(options);
-  started.push(emu);
-  return emu;
-}
-afterAll(async () => {
-  closeClients();
-  await Promise.all(started.map((e) => e.close()));
-});
+const emulator = emulatorsForFile();
 
 /** "12" then "345": finals at ~1.2 s and ~2.6 s of audio; 3.6 s in all. */
 const pcm = dialledDigitsPcm(['12', '345'], { sampleRate: 16000 });

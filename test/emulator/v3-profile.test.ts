@@ -1,19 +1,10 @@
 import { status } from '@grpc/grpc-js';
-import { afterAll, describe, expect, it } from 'vitest';
-import { dialledDigitsPcm, startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
-import { sleep, splitMs } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { dialledDigitsPcm } from '../../src/emulator/index.js';
+import { emulatorsForFile, sleep, splitMs } from './helpers.js';
 import { chunk, closeV3Clients, events, NORMALIZED, openV3, pcmOptions, runV3, silence, type V3Response } from './v3-helpers.js';
 
-const started: Emulator[] = [];
-async function emulator(options: EmulatorOptions): Promise<Emulator> {
-  const emu = await startEmulator(options);
-  started.push(emu);
-  return emu;
-}
-afterAll(async () => {
-  closeV3Clients();
-  await Promise.all(started.map((e) => e.close()));
-});
+const emulator = emulatorsForFile(closeV3Clients);
 
 const pcm = dialledDigitsPcm(['12', '305'], { sampleRate: 8000 });
 const messages = splitMs(pcm, 8000, 100).map(chunk);
