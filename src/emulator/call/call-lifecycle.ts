@@ -4,6 +4,7 @@ import { redactedHeaders } from '../auth/credentials.js';
 import { watchTokenExpiry } from '../auth/token-expiry.js';
 import type { FaultRule } from '../faults/fault-rules.js';
 import { FaultTriggers } from '../faults/fault-triggers.js';
+import { IdleTimer } from '../limits/idle-timer.js';
 import { idleBreach } from '../limits/limits.js';
 import { transportReset } from '../network/http2-stream.js';
 import { admitCall } from './admission.js';
@@ -35,7 +36,7 @@ export abstract class CallLifecycle<Req, Res> implements ActiveSession {
   readonly #queuedFaults: FaultRule[];
   #triggers: FaultTriggers | null = null;
   #state: State = 'open';
-  #idleTimer: NodeJS.Timeout | null = null;
+  readonly #idle: IdleTimer;
   #settleTimer: NodeJS.Timeout | null = null;
   #stopExpiryWatch: (() => void) | null = null;
 
@@ -60,6 +61,7 @@ export abstract class CallLifecycle<Req, Res> implements ActiveSession {
       guard: (fn: () => void) => this.#guard(fn),
     };
     this.#out = new CallOutput<Res>(target, ctx.responseDelayMs);
+    this.#idle = new IdleTimer(ctx.limits.idleMs, () => this.#guard(() => this.fail('OUT_OF_RANGE', idleBreach(this.ctx.limits))));
   }
 
   /** Handles messages until the call ends. Never throws. */
@@ -106,7 +108,7 @@ export abstract class CallLifecycle<Req, Res> implements ActiveSession {
         }),
       );
     }
-    this.#touch();
+    this.#idle.touch();
   }
 
   /** Request message, in order, while the session is open. */
@@ -182,7 +184,7 @@ export abstract class CallLifecycle<Req, Res> implements ActiveSession {
 
   /** The call stays open and nothing comes back; with `stopReading`, HTTP/2 flow control backs up too. */
   protected stall(stopReading: boolean): void {
-    this.#stopIdle();
+    this.#idle.stop();
     this.#out.stall();
     if (stopReading) this.call.pause();
   }
@@ -208,7 +210,7 @@ export abstract class CallLifecycle<Req, Res> implements ActiveSession {
 
   #onData(message: Req): void {
     if (this.#state !== 'open') return;
-    this.#touch();
+    this.#idle.touch();
     this.onMessage(message);
   }
 
@@ -222,7 +224,7 @@ export abstract class CallLifecycle<Req, Res> implements ActiveSession {
    */
   #onHalfClose(): void {
     if (this.#state !== 'open' || this.#out.stalled) return;
-    this.#stopIdle();
+    this.#idle.stop();
     const mode = this.ctx.profile.halfClose;
     this.#settleTimer = setTimeout(
       () => {
@@ -259,22 +261,8 @@ export abstract class CallLifecycle<Req, Res> implements ActiveSession {
     this.log(`end ${status.name}: ${status.details}`);
   }
 
-  #touch(): void {
-    this.#stopIdle();
-    if (this.#state !== 'open') return;
-    this.#idleTimer = setTimeout(() => {
-      this.#idleTimer = null;
-      this.#guard(() => this.fail('OUT_OF_RANGE', idleBreach(this.ctx.limits)));
-    }, this.ctx.limits.idleMs);
-  }
-
-  #stopIdle(): void {
-    if (this.#idleTimer) clearTimeout(this.#idleTimer);
-    this.#idleTimer = null;
-  }
-
   #clearTimers(): void {
-    this.#stopIdle();
+    this.#idle.stop();
     if (this.#settleTimer) clearTimeout(this.#settleTimer);
     this.#settleTimer = null;
     this.#triggers?.stop();
