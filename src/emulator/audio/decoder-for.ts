@@ -1,7 +1,7 @@
+import type { SessionConfig } from '../call/session-config.js';
 import type { AudioDecoder } from './audio-decoder.js';
 import { Linear16Decoder } from './linear16-decoder.js';
 import { OggOpusDecoder } from './ogg-opus-decoder.js';
-import type { SessionConfig } from '../call/session-config.js';
 
 /**
  * The decoder for a session's audio, whatever API configured it: v2's `audio_encoding` and v3's

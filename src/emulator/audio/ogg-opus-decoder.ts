@@ -1,6 +1,7 @@
 import prism from 'prism-media';
-import { AudioRejected, type AudioDecoder } from './audio-decoder.js';
+// The emulator imports no client code; this is a repair of opusscript itself, shared on purpose.
 import { repairOpusScript } from '../../vendor/opusscript-memory.js';
+import { AudioRejected, type AudioDecoder } from './audio-decoder.js';
 
 /**
  * The emulator's Ogg Opus input, written apart from the client's Ogg code on purpose: it is the

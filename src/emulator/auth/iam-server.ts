@@ -1,8 +1,8 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { IamAuthority } from './iam-authority.js';
 import type { EmulatorTlsOptions } from '../network/tls.js';
+import type { IamAuthority } from './iam-authority.js';
 
 /** IAM's REST path for `IamTokenService.Create`. */
 export const IAM_TOKENS_PATH = '/iam/v1/tokens';

@@ -1,8 +1,8 @@
 import type { FaultAction } from '../faults/fault-rules.js';
 import type { PacingBreach } from '../limits/pacing-guard.js';
+import type { V3SessionOptions } from '../v3/config.js';
 import type { SessionConfig } from './session-config.js';
 import type { SessionStatus } from './status.js';
-import type { V3SessionOptions } from '../v3/config.js';
 
 export interface SessionResult {
   text: string;

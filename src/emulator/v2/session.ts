@@ -1,15 +1,15 @@
+import type { Duration } from '../../generated/google/protobuf/Duration.js';
 import type { StreamingRecognitionRequest__Output } from '../../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionRequest.js';
 import type { StreamingRecognitionResponse } from '../../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionResponse.js';
 import type { WordInfo } from '../../generated/yandex/cloud/ai/stt/v2/WordInfo.js';
-import type { Duration } from '../../generated/google/protobuf/Duration.js';
 import { AudioRejected, type AudioDecoder } from '../audio/audio-decoder.js';
-import { CallSession } from '../call/call-session.js';
 import { decoderFor } from '../audio/decoder-for.js';
+import { CallSession } from '../call/call-session.js';
+import type { SessionConfig } from '../call/session-config.js';
+import { OK_STATUS } from '../call/status.js';
 import { sizeLimitBreach } from '../limits/limits.js';
 import { Recognizer, type RecognizedToken, type RecognizerEvent } from '../recognition/recognizer.js';
-import { OK_STATUS } from '../call/status.js';
 import { tokenWord, transcript } from '../recognition/transcript.js';
-import type { SessionConfig } from '../call/session-config.js';
 import { resolveV2Config } from './config.js';
 
 type Request = StreamingRecognitionRequest__Output;

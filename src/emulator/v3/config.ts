@@ -1,6 +1,6 @@
 import type { StreamingOptions__Output } from '../../generated/speechkit/stt/v3/StreamingOptions.js';
-import type { RecognizerTiming } from '../limits/limits.js';
 import type { SessionConfig } from '../call/session-config.js';
+import type { RecognizerTiming } from '../limits/limits.js';
 import { V2_LANGUAGE_CODES, V2_MODELS, V2_PCM_SAMPLE_RATES } from '../v2/config.js';
 
 /**

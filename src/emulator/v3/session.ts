@@ -1,17 +1,17 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
+import type { Alternative } from '../../generated/speechkit/stt/v3/Alternative.js';
 import type { StreamingRequest__Output } from '../../generated/speechkit/stt/v3/StreamingRequest.js';
 import type { StreamingResponse } from '../../generated/speechkit/stt/v3/StreamingResponse.js';
-import type { Alternative } from '../../generated/speechkit/stt/v3/Alternative.js';
 import { AudioRejected, type AudioDecoder } from '../audio/audio-decoder.js';
-import { CallSession } from '../call/call-session.js';
-import type { SessionContext } from '../call/session-context.js';
 import { decoderFor } from '../audio/decoder-for.js';
+import { CallSession } from '../call/call-session.js';
+import type { SessionConfig } from '../call/session-config.js';
+import type { SessionContext } from '../call/session-context.js';
+import type { SessionResult } from '../call/session-record.js';
+import { OK_STATUS } from '../call/status.js';
 import { sizeLimitBreach } from '../limits/limits.js';
 import { Recognizer, type RecognizedToken, type RecognizerEvent } from '../recognition/recognizer.js';
-import { OK_STATUS } from '../call/status.js';
 import { tokenWord, transcript } from '../recognition/transcript.js';
-import type { SessionConfig } from '../call/session-config.js';
-import type { SessionResult } from '../call/session-record.js';
 import { resolveV3Config, type V3SessionOptions } from './config.js';
 
 type Request = StreamingRequest__Output;
