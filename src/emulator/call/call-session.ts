@@ -1,4 +1,5 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
+import { AudioRejected, type AudioDecoder } from '../audio/audio-decoder.js';
 import { DEFAULT_BOGUS_SHIFT_MS, faultStatus, type FaultRule } from '../faults/fault-rules.js';
 import { FinalLatency } from '../faults/final-latency.js';
 import { startFlood } from '../faults/flood.js';
@@ -33,6 +34,18 @@ export abstract class CallSession<Req, Res> extends CallLifecycle<Req, Res> {
 
   /** One response of a `flood`: a partial that changes no transcript. */
   protected abstract floodResponse(): Res;
+
+  /** Records audio bytes just received and decodes them; null when the service would refuse them (the session then fails). */
+  protected decodeAudio(decoder: AudioDecoder, bytes: Buffer): Int16Array | null {
+    this.record.addAudio(bytes, this.wallMs());
+    try {
+      return decoder.push(bytes);
+    } catch (error) {
+      if (!(error instanceof AudioRejected)) throw error;
+      this.fail('INVALID_ARGUMENT', error.message);
+      return null;
+    }
+  }
 
   /** The wall delay of the next final (`finalLatencyMs`), recorded. */
   protected nextFinalDelay(): number {

@@ -2,7 +2,7 @@ import type { Duration } from '../../generated/google/protobuf/Duration.js';
 import type { StreamingRecognitionRequest__Output } from '../../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionRequest.js';
 import type { StreamingRecognitionResponse } from '../../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionResponse.js';
 import type { WordInfo } from '../../generated/yandex/cloud/ai/stt/v2/WordInfo.js';
-import { AudioRejected, type AudioDecoder } from '../audio/audio-decoder.js';
+import type { AudioDecoder } from '../audio/audio-decoder.js';
 import { decoderFor } from '../audio/decoder-for.js';
 import { CallSession } from '../call/call-session.js';
 import type { SessionConfig } from '../call/session-config.js';
@@ -77,14 +77,8 @@ export class V2Session extends CallSession<Request, Response> {
   }
 
   #onAudio(audio: Buffer): void {
-    this.record.addAudio(audio, this.wallMs());
-    let samples: Int16Array;
-    try {
-      samples = this.#decoder!.push(audio);
-    } catch (error) {
-      if (error instanceof AudioRejected) return this.fail('INVALID_ARGUMENT', error.message);
-      throw error;
-    }
+    const samples = this.decodeAudio(this.#decoder!, audio);
+    if (!samples) return;
     const receivedMs = this.#decoder!.audioMs - this.record.audioMs;
     this.record.audioMs = this.#decoder!.audioMs;
     if (this.pacingBreached(receivedMs)) return;

@@ -2,7 +2,7 @@ import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Alternative } from '../../generated/speechkit/stt/v3/Alternative.js';
 import type { StreamingRequest__Output } from '../../generated/speechkit/stt/v3/StreamingRequest.js';
 import type { StreamingResponse } from '../../generated/speechkit/stt/v3/StreamingResponse.js';
-import { AudioRejected, type AudioDecoder } from '../audio/audio-decoder.js';
+import type { AudioDecoder } from '../audio/audio-decoder.js';
 import { decoderFor } from '../audio/decoder-for.js';
 import { CallSession } from '../call/call-session.js';
 import type { SessionConfig } from '../call/session-config.js';
@@ -141,14 +141,8 @@ export class V3Session extends CallSession<Request, Response> {
   }
 
   #onAudio(data: Buffer): void {
-    this.record.addAudio(data, this.wallMs());
-    let samples: Int16Array;
-    try {
-      samples = this.#decoder!.push(data);
-    } catch (error) {
-      if (error instanceof AudioRejected) return this.fail('INVALID_ARGUMENT', error.message);
-      throw error;
-    }
+    const samples = this.decodeAudio(this.#decoder!, data);
+    if (!samples) return;
     const before = this.record.audioMs;
     if (this.#limitBreached()) return;
     if (this.pacingBreached(this.record.audioMs - before)) return;
