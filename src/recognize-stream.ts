@@ -8,11 +8,9 @@ import { unsealAuth } from './auth/sealed-auth.js';
 import { ErrorCodes, fromGrpcStatus, GrpcStatus, invalidAudio, redact, SpeechKitError } from './errors.js';
 import { resolveOptions, type RecognizeStreamOptions, type ResolvedOptions } from './options.js';
 import type { RecognitionResult, SessionInfo, StatusEvent } from './results.js';
-import { EouMarks } from './session/eou-marks.js';
-import { FinalHold } from './session/final-hold.js';
+import { Ledger } from './session/ledger.js';
 import { defaultIdlePolicy, IdleGap, keepAliveMs, keepAliveStep, MIN_KEEPALIVE_MS, type IdlePolicy } from './session/idle.js';
 import { episodeFailure, markRefreshRetry, runEpisode, type RetryEvent, type StartWait } from './session/recovery.js';
-import { ReplayBuffer } from './session/replay-buffer.js';
 import { ResultGate } from './session/result-gate.js';
 import { gateKey, Repair, REPAIR_ATTEMPTS, REPAIR_FLUSH_MS, repairFrom, type OwedStretch } from './session/repair.js';
 import { checkResultTimes } from './session/result-times.js';
@@ -20,7 +18,7 @@ import { classify } from './session/retry-policy.js';
 import { rolloverDecision, type RolloverReason } from './session/rollover.js';
 import { seamOf, type SeamEvent } from './session/seam.js';
 import { Session } from './session/session.js';
-import { GIVE_UP_WALL_MS, SILENCE_LEAD_MS, SpeechRuns, UTTERANCE_GAP_MS } from './session/speech-runs.js';
+import { SILENCE_LEAD_MS, UTTERANCE_GAP_MS } from './session/speech-runs.js';
 import { sendAsSilence } from './session/silence.js';
 import { livenessExpectation } from './session/liveness.js';
 import { StallGuard, stalledError } from './session/stall-guard.js';
@@ -36,8 +34,6 @@ import { createGrpcTransport } from './transport/grpc-transport.js';
 const SEND_EARLY_MS = 0.5;
 /** A write whose format is still undecided may hold this much before the writer waits. */
 const MAX_UNDECIDED_BYTES = 1024 * 1024;
-/** Audio the replay buffer keeps past `maxReplayMs` + `stallTimeoutMs` (late finals, a slow cancel). */
-const REPLAY_SLACK_MS = 5_000;
 /** Longest replay an end-of-utterance rollover may cost (see `cheapBoundary`). */
 const MAX_EOU_REPLAY_MS = 5_000;
 /** Shortest wait before the idle check looks again. */
@@ -86,20 +82,15 @@ export class RecognizeStream extends Duplex {
   private readonly transport: Transport;
   private readonly random: () => number;
   private readonly api: ApiAdapter;
-  private readonly replay: ReplayBuffer;
+  /** Confirmed position, replay, speech runs, marks: what the stream knows of the audio it sent. */
+  private readonly ledger: Ledger;
   private readonly gate = new ResultGate();
-  /** Where speech is, from the silence the stream detects: confirms pauses, places timeless finals, picks cuts. */
-  private readonly speech: SpeechRuns;
   /** Speech replaced sessions still owe (by session index): repaired if they end without it. */
   private readonly owed = new Map<number, OwedStretch>();
   /** Repair sessions under way (see `Repair`). */
   private readonly repairs = new Set<Repair>();
   /** Seams waiting for their replaced session to end (for the finals it dropped). */
   private readonly seams = new Map<number, SeamEvent>();
-  /** Confirmations held while a final's refinement or end of utterance is owed (v3). */
-  private readonly finalHold: FinalHold;
-  /** Where the user ended utterances (external end-of-utterance classifier). */
-  private readonly eouMarks = new EouMarks();
   /** Sessions whose call has not ended; ended ones are let go so a days-long stream stays small. */
   private readonly liveSessions = new Set<Session>();
   private sessionsOpened = 0;
@@ -107,8 +98,6 @@ export class RecognizeStream extends Duplex {
   /** Audio sent to a replaced session that the next one must hear again, oldest first. */
   private replayQueue: AudioFrame[] = [];
   private nextFrame: AudioFrame | undefined;
-  /** Whole-stream ms up to which finals have confirmed the audio. */
-  private confirmedMs = 0;
   private silentRunMs = 0;
   /** Where the current session's gaps are: keep-alive fills only those. */
   private readonly idleGap: IdleGap;
@@ -161,7 +150,7 @@ export class RecognizeStream extends Duplex {
     super({ writableObjectMode: true, readableObjectMode: true, readableHighWaterMark: resolved.readableHighWaterMark });
     this.options = resolved;
     this.api = adapterFor(resolved.api);
-    this.finalHold = new FinalHold(this.api.followUps?.(resolved) ?? { refinement: false, endOfUtterance: false });
+    this.ledger = new Ledger(resolved, this.api.followUps?.(resolved) ?? { refinement: false, endOfUtterance: false });
     this.clock = resolved.clock ?? systemClock;
     this.scheduler = schedulerFor(this.clock);
     this.wake = this.scheduler.timer(() => this.pump());
@@ -171,10 +160,6 @@ export class RecognizeStream extends Duplex {
     this.intake = new AudioIntake(resolved, resolved.chunkMs);
     this.pacer = new Pacer(resolved.pace, resolved.chunkMs, SEND_EARLY_MS);
     this.idleGap = new IdleGap(resolved.pace === 0 ? resolved.chunkMs : Infinity);
-    // Beyond the replay bound unconfirmed audio still flows at real time until a stalled session is
-    // noticed: the buffer keeps that much more, so what a repair needs is still there.
-    this.replay = new ReplayBuffer(resolved.maxReplayMs + resolved.stallTimeoutMs + REPLAY_SLACK_MS);
-    this.speech = new SpeechRuns(UTTERANCE_GAP_MS, SILENCE_LEAD_MS, GIVE_UP_WALL_MS + resolved.stallTimeoutMs);
     this.random = internals.random ?? Math.random;
     this.credentials = internals.credentials ?? createCredentials(unsealAuth(resolved.auth), {
       clock: this.clock,
@@ -216,7 +201,7 @@ export class RecognizeStream extends Duplex {
     if (this.destroyed || this.ending || this.utteranceDone) return;
     // The framer ends a frame exactly here; a source that cannot cut gets a short frame flushed.
     const at = this.intake.cut() ?? this.intake.positionMs + this.intake.bufferedMs;
-    if (this.eouMarks.add(at)) this.pump();
+    if (this.ledger.eouMarks.add(at)) this.pump();
   }
 
   /**
@@ -337,7 +322,7 @@ export class RecognizeStream extends Duplex {
 
   /** For sources that cannot cut (see `FrameSource.cut`), a mark must not wait for a frame to fill up. */
   private flushForEou(): AudioFrame | undefined {
-    if (!this.intake.format || !this.eouMarks.waitsBeyond(this.intake.positionMs)) return undefined;
+    if (!this.intake.format || !this.ledger.eouMarks.waitsBeyond(this.intake.positionMs)) return undefined;
     try {
       return this.intake.next(true);
     } catch {
@@ -383,7 +368,7 @@ export class RecognizeStream extends Duplex {
       let due = this.pacer.dueAt(frame.streamMs, now);
       // Faster than real time, the service's finals fall behind the audio; past the replay bound
       // a failure could no longer be replayed in full, so wait for them at real time.
-      if (session.streamEndMs - this.confirmedMs >= this.replayBound()) due = Math.max(due, this.pacer.realTimeDueAt(now));
+      if (this.ledger.unconfirmedMs(session.streamEndMs) >= this.ledger.replayBound()) due = Math.max(due, this.pacer.realTimeDueAt(now));
       if (due > now + SEND_EARLY_MS) {
         this.wakeAt(due);
         break;
@@ -401,9 +386,7 @@ export class RecognizeStream extends Duplex {
       // not to claim that its last packets (an encoder's tail) still await a final.
       const level = pcm || this.options.encode !== undefined ? silent : undefined;
       this.endFlush.sent(frame.streamMs, frame.durationMs, level === undefined ? undefined : !level);
-      this.replay.add(frame);
-      const pause = this.speech.frame(frame.streamMs, frame.durationMs, silent, now, this.confirmedMs);
-      if (pause !== undefined) this.confirm(pause);
+      this.ledger.sent(frame, silent, now);
       this.pacer.sent(frame.streamMs, frame.durationMs, now);
       this.idleGap.audioSent(frame.durationMs, now);
       this.silentRunMs = silent ? this.silentRunMs + frame.durationMs : 0;
@@ -420,10 +403,10 @@ export class RecognizeStream extends Duplex {
 
   /** Sends the next end-of-utterance mark if the session has heard all the audio before it. */
   private sendDueEou(session: Session): boolean {
-    if (session.state !== 'open' || session.blocked || !this.eouMarks.dueAt(session.streamEndMs)) return false;
+    if (session.state !== 'open' || session.blocked || !this.ledger.eouMarks.dueAt(session.streamEndMs)) return false;
     session.sendEndOfUtterance();
     this.endFlush.eouSent(session.streamEndMs);
-    this.eouMarks.take();
+    this.ledger.eouMarks.take();
     this.idleGap.messageSent(this.clock.now());
     return true;
   }
@@ -457,7 +440,7 @@ export class RecognizeStream extends Duplex {
     for (;;) {
       if (session.blocked) return false;
       const now = this.clock.now();
-      const step = this.endFlush.next(now, this.confirmedMs, session.streamEndMs);
+      const step = this.endFlush.next(now, this.ledger.confirmedMs, session.streamEndMs);
       if (step.kind === 'half-close') {
         this.flushTimer.clear();
         return true;
@@ -616,42 +599,9 @@ export class RecognizeStream extends Duplex {
     this.drainTimers.set(session, this.scheduler.at(this.clock.now() + this.options.drainTimeoutMs, expire));
   }
 
-  /** Longest replay, in ms: it must leave a new session room to progress before its own soft point. */
-  private replayBound(): number {
-    const { maxReplayMs, rollover, sessionLimits } = this.options;
-    return Math.min(maxReplayMs, 0.5 * rollover.softRatio * sessionLimits.maxAudioMs);
-  }
-
-  /** Where the next session starts: the last confirmed final, within the replay bound. */
-  private replayStart(positionMs: number, reach = 1): number {
-    const { rollover, sessionLimits } = this.options;
-    let start = Math.max(this.confirmedMs, this.replay.startMs ?? positionMs, positionMs - reach * this.replayBound());
-    const bytesBound = reach * 0.5 * rollover.softRatio * sessionLimits.maxBytes;
-    let bytes = 0;
-    for (const frame of this.replay.from(start).reverse()) {
-      bytes += frame.data.length;
-      if (bytes > bytesBound) {
-        start = frame.streamMs + frame.durationMs;
-        break;
-      }
-    }
-    return Math.min(start, positionMs);
-  }
-
-  /** Moves the audio since the last final back in line for the next session. */
+  /** Moves the audio since `replayFromMs` back in line for the next session. */
   private requeueReplay(replayFromMs: number): void {
-    this.replayQueue = [...this.replay.from(replayFromMs), ...this.replayQueue];
-    this.replay.clear();
-    this.eouMarks.requeue(replayFromMs);
-  }
-
-  /** The service has finalized the audio up to `streamMs`: a new session need not hear it again. */
-  private confirm(streamMs: number): void {
-    if (streamMs <= this.confirmedMs) return;
-    this.confirmedMs = streamMs;
-    this.replay.trimTo(streamMs);
-    this.eouMarks.confirm(streamMs);
-    this.speech.trim(streamMs);
+    this.replayQueue = [...this.ledger.takeReplay(replayFromMs), ...this.replayQueue];
   }
 
   /**
@@ -660,8 +610,7 @@ export class RecognizeStream extends Duplex {
    */
   private cutAfter(from: Session, failed: boolean): number {
     const atMs = from.streamEndMs;
-    // Reaching back half as far again is allowed only to start at the utterance going on at the cut.
-    const cut = this.speech.cut(this.replayStart(atMs), this.replayStart(atMs, 1.5), atMs, this.confirmedMs);
+    const cut = this.ledger.cut(atMs);
     const lastRun = cut.owedRuns[cut.owedRuns.length - 1];
     // Finals end at the last word; a run ends up to a frame later.
     const ownedUntilMs = lastRun ? lastRun.endMs - UTTERANCE_GAP_MS / 2 : undefined;
@@ -670,7 +619,7 @@ export class RecognizeStream extends Duplex {
       atMs,
       untilMs: cut.startMs,
       runs: cut.owedRuns,
-      frames: this.replay.from(cut.owedRuns[0]!.startMs - SILENCE_LEAD_MS).filter((f) => f.streamMs < cut.startMs - 1e-6),
+      frames: this.ledger.owedFrames(cut),
       attempts: 0,
     };
     if (!failed) {
@@ -680,11 +629,9 @@ export class RecognizeStream extends Duplex {
       // A failed session reports nothing more: what it owed is repaired at once.
       this.repair(stretch, { reportedUntilMs: -Infinity, owedTimeless: cut.owedFinals }, ownedUntilMs);
     }
-    const seam = seamOf(cut, failed, from.index, this.sessionsOpened, atMs, this.confirmedMs);
+    const seam = seamOf(cut, failed, from.index, this.sessionsOpened, atMs, this.ledger.confirmedMs);
     if (seam && failed && !(stretch && cut.unreplayedFromMs === undefined)) this.emit('seam', seam);
     else if (seam && !failed) this.seams.set(from.index, seam);
-    this.confirmedMs = Math.max(this.confirmedMs, cut.startMs);
-    this.speech.trim(cut.startMs);
     return cut.startMs;
   }
 
@@ -781,9 +728,8 @@ export class RecognizeStream extends Duplex {
     if (this.readerBlocked) session.setPaused(true);
     this.gate.open(session.index);
     this.current = session;
-    this.finalHold.reset();
     this.endFlush.newSession();
-    this.speech.unclaim();
+    this.ledger.newSession();
     this.silentRunMs = 0;
     const healthy = new Promise<void>((resolve, reject) => {
       this.healthWaiters.set(session, { resolve, reject, cancelTimer: () => {} });
@@ -873,7 +819,7 @@ export class RecognizeStream extends Duplex {
       if (response.finalCursorMs !== undefined) {
         // The service's own account of what is final (v3 audio cursors): the exact replay point.
         // Never past what this session was sent: a cursor inside keep-alive silence maps to its start.
-        this.offerConfirm(Math.min(session.timeline.toStreamMs(response.finalCursorMs), session.streamEndMs));
+        this.ledger.offerConfirm(Math.min(session.timeline.toStreamMs(response.finalCursorMs), session.streamEndMs));
       }
     }
     // The end of the stream waits for the final covering the last speech (see `EndFlush`).
@@ -892,7 +838,7 @@ export class RecognizeStream extends Duplex {
    * can come deep inside the next utterance: rolling over there replays all of it so far.
    */
   private cheapBoundary(session: Session): boolean {
-    return this.silentRunMs >= UTTERANCE_GAP_MS || session.streamEndMs - this.confirmedMs <= Math.min(this.replayBound(), MAX_EOU_REPLAY_MS);
+    return this.silentRunMs >= UTTERANCE_GAP_MS || this.ledger.unconfirmedMs(session.streamEndMs) <= Math.min(this.ledger.replayBound(), MAX_EOU_REPLAY_MS);
   }
 
   /** Finals confirm the audio they cover, once what follows them (v3) has come too. */
@@ -900,23 +846,11 @@ export class RecognizeStream extends Duplex {
     for (const result of results) {
       if (result.type === 'final') {
         this.resolveHealthy(session);
-        this.finalHold.final(result.finalIndex);
-        // Without word times the stream's own account of speech says what it finalized.
-        this.offerConfirm(result.endMs ?? this.speech.claimTimeless(session.streamEndMs) ?? session.streamEndMs);
-        continue;
+        this.ledger.final(result, session.streamEndMs);
+      } else {
+        this.ledger.followUp(result);
       }
-      if (result.type === 'refinement') this.finalHold.refinement(result.finalIndex);
-      else if (result.type === 'endOfUtterance') this.finalHold.endOfUtterance();
-      else continue;
-      const released = this.finalHold.release();
-      if (released !== undefined) this.confirm(released);
     }
-  }
-
-  /** Confirms a position unless something is still owed for a final before it. */
-  private offerConfirm(streamMs: number): void {
-    const now = this.finalHold.offer(streamMs);
-    if (now !== undefined) this.confirm(now);
   }
 
   /** End of the audio reported by finals of sessions older than `session`. */
@@ -951,7 +885,7 @@ export class RecognizeStream extends Duplex {
     this.utteranceDone = true;
     this.nextFrame = undefined;
     this.replayQueue = [];
-    this.eouMarks.clear();
+    this.ledger.eouMarks.clear();
     session.halfClose();
     this.startDrainTimer(session);
     this.heldWrite?.();
@@ -979,12 +913,12 @@ export class RecognizeStream extends Duplex {
       return;
     }
     this.dropPendingRollover();
-    const flush = status.code === GrpcStatus.OK && session.halfClosed && this.ending ? this.endFlush.endedOk(session.index, this.confirmedMs) : 'ok';
+    const flush = status.code === GrpcStatus.OK && session.halfClosed && this.ending ? this.endFlush.endedOk(session.index, this.ledger.confirmedMs) : 'ok';
     if (typeof flush === 'object') this.emit('unconfirmed', flush satisfies UnconfirmedEvent);
     if (status.code === GrpcStatus.OK && session.halfClosed && flush !== 'recover') {
       // A clean end we asked for: everything it heard is confirmed.
       this.resolveHealthy(session);
-      this.confirm(session.streamEndMs);
+      this.ledger.confirm(session.streamEndMs);
       this.current = undefined;
       this.pump();
       this.maybeEndReadable();
@@ -1007,7 +941,7 @@ export class RecognizeStream extends Duplex {
     }
     // Recoverable: the next session hears again everything since the last final.
     // (A replaced session's finals reached the reader without confirming: none of them twice.)
-    if (flush === 'recover') this.confirm(this.endFlush.finalsUpToMs);
+    if (flush === 'recover') this.ledger.confirm(this.endFlush.finalsUpToMs);
     this.current = undefined;
     this.requeueReplay(this.cutAfter(session, true));
     this.cancelIdle?.();
@@ -1025,7 +959,7 @@ export class RecognizeStream extends Duplex {
   /** An OK before the last speech was finalized: recovered like a failure, but never fatal (see `giveUpFlush`). */
   private flushFailure(session: Session): SpeechKitError {
     const error = new SpeechKitError(ErrorCodes.SESSION_ENDED, `SpeechKit ended session ${session.index} with OK before finalizing the last speech`, sessionIds(session));
-    this.flushFailures.set(error, { session: session.index, fromMs: Math.max(this.confirmedMs, this.endFlush.finalsUpToMs), toMs: session.streamEndMs });
+    this.flushFailures.set(error, { session: session.index, fromMs: Math.max(this.ledger.confirmedMs, this.endFlush.finalsUpToMs), toMs: session.streamEndMs });
     return error;
   }
 
@@ -1037,9 +971,8 @@ export class RecognizeStream extends Duplex {
   private giveUpFlush(stretch: Omit<UnconfirmedEvent, 'recoveries'>): void {
     this.emit('unconfirmed', { ...stretch, recoveries: this.endFlush.recoveryCount } satisfies UnconfirmedEvent);
     this.replayQueue = [];
-    this.replay.clear();
-    this.eouMarks.clear();
-    this.confirm(stretch.toMs);
+    this.ledger.clear();
+    this.ledger.confirm(stretch.toMs);
     this.maybeEndReadable();
   }
 
