@@ -12,20 +12,21 @@ import { Ledger } from './session/ledger.js';
 import { defaultIdlePolicy, IdleGap, keepAliveMs, keepAliveStep, MIN_KEEPALIVE_MS, type IdlePolicy } from './session/idle.js';
 import { episodeFailure, markRefreshRetry, runEpisode, type RetryEvent, type StartWait } from './session/recovery.js';
 import { ResultGate } from './session/result-gate.js';
-import { gateKey, Repair, REPAIR_ATTEMPTS, REPAIR_FLUSH_MS, repairFrom, type OwedStretch } from './session/repair.js';
+import type { OwedStretch } from './session/repair.js';
+import { Repairs, type RepairHost } from './session/repairs.js';
 import { checkResultTimes } from './session/result-times.js';
 import { classify } from './session/retry-policy.js';
 import { rolloverDecision, type RolloverReason } from './session/rollover.js';
 import { seamOf, type SeamEvent } from './session/seam.js';
 import { Session } from './session/session.js';
-import { SILENCE_LEAD_MS, UTTERANCE_GAP_MS } from './session/speech-runs.js';
+import { UTTERANCE_GAP_MS } from './session/speech-runs.js';
 import { sendAsSilence } from './session/silence.js';
 import { livenessExpectation } from './session/liveness.js';
 import { StallGuard, stalledError } from './session/stall-guard.js';
 import { EndFlush, type UnconfirmedEvent } from './session/end-flush.js';
 import { sharedStartLimiter, type SessionStartLimiter } from './session/start-limiter.js';
 import { systemClock, type Clock } from './timing/clock.js';
-import { maxRate, Pacer } from './timing/pacer.js';
+import { Pacer } from './timing/pacer.js';
 import { schedulerFor, type Scheduler, type SchedulerTimer } from './timing/scheduler.js';
 import type { CallStatus, Transport } from './transport/call.js';
 import { createGrpcTransport } from './transport/grpc-transport.js';
@@ -85,10 +86,8 @@ export class RecognizeStream extends Duplex {
   /** Confirmed position, replay, speech runs, marks: what the stream knows of the audio it sent. */
   private readonly ledger: Ledger;
   private readonly gate = new ResultGate();
-  /** Speech replaced sessions still owe (by session index): repaired if they end without it. */
-  private readonly owed = new Map<number, OwedStretch>();
-  /** Repair sessions under way (see `Repair`). */
-  private readonly repairs = new Set<Repair>();
+  /** Speech replaced sessions owe, and the repair sessions that hear it again (see `Repair`). */
+  private readonly repairs: Repairs;
   /** Seams waiting for their replaced session to end (for the finals it dropped). */
   private readonly seams = new Map<number, SeamEvent>();
   /** Sessions whose call has not ended; ended ones are let go so a days-long stream stays small. */
@@ -168,6 +167,7 @@ export class RecognizeStream extends Duplex {
     });
     this.transport = internals.transport ?? createGrpcTransport({ endpoint: resolved.endpoint, tls: resolved.tls, ca: resolved.ca });
     this.creationStack = new Error().stack?.split('\n').slice(2).join('\n');
+    this.repairs = new Repairs(this.repairHost());
     const { signal } = resolved;
     if (signal?.aborted) process.nextTick(this.onAbort);
     else signal?.addEventListener('abort', this.onAbort, { once: true });
@@ -276,7 +276,7 @@ export class RecognizeStream extends Duplex {
     this.pendingRollover?.cancel();
     this.cancelIdle?.();
     for (const cancel of this.drainTimers.values()) cancel();
-    for (const repair of this.repairs) repair.stop();
+    this.repairs.stop();
     for (const waiter of this.healthWaiters.values()) waiter.cancelTimer();
     this.healthWaiters.clear();
     for (const session of this.liveSessions) session.cancel();
@@ -624,10 +624,10 @@ export class RecognizeStream extends Duplex {
     };
     if (!failed) {
       this.gate.replace(from.index, cut.oldOwns ? cut.startMs : undefined, cut.owedFinals, ownedUntilMs);
-      if (stretch) this.owed.set(from.index, stretch);
+      if (stretch) this.repairs.owe(from.index, stretch);
     } else if (stretch) {
       // A failed session reports nothing more: what it owed is repaired at once.
-      this.repair(stretch, { reportedUntilMs: -Infinity, owedTimeless: cut.owedFinals }, ownedUntilMs);
+      this.repairs.open(stretch, { reportedUntilMs: -Infinity, owedTimeless: cut.owedFinals }, ownedUntilMs);
     }
     const seam = seamOf(cut, failed, from.index, this.sessionsOpened, atMs, this.ledger.confirmedMs);
     if (seam && failed && !(stretch && cut.unreplayedFromMs === undefined)) this.emit('seam', seam);
@@ -897,11 +897,8 @@ export class RecognizeStream extends Duplex {
     this.drainTimers.get(session)?.();
     this.drainTimers.delete(session);
     if (this.destroyed) return;
-    const owed = this.owed.get(session.index);
-    this.owed.delete(session.index);
-    const owing = owed && this.gate.owing(session.index);
-    // Registered before the gate lets the next session's results pass: the repair's come first.
-    if (owed && owing) this.repair(owed, owing);
+    // Before the gate lets the next session's results pass: a repair's come first.
+    this.repairs.sessionEnded(session.index);
     this.deliver(session, this.gate.end(session.index));
     const seam = this.seams.get(session.index);
     if (seam) {
@@ -976,85 +973,64 @@ export class RecognizeStream extends Duplex {
     this.maybeEndReadable();
   }
 
-  /**
-   * Opens a repair session for speech a session owed and will not report (see `Repair`). The gate
-   * holds newer sessions' results until it ends; after `REPAIR_ATTEMPTS` the loss is a `seam`.
-   */
-  private repair(stretch: OwedStretch, owing: { reportedUntilMs: number; owedTimeless: number }, ownedUntilMs?: number): void {
-    const { frames, runs } = repairFrom(stretch, owing, SILENCE_LEAD_MS, UTTERANCE_GAP_MS / 2);
-    const first = frames[0];
-    if (!first || runs.length === 0) return;
-    const attempt: OwedStretch = { ...stretch, runs, frames, attempts: stretch.attempts + 1 };
-    const key = gateKey(attempt);
-    this.gate.open(key);
-    const until = ownedUntilMs ?? runs[runs.length - 1]!.endMs - UTTERANCE_GAP_MS / 2;
-    this.gate.replace(key, stretch.untilMs, runs.length, until);
-    const session = new Session(this.sessionsOpened++, first.streamMs, this.random(), this.api, {
-      onResponse: (s, response) => {
+  /** How repair sessions are made, started and heard (see `Repairs`). */
+  private repairHost(): RepairHost {
+    const { pace, chunkMs, drainTimeoutMs, sessionLimits, rollover } = this.options;
+    const usage = { audioMs: 0, bytes: 0 };
+    return {
+      gate: this.gate,
+      scheduler: this.scheduler,
+      clock: this.clock,
+      pace,
+      chunkMs,
+      drainTimeoutMs,
+      earlyMs: SEND_EARLY_MS,
+      newSession: (baseOffsetMs, handlers) => {
+        const session = new Session(this.sessionsOpened++, baseOffsetMs, this.random(), this.api, {
+          ...handlers,
+          onHeaders: (s) => this.emit('session', sessionInfo(s)),
+          scrub: (text) => redact(text, this.credentials.secrets()),
+        });
+        this.liveSessions.add(session);
+        if (this.readerBlocked) session.setPaused(true);
+        return session;
+      },
+      start: (session, first, onOpen) => {
+        const metadata = { ...this.options.metadata, ...this.api.metadata(this.options) };
+        const config = this.api.configMessage(this.options, this.intake.format!);
+        const starts = this.starts;
+        const slot = !starts || starts.tryAcquire() ? Promise.resolve() : new Promise<void>((resolve) => starts.acquire(resolve));
+        Promise.all([this.credentials.authorization(), slot]).then(
+          ([authorization]) => {
+            if (this.destroyed || session.state !== 'opening') return;
+            session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession(first));
+            onOpen();
+          },
+          () => session.cancel('No credentials for the repair session'),
+        );
+      },
+      room: (session, ms, bytes) => {
+        usage.audioMs = ms;
+        usage.bytes = bytes;
+        return rolloverDecision(session, usage, sessionLimits, rollover, 0.5) !== 'now';
+      },
+      sendSilence: (session, ms) => session.sendSilence(ms, () => this.intake.silence(ms)),
+      response: (session, response) => {
+        if (!this.destroyed && response.status) this.emit('status', { session: session.index, ...response.status } satisfies StatusEvent);
+      },
+      deliver: (session, results) => {
+        if (!this.destroyed) this.deliver(session, results);
+      },
+      ended: (session) => {
+        this.liveSessions.delete(session);
         if (this.destroyed) return;
-        if (response.status) this.emit('status', { session: s.index, ...response.status } satisfies StatusEvent);
-        // Partials of audio already gone by would only confuse the reader.
-        const results = response.results.filter((r) => r.type !== 'partial');
-        if (results.length > 0) this.deliver(s, this.gate.accept(key, results));
-        repair.pump();
+        this.pump();
+        this.maybeEndReadable();
       },
-      onHeaders: (s) => this.emit('session', sessionInfo(s)),
-      onDrain: () => repair.pump(),
-      onEnd: () => this.repairEnded(repair, key, until),
-      scrub: (text) => redact(text, this.credentials.secrets()),
-    });
-    const pacer = new Pacer(this.options.pace, this.options.chunkMs, SEND_EARLY_MS);
-    const repair: Repair = new Repair(session, attempt, frames, pacer, this.scheduler, this.clock, this.options.chunkMs, SEND_EARLY_MS, {
-      paid: () => this.gate.owing(key) === undefined,
-      room: (s, ms, bytes) => {
-        this.nextUsage.audioMs = ms;
-        this.nextUsage.bytes = bytes;
-        return rolloverDecision(s, this.nextUsage, this.options.sessionLimits, this.options.rollover, 0.5) !== 'now';
+      seam: (event) => {
+        if (!this.destroyed) this.emit('seam', event);
       },
-      sendSilence: (s, ms) => s.sendSilence(ms, () => this.intake.silence(ms)),
-      cancel: (s) => s.cancel('The repair session overran its deadline'),
-    });
-    this.repairs.add(repair);
-    this.liveSessions.add(session);
-    if (this.readerBlocked) session.setPaused(true);
-    const spanMs = frames.reduce((sum, f) => sum + f.durationMs, 0);
-    const budgetMs = spanMs / maxRate(this.options.pace) + REPAIR_FLUSH_MS + this.options.drainTimeoutMs;
-    const metadata = { ...this.options.metadata, ...this.api.metadata(this.options) };
-    const config = this.api.configMessage(this.options, this.intake.format!);
-    const slot = !this.starts || this.starts.tryAcquire() ? Promise.resolve() : new Promise<void>((resolve) => this.starts!.acquire(resolve));
-    Promise.all([this.credentials.authorization(), slot]).then(
-      ([authorization]) => {
-        if (this.destroyed || session.state !== 'opening') return;
-        session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession(first));
-        repair.start(budgetMs);
-      },
-      () => session.cancel('No credentials for the repair session'),
-    );
-  }
-
-  private repairEnded(repair: Repair, key: number, ownedUntilMs: number): void {
-    repair.stop();
-    this.repairs.delete(repair);
-    this.liveSessions.delete(repair.session);
-    if (this.destroyed) return;
-    const owing = this.gate.owing(key);
-    const stretch = repair.stretch;
-    if (owing && stretch.attempts < REPAIR_ATTEMPTS) this.repair(stretch, owing, ownedUntilMs);
-    const dropped = this.gate.takeDropped(key);
-    this.deliver(repair.session, this.gate.end(key));
-    if (owing && stretch.attempts >= REPAIR_ATTEMPTS) {
-      this.emit('seam', {
-        reason: 'replay-bound',
-        fromSession: stretch.fromSession,
-        toSession: repair.session.index,
-        atMs: stretch.atMs,
-        replayFromMs: stretch.untilMs,
-        unreplayedFromMs: stretch.runs[0]!.startMs,
-        dropped,
-      } satisfies SeamEvent);
-    }
-    this.pump();
-    this.maybeEndReadable();
+    };
   }
 
   private fail(error: Error): void {
