@@ -68,6 +68,7 @@ export class Ledger {
   /** A final of the current session: it confirms what it covers, once its follow-ups (v3) have come. */
   final(result: RecognitionResult & { type: 'final' }, sessionEndMs: number): void {
     this.finalHold.final(result.finalIndex);
+    if (result.startMs !== undefined && result.endMs !== undefined) this.speech.claimSpan(result.startMs, result.endMs);
     // Without word times the stream's own account of speech says what it finalized.
     this.offerConfirm(result.endMs ?? this.speech.claimTimeless(sessionEndMs) ?? sessionEndMs);
   }

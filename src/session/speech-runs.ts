@@ -143,6 +143,15 @@ export class SpeechRuns {
     return Math.min(at, sessionEndMs);
   }
 
+  /**
+   * A final with word times covers `startMs`…`endMs`: the runs it overlaps have their final, even
+   * while its confirmation is held (a v3 refinement owed), so a final without times that comes
+   * next is not taken for one of them.
+   */
+  claimSpan(startMs: number, endMs: number): void {
+    for (const r of this.runs) if (r.startMs <= endMs + 1e-6 && r.endMs >= startMs - 1e-6) r.claimed = true;
+  }
+
   /** A new session: finals taken but not confirmed will be heard again, and come again. */
   unclaim(): void {
     for (const r of this.runs) r.claimed = false;
