@@ -24,7 +24,8 @@ import { sendAsSilence } from './session/silence.js';
 import { livenessExpectation } from './session/liveness.js';
 import { StallGuard, stalledError } from './session/stall-guard.js';
 import { EndFlush, type UnconfirmedEvent } from './session/end-flush.js';
-import { sharedStartLimiter, type SessionStartLimiter } from './session/start-limiter.js';
+import { sharedStartLimiter } from './session/start-limiter.js';
+import { StartSlots } from './session/start-slots.js';
 import { systemClock, type Clock } from './timing/clock.js';
 import { Pacer } from './timing/pacer.js';
 import { schedulerFor, type Scheduler, type SchedulerTimer } from './timing/scheduler.js';
@@ -39,14 +40,6 @@ const MAX_UNDECIDED_BYTES = 1024 * 1024;
 const MAX_EOU_REPLAY_MS = 5_000;
 /** Shortest wait before the idle check looks again. */
 const MIN_IDLE_RECHECK_MS = 10;
-
-/** A rollover queued for a start slot. */
-interface PendingRollover {
-  reason: RolloverReason;
-  cancel: () => void;
-  /** Set when the session had to end before the slot came (see `endAtLimit`): the slot goes to the next session. */
-  next: { granted: boolean; resolve: (() => void) | undefined } | undefined;
-}
 
 /** Payload of the `rollover` event. */
 export interface RolloverEvent {
@@ -127,15 +120,8 @@ export class RecognizeStream extends Duplex {
   private cancelIdle: (() => void) | undefined;
   private pumping = false;
   private pumpAgain = false;
-  /** Session starts are paced process-wide (the service's quota); undefined when turned off. */
-  private readonly starts: SessionStartLimiter | undefined;
-  /** A rollover waiting for a start slot; the current session keeps taking audio meanwhile. */
-  private pendingRollover: PendingRollover | undefined;
-  /** A start slot queued for by a session ended before it came (see `endAtLimit`): the next session's. */
-  private queuedStart: PendingRollover | undefined;
-  /** The next session's start slot is already taken (by the rollover that opens it). */
-  private startGranted = false;
-  private cancelStartWait: (() => void) | undefined;
+  /** Start slots for rollovers and the sessions they open (see `StartSlots`). */
+  private readonly slots: StartSlots;
   /** Scratch for the per-frame rollover check (no allocation per frame). */
   private readonly nextUsage = { audioMs: 0, bytes: 0 };
   /** Errors of end-of-stream flush recoveries, with the stretch they were replaying. */
@@ -155,7 +141,7 @@ export class RecognizeStream extends Duplex {
     this.wake = this.scheduler.timer(() => this.pump());
     this.flushTimer = this.scheduler.timer(() => this.pump());
     this.stalls = new StallGuard(this.scheduler, this.clock, resolved.stallTimeoutMs, (session) => session.cancel());
-    this.starts = resolved.startLimiter === false ? undefined : resolved.startLimiter ?? sharedStartLimiter(this.scheduler, resolved.endpoint);
+    this.slots = new StartSlots(resolved.startLimiter === false ? undefined : resolved.startLimiter ?? sharedStartLimiter(this.scheduler, resolved.endpoint));
     this.intake = new AudioIntake(resolved, resolved.chunkMs);
     this.pacer = new Pacer(resolved.pace, resolved.chunkMs, SEND_EARLY_MS);
     this.idleGap = new IdleGap(resolved.pace === 0 ? resolved.chunkMs : Infinity);
@@ -272,8 +258,7 @@ export class RecognizeStream extends Duplex {
     this.wake.clear();
     this.stalls.stop();
     this.flushTimer.clear();
-    this.cancelStartWait?.();
-    this.pendingRollover?.cancel();
+    this.slots.cancel();
     this.cancelIdle?.();
     for (const cancel of this.drainTimers.values()) cancel();
     this.repairs.stop();
@@ -507,7 +492,7 @@ export class RecognizeStream extends Duplex {
     // a transport that never drains.
     if (session.blocked) return;
     const filling = this.peekFrame() === undefined;
-    const held = this.readerBlocked || filling || this.pendingRollover !== undefined;
+    const held = this.readerBlocked || filling || this.slots.rolloverPending;
     const gapMs = held ? this.idleGap.gapMs(now, this.options.idle.afterMs, filling) : 0;
     if (gapMs > 0 && this.idlePolicyFor() === 'close') {
       this.dropPendingRollover();
@@ -530,7 +515,7 @@ export class RecognizeStream extends Duplex {
       limits: sessionLimits,
       hardRatio: rollover.hardRatio,
       bytesPerMs: this.silenceBytesPerMs(),
-      rolloverPending: this.pendingRollover !== undefined,
+      rolloverPending: this.slots.rolloverPending,
     });
     let step = plan();
     if (step.kind === 'rollover') {
@@ -562,11 +547,7 @@ export class RecognizeStream extends Duplex {
    * when it comes, opens the next session.
    */
   private endAtLimit(): void {
-    const pending = this.pendingRollover!;
-    this.pendingRollover = undefined;
-    pending.next = { granted: false, resolve: undefined };
-    this.queuedStart = pending;
-    this.cancelStartWait = pending.cancel;
+    this.slots.endAtLimit();
     this.rollover('limit');
   }
 
@@ -641,33 +622,19 @@ export class RecognizeStream extends Duplex {
    * quota delays the switch instead of stalling the audio. Returns whether it rolled over now.
    */
   private requestRollover(reason: RolloverReason): boolean {
-    if (this.pendingRollover) return false;
-    if (!this.starts || this.starts.tryAcquire()) {
-      this.startGranted = this.starts !== undefined;
-      this.rollover(reason);
-      return true;
-    }
     const session = this.current;
-    const pending: PendingRollover = { reason, cancel: () => {}, next: undefined };
-    pending.cancel = this.starts.acquire(() => {
-      if (pending.next) {
-        pending.next.granted = true;
-        pending.next.resolve?.();
-        return;
-      }
-      this.pendingRollover = undefined;
-      if (this.destroyed || this.utteranceDone || this.current !== session || session?.state !== 'open') return;
-      this.startGranted = true;
-      this.rollover(reason);
+    const now = this.slots.requestRollover(reason, (late) => {
+      if (this.destroyed || this.utteranceDone || this.current !== session || session?.state !== 'open') return false;
+      this.rollover(late);
       this.pump();
+      return true;
     });
-    this.pendingRollover = pending;
-    return false;
+    if (now) this.rollover(reason);
+    return now;
   }
 
   private dropPendingRollover(): void {
-    this.pendingRollover?.cancel();
-    this.pendingRollover = undefined;
+    this.slots.dropPending();
   }
 
   private rollover(reason: RolloverReason): void {
@@ -736,7 +703,7 @@ export class RecognizeStream extends Duplex {
     });
     const metadata = { ...this.options.metadata, ...this.api.metadata(this.options) };
     const config = this.api.configMessage(this.options, this.intake.format!);
-    Promise.all([this.credentials.authorization(), this.startSlot(wait)]).then(
+    Promise.all([this.credentials.authorization(), this.slots.slot(wait)]).then(
       ([authorization]) => {
         if (this.destroyed || session.state !== 'opening') return;
         session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession(this.peekFrame()));
@@ -751,35 +718,6 @@ export class RecognizeStream extends Duplex {
       },
     );
     return healthy;
-  }
-
-  /** Resolves when this session may start: at once if its rollover took the slot, else in the limiter's turn. */
-  private startSlot(wait: StartWait): Promise<void> {
-    const queued = this.queuedStart?.next;
-    this.queuedStart = undefined;
-    if (queued) {
-      if (queued.granted) return Promise.resolve();
-      wait.queued();
-      return new Promise<void>((resolve) => {
-        queued.resolve = () => {
-          this.cancelStartWait = undefined;
-          wait.granted();
-          resolve();
-        };
-      });
-    }
-    const granted = this.startGranted;
-    this.startGranted = false;
-    const starts = this.starts;
-    if (granted || !starts || starts.tryAcquire()) return Promise.resolve();
-    wait.queued();
-    return new Promise<void>((resolve) => {
-      this.cancelStartWait = starts.acquire(() => {
-        this.cancelStartWait = undefined;
-        wait.granted();
-        resolve();
-      });
-    });
   }
 
   /** Health is earned by a session that runs: the timer starts when it opens, not while it queues. */
@@ -998,9 +936,7 @@ export class RecognizeStream extends Duplex {
       start: (session, first, onOpen) => {
         const metadata = { ...this.options.metadata, ...this.api.metadata(this.options) };
         const config = this.api.configMessage(this.options, this.intake.format!);
-        const starts = this.starts;
-        const slot = !starts || starts.tryAcquire() ? Promise.resolve() : new Promise<void>((resolve) => starts.acquire(resolve));
-        Promise.all([this.credentials.authorization(), slot]).then(
+        Promise.all([this.credentials.authorization(), this.slots.extra()]).then(
           ([authorization]) => {
             if (this.destroyed || session.state !== 'opening') return;
             session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession(first));
