@@ -31,6 +31,7 @@ import { Pacer } from './timing/pacer.js';
 import { schedulerFor, type Scheduler, type SchedulerTimer } from './timing/scheduler.js';
 import type { CallStatus, Transport } from './transport/call.js';
 import { createGrpcTransport } from './transport/grpc-transport.js';
+import type { RecognizeStreamEventArgs, RecognizeStreamListener, RolloverEvent } from './stream-events.js';
 
 /** Frames due within this much of now leave at once rather than through a timer. */
 const SEND_EARLY_MS = 0.5;
@@ -41,16 +42,7 @@ const MAX_EOU_REPLAY_MS = 5_000;
 /** Shortest wait before the idle check looks again. */
 const MIN_IDLE_RECHECK_MS = 10;
 
-/** Payload of the `rollover` event. */
-export interface RolloverEvent {
-  reason: RolloverReason;
-  /** Index of the session being replaced. */
-  fromSession: number;
-  /** Whole-stream position of the audio sent to it so far, in ms. */
-  atMs: number;
-  /** Whole-stream position the next session starts from (it replays `replayFromMs`…`atMs`). */
-  replayFromMs: number;
-}
+export type { RolloverEvent } from './stream-events.js';
 
 /** @internal Seams for tests: a fake transport, fake credentials, a fixed random source. */
 export interface StreamInternals {
@@ -67,6 +59,7 @@ export interface StreamInternals {
  * one place that moves audio, and it only ever writes to the current, open session.
  */
 export class RecognizeStream extends Duplex {
+  /** The options as validated, defaults applied; `auth` names only its kind (credentials are sealed away). */
   readonly options: ResolvedOptions;
   private readonly clock: Clock;
   private readonly scheduler: Scheduler;
@@ -130,6 +123,9 @@ export class RecognizeStream extends Duplex {
   /** Kept so async failures point at the code that created the stream. */
   private creationStack: string | undefined;
 
+  constructor(options: RecognizeStreamOptions);
+  /** @internal Tests hand in fakes (see `StreamInternals`); not in the published types. */
+  constructor(options: RecognizeStreamOptions, internals: StreamInternals);
   constructor(options: RecognizeStreamOptions, internals: StreamInternals = {}) {
     const resolved = resolveOptions(options);
     super({ writableObjectMode: true, readableObjectMode: true, readableHighWaterMark: resolved.readableHighWaterMark });
@@ -976,6 +972,19 @@ export class RecognizeStream extends Duplex {
     }
     this.destroy(error);
   }
+}
+
+/** The stream's events, typed: names and payloads in `RecognizeStreamEvents` (stream-events.ts). */
+export interface RecognizeStream {
+  /** Listens to `event`; the stream's own events and their payloads are in `RecognizeStreamEvents`. */
+  on<E extends string | symbol>(event: E, listener: RecognizeStreamListener<E>): this;
+  once<E extends string | symbol>(event: E, listener: RecognizeStreamListener<E>): this;
+  off<E extends string | symbol>(event: E, listener: RecognizeStreamListener<E>): this;
+  addListener<E extends string | symbol>(event: E, listener: RecognizeStreamListener<E>): this;
+  removeListener<E extends string | symbol>(event: E, listener: RecognizeStreamListener<E>): this;
+  prependListener<E extends string | symbol>(event: E, listener: RecognizeStreamListener<E>): this;
+  prependOnceListener<E extends string | symbol>(event: E, listener: RecognizeStreamListener<E>): this;
+  emit<E extends string | symbol>(event: E, ...args: RecognizeStreamEventArgs<E>): boolean;
 }
 
 type WriteCallback = (error?: Error | null) => void;
