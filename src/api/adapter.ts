@@ -2,7 +2,6 @@ import type { AudioFormat } from '../audio/intake.js';
 import type { ResolvedOptions } from '../options.js';
 import type { RecognitionResult } from '../results.js';
 import type { ApiMethod } from '../transport/call.js';
-import type { FollowUps } from '../session/final-hold.js';
 import type { ApiVersion } from './api-options.js';
 import { audioRequest, configRequest, settingsMetadata, v2ResponseMapper } from './v2.js';
 import { v3Adapter } from './v3.js';
@@ -18,6 +17,14 @@ export interface ApiResponse {
   finalCursorMs?: number;
   /** A status message (API v3 keep-alive or warning): an event, not a result. */
   status?: { code: string; message: string };
+}
+
+/** What the service sends after a final (API v3), each of which the user is owed (`FinalHold` waits for it). */
+export interface FollowUps {
+  /** A refinement per final (text normalization on). */
+  refinement: boolean;
+  /** An end-of-utterance result after the utterance's finals. */
+  endOfUtterance: boolean;
 }
 
 /** Turns one session's responses into `ApiResponse`s; it may count (finals) across calls. */
