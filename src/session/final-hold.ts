@@ -1,4 +1,4 @@
-import type { FollowUps } from '../api/adapter.js';
+import type { FollowUps } from '../api/adapter-contract.js';
 
 /**
  * A final is only part of the answer when more follows it: its refinement (the normalized text)
