@@ -33,8 +33,8 @@ export const LAYERS = [
   { name: 'api', files: ['api/'] },
   // One session and the policies around it: rollover, replay, gate, recovery, idle, liveness.
   { name: 'session', files: ['session/'] },
-  // The Duplex and its glue.
-  { name: 'stream', files: ['stream/', 'recognize-stream.ts'] },
+  // The Duplex, its glue and its typed events.
+  { name: 'stream', files: ['stream/', 'recognize-stream.ts', 'stream-events.ts'] },
   // The package's entry point.
   { name: 'entry', files: ['index.ts'] },
   // The command line; the only client module that may use the emulator (through its entry).

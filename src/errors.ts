@@ -57,24 +57,48 @@ export const ErrorCodes = {
   FFMPEG_MISSING: 'SPEECHKIT_ERR_FFMPEG_MISSING',
 } as const;
 
+/** One of the stable codes in `ErrorCodes`, e.g. `'SPEECHKIT_ERR_UNAVAILABLE'`. */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
+/** What a `SpeechKitError` carries besides its code and message (see its fields). */
 export interface SpeechKitErrorOptions {
+  /** The underlying failure, kept as the error's `cause`. */
   cause?: unknown;
   /** Which option was wrong (INVALID_OPTION only). */
   option?: string;
+  /** The numeric gRPC status code. */
   grpcCode?: number;
+  /** The gRPC status name, e.g. `UNAVAILABLE`. */
   grpcStatus?: string;
+  /** The service's status details, with any known secret removed. */
   details?: string;
   /** 0-based index of the session that failed. */
   session?: number;
+  /** `x-request-id` the service returned. */
   requestId?: string;
+  /** `x-client-request-id` this library sent. */
   clientRequestId?: string;
+  /** `x-server-trace-id` the service returned. */
   traceId?: string;
 }
 
+/**
+ * Every error and warning the library reports. Match on `code`, which never changes (the README's
+ * Errors table lists them all), not on `message`, which may be reworded. Service failures also
+ * carry the gRPC status (`grpcCode`, `grpcStatus`, `details`) and the failed session's ids to
+ * quote to support (`session`, `requestId`, `clientRequestId`, `traceId`); an invalid option
+ * names it in `option`. No field, message or `cause` ever holds a credential. `name` is
+ * `'SpeechKitError'`, or `'AbortError'` for `SPEECHKIT_ERR_ABORTED`.
+ *
+ * @example
+ * stream.on('error', (error) => {
+ *   if (error.code === ErrorCodes.RETRIES_EXHAUSTED) console.error('gave up:', error.cause);
+ * });
+ */
 export class SpeechKitError extends Error {
+  /** The stable code: one of `ErrorCodes`. */
   readonly code: ErrorCode;
+  /** The option at fault (`SPEECHKIT_ERR_INVALID_OPTION` only), e.g. `'sampleRateHertz'` or `'auth.apiKey'`. */
   declare readonly option?: string;
   /** The numeric gRPC status code, when the failure came from the service. */
   declare readonly grpcCode?: number;
@@ -82,6 +106,7 @@ export class SpeechKitError extends Error {
   declare readonly grpcStatus?: string;
   /** The service's status details, with any known secret removed. */
   declare readonly details?: string;
+  /** 0-based index of the session the failure belongs to. */
   declare readonly session?: number;
   /** `x-request-id` the service returned for the failed session: quote it to support. */
   declare readonly requestId?: string;

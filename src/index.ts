@@ -1,10 +1,23 @@
-export { createRecognizeStream, RecognizeStream, type RolloverEvent } from './recognize-stream.js';
-export { RETRY_TABLE, RETRYABLE_GRPC_STATUSES, DEFAULT_RETRY, type RetryOptions, type RetryClass } from './session/retry-policy.js';
+// The package's public surface, chosen export by export: what a user writes, reads, catches or
+// implements. Defaults live in the README and the options' JSDoc, not in exported constants; the
+// retry table and gRPC numbers are internals (match on `SpeechKitError.code`).
+
+// The stream and its events.
+export { createRecognizeStream, RecognizeStream } from './recognize-stream.js';
+export type {
+  RecognizeStreamEvents,
+  RecognizeStreamEventName,
+  RecognizeStreamListener,
+  RolloverEvent,
+  IdleEvent,
+} from './stream-events.js';
 export type { RetryEvent } from './session/recovery.js';
 export type { SeamEvent } from './session/seam.js';
-export { DEFAULT_ROLLOVER, type RolloverOptions, type RolloverReason } from './session/rollover.js';
-export type { IdleOptions, IdlePolicy } from './session/idle.js';
-export { ErrorCodes, SpeechKitError, GrpcStatus, type ErrorCode } from './errors.js';
+export type { UnconfirmedEvent } from './session/end-flush.js';
+export type { CredentialsEvent } from './auth/token-cache.js';
+export type { AudioFormat } from './audio/intake.js';
+
+// Results.
 export type {
   RecognitionResult,
   RecognitionResultType,
@@ -18,6 +31,12 @@ export type {
   SessionInfo,
   StatusEvent,
 } from './results.js';
+
+// Errors.
+export { ErrorCodes, SpeechKitError, type ErrorCode, type SpeechKitErrorOptions } from './errors.js';
+
+// Options.
+export type { RecognizeStreamOptions, AudioEncoding, InputEncoding, SessionLimits } from './options.js';
 export type {
   ApiVersion,
   EouClassifierOption,
@@ -26,28 +45,20 @@ export type {
   AudioProcessingType,
   CompressSilenceOptions,
 } from './api/api-options.js';
-export {
-  DEFAULT_ENDPOINT,
-  DEFAULT_CHUNK_MS,
-  SERVICE_MAX_AUDIO_MS,
-  SERVICE_MAX_BYTES,
-  type RecognizeStreamOptions,
-  type AuthOptions,
-  type AudioEncoding,
-  type InputEncoding,
-  type SessionLimits,
-} from './options.js';
-export {
-  createSessionStartLimiter,
-  DEFAULT_SESSION_STARTS_PER_SECOND,
-  type SessionStartLimiter,
-  type SessionStartLimiterOptions,
-} from './session/start-limiter.js';
-export type { Clock } from './timing/clock.js';
-export { DEFAULT_IAM_ENDPOINT } from './auth/iam-exchange.js';
-export type { CredentialsEvent } from './auth/token-cache.js';
+export type { RolloverOptions, RolloverReason } from './session/rollover.js';
+export type { RetryOptions } from './session/retry-policy.js';
+export type { IdleOptions, IdlePolicy } from './session/idle.js';
+export type { EncodeOption, OpusEncodeOptions } from './audio/encode-options.js';
+export type { Clock, TimerHandle } from './timing/clock.js';
+
+// Authentication.
+export type { AuthOptions } from './auth/auth-options.js';
 export type { IamTokenProvider, IamTokenRequest } from './auth/token-provider.js';
 export type { ServiceAccountKey, ServiceAccountKeyFile, ServiceAccountKeyFields } from './auth/service-account-key.js';
+
+// Session starts across streams (the service's quota).
+export { createSessionStartLimiter, type SessionStartLimiter, type SessionStartLimiterOptions } from './session/start-limiter.js';
+
+// Audio helpers.
 export { decodeAudio, type DecodeAudioOptions, type DecodedAudio } from './audio/ffmpeg.js';
 export { createOggOpusEncoder, encodeOggOpus, type OggOpusEncoderOptions } from './audio/ogg-opus-encoder.js';
-export type { EncodeOption, OpusEncodeOptions } from './audio/encode-options.js';

@@ -43,6 +43,7 @@ export {
   type PcmSampleRate,
 } from './audio/encodings.js';
 
+/** The service's per-session limits, which the stream rolls over before. Lower them to roll over sooner. */
 export interface SessionLimits {
   /** Audio per session, in ms. Default 300 000 (the service's 5 minutes). */
   maxAudioMs?: number;
@@ -50,6 +51,14 @@ export interface SessionLimits {
   maxBytes?: number;
 }
 
+/**
+ * Options of `createRecognizeStream()`. Only `auth` is required (and `sampleRateHertz` for raw PCM).
+ * Every option is validated before any traffic: a bad one throws `SPEECHKIT_ERR_INVALID_OPTION`
+ * with `option` naming it. The README's Options table gives each one's default and range.
+ *
+ * @example
+ * createRecognizeStream({ auth: { apiKey }, api: 'v3', sampleRateHertz: 16000, partialResults: true });
+ */
 export interface RecognizeStreamOptions extends ApiOptions {
   /** `host:port` of the service. Default `stt.api.cloud.yandex.net:443`. */
   endpoint?: string;
@@ -59,6 +68,7 @@ export interface RecognizeStreamOptions extends ApiOptions {
   allowInsecure?: boolean;
   /** PEM CA certificate(s) to trust in addition to the default roots, for the endpoint and the IAM endpoint. */
   ca?: string | Buffer;
+  /** Credentials, exactly one kind: `{ serviceAccountKey }`, `{ apiKey }`, `{ getIamToken }` or `{ iamToken }`. */
   auth: AuthOptions;
   /** Folder ID (≤ 50 characters), required with a user account's IAM token; omit for service accounts. */
   folderId?: string;
@@ -66,6 +76,7 @@ export interface RecognizeStreamOptions extends ApiOptions {
   languageCode?: string;
   /** Recognition model: `general` (the service's default), `general:rc`, `general:deprecated`. */
   model?: string;
+  /** Ask the service to filter profanity out of the text (`profanity_filter`). Default `false`. */
   profanityFilter?: boolean;
   /** Emit interim results (`final: false`) while an utterance is spoken. */
   partialResults?: boolean;
@@ -82,6 +93,7 @@ export interface RecognizeStreamOptions extends ApiOptions {
   encode?: EncodeOption;
   /** Numbers as words ("one two") instead of digits. */
   rawResults?: boolean;
+  /** Ask for the service's literary style of text (`literature_text`). Default `false`. */
   literatureText?: boolean;
   /** Ask the service for normalized partial results (`x-normalize-partials`, experimental upstream). */
   normalizePartials?: boolean;
@@ -89,6 +101,7 @@ export interface RecognizeStreamOptions extends ApiOptions {
   chunkMs?: number;
   /** Real-time factor: 1 = real time (default), 2 = twice as fast, 0 = unpaced. */
   pace?: number;
+  /** The service's per-session limits. Default `{ maxAudioMs: 300000, maxBytes: 10000000 }`. */
   sessionLimits?: SessionLimits;
   /** When to roll over to a new session before a limit. See `RolloverOptions`. */
   rollover?: Partial<RolloverOptions>;
@@ -121,7 +134,11 @@ export interface RecognizeStreamOptions extends ApiOptions {
    * raised quota or a quota shared with other processes; `false` turns limiting off.
    */
   startLimiter?: SessionStartLimiter | false;
-  /** @internal The time source for pacing and timeouts; tests inject a fake one. */
+  /**
+   * The time source for pacing, the stream's timers and timeouts. Default: real time
+   * (`performance.now()` and the runtime's timers). Inject a fake `Clock` to test your own code on
+   * fake time (gRPC's own timers are not affected).
+   */
   clock?: Clock;
 }
 

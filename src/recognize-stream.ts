@@ -8,59 +8,41 @@ import { unsealAuth } from './auth/sealed-auth.js';
 import { ErrorCodes, fromGrpcStatus, GrpcStatus, invalidAudio, redact, SpeechKitError } from './errors.js';
 import { resolveOptions, type RecognizeStreamOptions, type ResolvedOptions } from './options.js';
 import type { RecognitionResult, SessionInfo, StatusEvent } from './results.js';
-import { EouMarks } from './session/eou-marks.js';
-import { FinalHold } from './session/final-hold.js';
+import { Ledger } from './session/ledger.js';
 import { defaultIdlePolicy, IdleGap, keepAliveMs, keepAliveStep, MIN_KEEPALIVE_MS, type IdlePolicy } from './session/idle.js';
 import { episodeFailure, markRefreshRetry, runEpisode, type RetryEvent, type StartWait } from './session/recovery.js';
-import { ReplayBuffer } from './session/replay-buffer.js';
 import { ResultGate } from './session/result-gate.js';
-import { gateKey, Repair, REPAIR_ATTEMPTS, REPAIR_FLUSH_MS, repairFrom, type OwedStretch } from './session/repair.js';
+import type { OwedStretch } from './session/repair.js';
+import { Repairs, type RepairHost } from './session/repairs.js';
 import { checkResultTimes } from './session/result-times.js';
 import { classify } from './session/retry-policy.js';
 import { rolloverDecision, type RolloverReason } from './session/rollover.js';
 import { seamOf, type SeamEvent } from './session/seam.js';
 import { Session } from './session/session.js';
-import { GIVE_UP_WALL_MS, SILENCE_LEAD_MS, SpeechRuns, UTTERANCE_GAP_MS } from './session/speech-runs.js';
+import { UTTERANCE_GAP_MS } from './session/speech-runs.js';
 import { sendAsSilence } from './session/silence.js';
 import { livenessExpectation } from './session/liveness.js';
 import { StallGuard, stalledError } from './session/stall-guard.js';
 import { EndFlush, type UnconfirmedEvent } from './session/end-flush.js';
-import { sharedStartLimiter, type SessionStartLimiter } from './session/start-limiter.js';
+import { sharedStartLimiter } from './session/start-limiter.js';
+import { StartSlots } from './session/start-slots.js';
 import { systemClock, type Clock } from './timing/clock.js';
-import { maxRate, Pacer } from './timing/pacer.js';
+import { Pacer } from './timing/pacer.js';
 import { schedulerFor, type Scheduler, type SchedulerTimer } from './timing/scheduler.js';
 import type { CallStatus, Transport } from './transport/call.js';
 import { createGrpcTransport } from './transport/grpc-transport.js';
+import type { RecognizeStreamEventArgs, RecognizeStreamListener, RolloverEvent } from './stream-events.js';
 
 /** Frames due within this much of now leave at once rather than through a timer. */
 const SEND_EARLY_MS = 0.5;
 /** A write whose format is still undecided may hold this much before the writer waits. */
 const MAX_UNDECIDED_BYTES = 1024 * 1024;
-/** Audio the replay buffer keeps past `maxReplayMs` + `stallTimeoutMs` (late finals, a slow cancel). */
-const REPLAY_SLACK_MS = 5_000;
 /** Longest replay an end-of-utterance rollover may cost (see `cheapBoundary`). */
 const MAX_EOU_REPLAY_MS = 5_000;
 /** Shortest wait before the idle check looks again. */
 const MIN_IDLE_RECHECK_MS = 10;
 
-/** A rollover queued for a start slot. */
-interface PendingRollover {
-  reason: RolloverReason;
-  cancel: () => void;
-  /** Set when the session had to end before the slot came (see `endAtLimit`): the slot goes to the next session. */
-  next: { granted: boolean; resolve: (() => void) | undefined } | undefined;
-}
-
-/** Payload of the `rollover` event. */
-export interface RolloverEvent {
-  reason: RolloverReason;
-  /** Index of the session being replaced. */
-  fromSession: number;
-  /** Whole-stream position of the audio sent to it so far, in ms. */
-  atMs: number;
-  /** Whole-stream position the next session starts from (it replays `replayFromMs`…`atMs`). */
-  replayFromMs: number;
-}
+export type { RolloverEvent } from './stream-events.js';
 
 /** @internal Seams for tests: a fake transport, fake credentials, a fixed random source. */
 export interface StreamInternals {
@@ -77,6 +59,7 @@ export interface StreamInternals {
  * one place that moves audio, and it only ever writes to the current, open session.
  */
 export class RecognizeStream extends Duplex {
+  /** The options as validated, defaults applied; `auth` names only its kind (credentials are sealed away). */
   readonly options: ResolvedOptions;
   private readonly clock: Clock;
   private readonly scheduler: Scheduler;
@@ -86,20 +69,13 @@ export class RecognizeStream extends Duplex {
   private readonly transport: Transport;
   private readonly random: () => number;
   private readonly api: ApiAdapter;
-  private readonly replay: ReplayBuffer;
+  /** Confirmed position, replay, speech runs, marks: what the stream knows of the audio it sent. */
+  private readonly ledger: Ledger;
   private readonly gate = new ResultGate();
-  /** Where speech is, from the silence the stream detects: confirms pauses, places timeless finals, picks cuts. */
-  private readonly speech: SpeechRuns;
-  /** Speech replaced sessions still owe (by session index): repaired if they end without it. */
-  private readonly owed = new Map<number, OwedStretch>();
-  /** Repair sessions under way (see `Repair`). */
-  private readonly repairs = new Set<Repair>();
+  /** Speech replaced sessions owe, and the repair sessions that hear it again (see `Repair`). */
+  private readonly repairs: Repairs;
   /** Seams waiting for their replaced session to end (for the finals it dropped). */
   private readonly seams = new Map<number, SeamEvent>();
-  /** Confirmations held while a final's refinement or end of utterance is owed (v3). */
-  private readonly finalHold: FinalHold;
-  /** Where the user ended utterances (external end-of-utterance classifier). */
-  private readonly eouMarks = new EouMarks();
   /** Sessions whose call has not ended; ended ones are let go so a days-long stream stays small. */
   private readonly liveSessions = new Set<Session>();
   private sessionsOpened = 0;
@@ -107,8 +83,6 @@ export class RecognizeStream extends Duplex {
   /** Audio sent to a replaced session that the next one must hear again, oldest first. */
   private replayQueue: AudioFrame[] = [];
   private nextFrame: AudioFrame | undefined;
-  /** Whole-stream ms up to which finals have confirmed the audio. */
-  private confirmedMs = 0;
   private silentRunMs = 0;
   /** Where the current session's gaps are: keep-alive fills only those. */
   private readonly idleGap: IdleGap;
@@ -139,15 +113,8 @@ export class RecognizeStream extends Duplex {
   private cancelIdle: (() => void) | undefined;
   private pumping = false;
   private pumpAgain = false;
-  /** Session starts are paced process-wide (the service's quota); undefined when turned off. */
-  private readonly starts: SessionStartLimiter | undefined;
-  /** A rollover waiting for a start slot; the current session keeps taking audio meanwhile. */
-  private pendingRollover: PendingRollover | undefined;
-  /** A start slot queued for by a session ended before it came (see `endAtLimit`): the next session's. */
-  private queuedStart: PendingRollover | undefined;
-  /** The next session's start slot is already taken (by the rollover that opens it). */
-  private startGranted = false;
-  private cancelStartWait: (() => void) | undefined;
+  /** Start slots for rollovers and the sessions they open (see `StartSlots`). */
+  private readonly slots: StartSlots;
   /** Scratch for the per-frame rollover check (no allocation per frame). */
   private readonly nextUsage = { audioMs: 0, bytes: 0 };
   /** Errors of end-of-stream flush recoveries, with the stretch they were replaying. */
@@ -156,25 +123,24 @@ export class RecognizeStream extends Duplex {
   /** Kept so async failures point at the code that created the stream. */
   private creationStack: string | undefined;
 
+  constructor(options: RecognizeStreamOptions);
+  /** @internal Tests hand in fakes (see `StreamInternals`); not in the published types. */
+  constructor(options: RecognizeStreamOptions, internals: StreamInternals);
   constructor(options: RecognizeStreamOptions, internals: StreamInternals = {}) {
     const resolved = resolveOptions(options);
     super({ writableObjectMode: true, readableObjectMode: true, readableHighWaterMark: resolved.readableHighWaterMark });
     this.options = resolved;
     this.api = adapterFor(resolved.api);
-    this.finalHold = new FinalHold(this.api.followUps?.(resolved) ?? { refinement: false, endOfUtterance: false });
+    this.ledger = new Ledger(resolved, this.api.followUps?.(resolved) ?? { refinement: false, endOfUtterance: false });
     this.clock = resolved.clock ?? systemClock;
     this.scheduler = schedulerFor(this.clock);
     this.wake = this.scheduler.timer(() => this.pump());
     this.flushTimer = this.scheduler.timer(() => this.pump());
     this.stalls = new StallGuard(this.scheduler, this.clock, resolved.stallTimeoutMs, (session) => session.cancel());
-    this.starts = resolved.startLimiter === false ? undefined : resolved.startLimiter ?? sharedStartLimiter(this.scheduler, resolved.endpoint);
+    this.slots = new StartSlots(resolved.startLimiter === false ? undefined : resolved.startLimiter ?? sharedStartLimiter(this.scheduler, resolved.endpoint));
     this.intake = new AudioIntake(resolved, resolved.chunkMs);
     this.pacer = new Pacer(resolved.pace, resolved.chunkMs, SEND_EARLY_MS);
     this.idleGap = new IdleGap(resolved.pace === 0 ? resolved.chunkMs : Infinity);
-    // Beyond the replay bound unconfirmed audio still flows at real time until a stalled session is
-    // noticed: the buffer keeps that much more, so what a repair needs is still there.
-    this.replay = new ReplayBuffer(resolved.maxReplayMs + resolved.stallTimeoutMs + REPLAY_SLACK_MS);
-    this.speech = new SpeechRuns(UTTERANCE_GAP_MS, SILENCE_LEAD_MS, GIVE_UP_WALL_MS + resolved.stallTimeoutMs);
     this.random = internals.random ?? Math.random;
     this.credentials = internals.credentials ?? createCredentials(unsealAuth(resolved.auth), {
       clock: this.clock,
@@ -183,6 +149,7 @@ export class RecognizeStream extends Duplex {
     });
     this.transport = internals.transport ?? createGrpcTransport({ endpoint: resolved.endpoint, tls: resolved.tls, ca: resolved.ca });
     this.creationStack = new Error().stack?.split('\n').slice(2).join('\n');
+    this.repairs = new Repairs(this.repairHost());
     const { signal } = resolved;
     if (signal?.aborted) process.nextTick(this.onAbort);
     else signal?.addEventListener('abort', this.onAbort, { once: true });
@@ -216,7 +183,7 @@ export class RecognizeStream extends Duplex {
     if (this.destroyed || this.ending || this.utteranceDone) return;
     // The framer ends a frame exactly here; a source that cannot cut gets a short frame flushed.
     const at = this.intake.cut() ?? this.intake.positionMs + this.intake.bufferedMs;
-    if (this.eouMarks.add(at)) this.pump();
+    if (this.ledger.eouMarks.add(at)) this.pump();
   }
 
   /**
@@ -287,11 +254,10 @@ export class RecognizeStream extends Duplex {
     this.wake.clear();
     this.stalls.stop();
     this.flushTimer.clear();
-    this.cancelStartWait?.();
-    this.pendingRollover?.cancel();
+    this.slots.cancel();
     this.cancelIdle?.();
     for (const cancel of this.drainTimers.values()) cancel();
-    for (const repair of this.repairs) repair.stop();
+    this.repairs.stop();
     for (const waiter of this.healthWaiters.values()) waiter.cancelTimer();
     this.healthWaiters.clear();
     for (const session of this.liveSessions) session.cancel();
@@ -337,7 +303,7 @@ export class RecognizeStream extends Duplex {
 
   /** For sources that cannot cut (see `FrameSource.cut`), a mark must not wait for a frame to fill up. */
   private flushForEou(): AudioFrame | undefined {
-    if (!this.intake.format || !this.eouMarks.waitsBeyond(this.intake.positionMs)) return undefined;
+    if (!this.intake.format || !this.ledger.eouMarks.waitsBeyond(this.intake.positionMs)) return undefined;
     try {
       return this.intake.next(true);
     } catch {
@@ -383,7 +349,7 @@ export class RecognizeStream extends Duplex {
       let due = this.pacer.dueAt(frame.streamMs, now);
       // Faster than real time, the service's finals fall behind the audio; past the replay bound
       // a failure could no longer be replayed in full, so wait for them at real time.
-      if (session.streamEndMs - this.confirmedMs >= this.replayBound()) due = Math.max(due, this.pacer.realTimeDueAt(now));
+      if (this.ledger.unconfirmedMs(session.streamEndMs) >= this.ledger.replayBound()) due = Math.max(due, this.pacer.realTimeDueAt(now));
       if (due > now + SEND_EARLY_MS) {
         this.wakeAt(due);
         break;
@@ -401,9 +367,7 @@ export class RecognizeStream extends Duplex {
       // not to claim that its last packets (an encoder's tail) still await a final.
       const level = pcm || this.options.encode !== undefined ? silent : undefined;
       this.endFlush.sent(frame.streamMs, frame.durationMs, level === undefined ? undefined : !level);
-      this.replay.add(frame);
-      const pause = this.speech.frame(frame.streamMs, frame.durationMs, silent, now, this.confirmedMs);
-      if (pause !== undefined) this.confirm(pause);
+      this.ledger.sent(frame, silent, now);
       this.pacer.sent(frame.streamMs, frame.durationMs, now);
       this.idleGap.audioSent(frame.durationMs, now);
       this.silentRunMs = silent ? this.silentRunMs + frame.durationMs : 0;
@@ -420,10 +384,10 @@ export class RecognizeStream extends Duplex {
 
   /** Sends the next end-of-utterance mark if the session has heard all the audio before it. */
   private sendDueEou(session: Session): boolean {
-    if (session.state !== 'open' || session.blocked || !this.eouMarks.dueAt(session.streamEndMs)) return false;
+    if (session.state !== 'open' || session.blocked || !this.ledger.eouMarks.dueAt(session.streamEndMs)) return false;
     session.sendEndOfUtterance();
     this.endFlush.eouSent(session.streamEndMs);
-    this.eouMarks.take();
+    this.ledger.eouMarks.take();
     this.idleGap.messageSent(this.clock.now());
     return true;
   }
@@ -457,7 +421,7 @@ export class RecognizeStream extends Duplex {
     for (;;) {
       if (session.blocked) return false;
       const now = this.clock.now();
-      const step = this.endFlush.next(now, this.confirmedMs, session.streamEndMs);
+      const step = this.endFlush.next(now, this.ledger.confirmedMs, session.streamEndMs);
       if (step.kind === 'half-close') {
         this.flushTimer.clear();
         return true;
@@ -524,7 +488,7 @@ export class RecognizeStream extends Duplex {
     // a transport that never drains.
     if (session.blocked) return;
     const filling = this.peekFrame() === undefined;
-    const held = this.readerBlocked || filling || this.pendingRollover !== undefined;
+    const held = this.readerBlocked || filling || this.slots.rolloverPending;
     const gapMs = held ? this.idleGap.gapMs(now, this.options.idle.afterMs, filling) : 0;
     if (gapMs > 0 && this.idlePolicyFor() === 'close') {
       this.dropPendingRollover();
@@ -547,7 +511,7 @@ export class RecognizeStream extends Duplex {
       limits: sessionLimits,
       hardRatio: rollover.hardRatio,
       bytesPerMs: this.silenceBytesPerMs(),
-      rolloverPending: this.pendingRollover !== undefined,
+      rolloverPending: this.slots.rolloverPending,
     });
     let step = plan();
     if (step.kind === 'rollover') {
@@ -579,11 +543,7 @@ export class RecognizeStream extends Duplex {
    * when it comes, opens the next session.
    */
   private endAtLimit(): void {
-    const pending = this.pendingRollover!;
-    this.pendingRollover = undefined;
-    pending.next = { granted: false, resolve: undefined };
-    this.queuedStart = pending;
-    this.cancelStartWait = pending.cancel;
+    this.slots.endAtLimit();
     this.rollover('limit');
   }
 
@@ -616,42 +576,9 @@ export class RecognizeStream extends Duplex {
     this.drainTimers.set(session, this.scheduler.at(this.clock.now() + this.options.drainTimeoutMs, expire));
   }
 
-  /** Longest replay, in ms: it must leave a new session room to progress before its own soft point. */
-  private replayBound(): number {
-    const { maxReplayMs, rollover, sessionLimits } = this.options;
-    return Math.min(maxReplayMs, 0.5 * rollover.softRatio * sessionLimits.maxAudioMs);
-  }
-
-  /** Where the next session starts: the last confirmed final, within the replay bound. */
-  private replayStart(positionMs: number, reach = 1): number {
-    const { rollover, sessionLimits } = this.options;
-    let start = Math.max(this.confirmedMs, this.replay.startMs ?? positionMs, positionMs - reach * this.replayBound());
-    const bytesBound = reach * 0.5 * rollover.softRatio * sessionLimits.maxBytes;
-    let bytes = 0;
-    for (const frame of this.replay.from(start).reverse()) {
-      bytes += frame.data.length;
-      if (bytes > bytesBound) {
-        start = frame.streamMs + frame.durationMs;
-        break;
-      }
-    }
-    return Math.min(start, positionMs);
-  }
-
-  /** Moves the audio since the last final back in line for the next session. */
+  /** Moves the audio since `replayFromMs` back in line for the next session. */
   private requeueReplay(replayFromMs: number): void {
-    this.replayQueue = [...this.replay.from(replayFromMs), ...this.replayQueue];
-    this.replay.clear();
-    this.eouMarks.requeue(replayFromMs);
-  }
-
-  /** The service has finalized the audio up to `streamMs`: a new session need not hear it again. */
-  private confirm(streamMs: number): void {
-    if (streamMs <= this.confirmedMs) return;
-    this.confirmedMs = streamMs;
-    this.replay.trimTo(streamMs);
-    this.eouMarks.confirm(streamMs);
-    this.speech.trim(streamMs);
+    this.replayQueue = [...this.ledger.takeReplay(replayFromMs), ...this.replayQueue];
   }
 
   /**
@@ -660,8 +587,7 @@ export class RecognizeStream extends Duplex {
    */
   private cutAfter(from: Session, failed: boolean): number {
     const atMs = from.streamEndMs;
-    // Reaching back half as far again is allowed only to start at the utterance going on at the cut.
-    const cut = this.speech.cut(this.replayStart(atMs), this.replayStart(atMs, 1.5), atMs, this.confirmedMs);
+    const cut = this.ledger.cut(atMs);
     const lastRun = cut.owedRuns[cut.owedRuns.length - 1];
     // Finals end at the last word; a run ends up to a frame later.
     const ownedUntilMs = lastRun ? lastRun.endMs - UTTERANCE_GAP_MS / 2 : undefined;
@@ -670,21 +596,19 @@ export class RecognizeStream extends Duplex {
       atMs,
       untilMs: cut.startMs,
       runs: cut.owedRuns,
-      frames: this.replay.from(cut.owedRuns[0]!.startMs - SILENCE_LEAD_MS).filter((f) => f.streamMs < cut.startMs - 1e-6),
+      frames: this.ledger.owedFrames(cut),
       attempts: 0,
     };
     if (!failed) {
       this.gate.replace(from.index, cut.oldOwns ? cut.startMs : undefined, cut.owedFinals, ownedUntilMs);
-      if (stretch) this.owed.set(from.index, stretch);
+      if (stretch) this.repairs.owe(from.index, stretch);
     } else if (stretch) {
       // A failed session reports nothing more: what it owed is repaired at once.
-      this.repair(stretch, { reportedUntilMs: -Infinity, owedTimeless: cut.owedFinals }, ownedUntilMs);
+      this.repairs.open(stretch, { reportedUntilMs: -Infinity, owedTimeless: cut.owedFinals }, ownedUntilMs);
     }
-    const seam = seamOf(cut, failed, from.index, this.sessionsOpened, atMs, this.confirmedMs);
+    const seam = seamOf(cut, failed, from.index, this.sessionsOpened, atMs, this.ledger.confirmedMs);
     if (seam && failed && !(stretch && cut.unreplayedFromMs === undefined)) this.emit('seam', seam);
     else if (seam && !failed) this.seams.set(from.index, seam);
-    this.confirmedMs = Math.max(this.confirmedMs, cut.startMs);
-    this.speech.trim(cut.startMs);
     return cut.startMs;
   }
 
@@ -694,33 +618,19 @@ export class RecognizeStream extends Duplex {
    * quota delays the switch instead of stalling the audio. Returns whether it rolled over now.
    */
   private requestRollover(reason: RolloverReason): boolean {
-    if (this.pendingRollover) return false;
-    if (!this.starts || this.starts.tryAcquire()) {
-      this.startGranted = this.starts !== undefined;
-      this.rollover(reason);
-      return true;
-    }
     const session = this.current;
-    const pending: PendingRollover = { reason, cancel: () => {}, next: undefined };
-    pending.cancel = this.starts.acquire(() => {
-      if (pending.next) {
-        pending.next.granted = true;
-        pending.next.resolve?.();
-        return;
-      }
-      this.pendingRollover = undefined;
-      if (this.destroyed || this.utteranceDone || this.current !== session || session?.state !== 'open') return;
-      this.startGranted = true;
-      this.rollover(reason);
+    const now = this.slots.requestRollover(reason, (late) => {
+      if (this.destroyed || this.utteranceDone || this.current !== session || session?.state !== 'open') return false;
+      this.rollover(late);
       this.pump();
+      return true;
     });
-    this.pendingRollover = pending;
-    return false;
+    if (now) this.rollover(reason);
+    return now;
   }
 
   private dropPendingRollover(): void {
-    this.pendingRollover?.cancel();
-    this.pendingRollover = undefined;
+    this.slots.dropPending();
   }
 
   private rollover(reason: RolloverReason): void {
@@ -781,16 +691,15 @@ export class RecognizeStream extends Duplex {
     if (this.readerBlocked) session.setPaused(true);
     this.gate.open(session.index);
     this.current = session;
-    this.finalHold.reset();
     this.endFlush.newSession();
-    this.speech.unclaim();
+    this.ledger.newSession();
     this.silentRunMs = 0;
     const healthy = new Promise<void>((resolve, reject) => {
       this.healthWaiters.set(session, { resolve, reject, cancelTimer: () => {} });
     });
     const metadata = { ...this.options.metadata, ...this.api.metadata(this.options) };
     const config = this.api.configMessage(this.options, this.intake.format!);
-    Promise.all([this.credentials.authorization(), this.startSlot(wait)]).then(
+    Promise.all([this.credentials.authorization(), this.slots.slot(wait)]).then(
       ([authorization]) => {
         if (this.destroyed || session.state !== 'opening') return;
         session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession(this.peekFrame()));
@@ -805,35 +714,6 @@ export class RecognizeStream extends Duplex {
       },
     );
     return healthy;
-  }
-
-  /** Resolves when this session may start: at once if its rollover took the slot, else in the limiter's turn. */
-  private startSlot(wait: StartWait): Promise<void> {
-    const queued = this.queuedStart?.next;
-    this.queuedStart = undefined;
-    if (queued) {
-      if (queued.granted) return Promise.resolve();
-      wait.queued();
-      return new Promise<void>((resolve) => {
-        queued.resolve = () => {
-          this.cancelStartWait = undefined;
-          wait.granted();
-          resolve();
-        };
-      });
-    }
-    const granted = this.startGranted;
-    this.startGranted = false;
-    const starts = this.starts;
-    if (granted || !starts || starts.tryAcquire()) return Promise.resolve();
-    wait.queued();
-    return new Promise<void>((resolve) => {
-      this.cancelStartWait = starts.acquire(() => {
-        this.cancelStartWait = undefined;
-        wait.granted();
-        resolve();
-      });
-    });
   }
 
   /** Health is earned by a session that runs: the timer starts when it opens, not while it queues. */
@@ -873,7 +753,7 @@ export class RecognizeStream extends Duplex {
       if (response.finalCursorMs !== undefined) {
         // The service's own account of what is final (v3 audio cursors): the exact replay point.
         // Never past what this session was sent: a cursor inside keep-alive silence maps to its start.
-        this.offerConfirm(Math.min(session.timeline.toStreamMs(response.finalCursorMs), session.streamEndMs));
+        this.ledger.offerConfirm(Math.min(session.timeline.toStreamMs(response.finalCursorMs), session.streamEndMs));
       }
     }
     // The end of the stream waits for the final covering the last speech (see `EndFlush`).
@@ -892,7 +772,7 @@ export class RecognizeStream extends Duplex {
    * can come deep inside the next utterance: rolling over there replays all of it so far.
    */
   private cheapBoundary(session: Session): boolean {
-    return this.silentRunMs >= UTTERANCE_GAP_MS || session.streamEndMs - this.confirmedMs <= Math.min(this.replayBound(), MAX_EOU_REPLAY_MS);
+    return this.silentRunMs >= UTTERANCE_GAP_MS || this.ledger.unconfirmedMs(session.streamEndMs) <= Math.min(this.ledger.replayBound(), MAX_EOU_REPLAY_MS);
   }
 
   /** Finals confirm the audio they cover, once what follows them (v3) has come too. */
@@ -900,23 +780,11 @@ export class RecognizeStream extends Duplex {
     for (const result of results) {
       if (result.type === 'final') {
         this.resolveHealthy(session);
-        this.finalHold.final(result.finalIndex);
-        // Without word times the stream's own account of speech says what it finalized.
-        this.offerConfirm(result.endMs ?? this.speech.claimTimeless(session.streamEndMs) ?? session.streamEndMs);
-        continue;
+        this.ledger.final(result, session.streamEndMs);
+      } else {
+        this.ledger.followUp(result);
       }
-      if (result.type === 'refinement') this.finalHold.refinement(result.finalIndex);
-      else if (result.type === 'endOfUtterance') this.finalHold.endOfUtterance();
-      else continue;
-      const released = this.finalHold.release();
-      if (released !== undefined) this.confirm(released);
     }
-  }
-
-  /** Confirms a position unless something is still owed for a final before it. */
-  private offerConfirm(streamMs: number): void {
-    const now = this.finalHold.offer(streamMs);
-    if (now !== undefined) this.confirm(now);
   }
 
   /** End of the audio reported by finals of sessions older than `session`. */
@@ -951,7 +819,7 @@ export class RecognizeStream extends Duplex {
     this.utteranceDone = true;
     this.nextFrame = undefined;
     this.replayQueue = [];
-    this.eouMarks.clear();
+    this.ledger.eouMarks.clear();
     session.halfClose();
     this.startDrainTimer(session);
     this.heldWrite?.();
@@ -963,11 +831,8 @@ export class RecognizeStream extends Duplex {
     this.drainTimers.get(session)?.();
     this.drainTimers.delete(session);
     if (this.destroyed) return;
-    const owed = this.owed.get(session.index);
-    this.owed.delete(session.index);
-    const owing = owed && this.gate.owing(session.index);
-    // Registered before the gate lets the next session's results pass: the repair's come first.
-    if (owed && owing) this.repair(owed, owing);
+    // Before the gate lets the next session's results pass: a repair's come first.
+    this.repairs.sessionEnded(session.index);
     this.deliver(session, this.gate.end(session.index));
     const seam = this.seams.get(session.index);
     if (seam) {
@@ -979,12 +844,12 @@ export class RecognizeStream extends Duplex {
       return;
     }
     this.dropPendingRollover();
-    const flush = status.code === GrpcStatus.OK && session.halfClosed && this.ending ? this.endFlush.endedOk(session.index, this.confirmedMs) : 'ok';
+    const flush = status.code === GrpcStatus.OK && session.halfClosed && this.ending ? this.endFlush.endedOk(session.index, this.ledger.confirmedMs) : 'ok';
     if (typeof flush === 'object') this.emit('unconfirmed', flush satisfies UnconfirmedEvent);
     if (status.code === GrpcStatus.OK && session.halfClosed && flush !== 'recover') {
       // A clean end we asked for: everything it heard is confirmed.
       this.resolveHealthy(session);
-      this.confirm(session.streamEndMs);
+      this.ledger.confirm(session.streamEndMs);
       this.current = undefined;
       this.pump();
       this.maybeEndReadable();
@@ -1007,7 +872,7 @@ export class RecognizeStream extends Duplex {
     }
     // Recoverable: the next session hears again everything since the last final.
     // (A replaced session's finals reached the reader without confirming: none of them twice.)
-    if (flush === 'recover') this.confirm(this.endFlush.finalsUpToMs);
+    if (flush === 'recover') this.ledger.confirm(this.endFlush.finalsUpToMs);
     this.current = undefined;
     this.requeueReplay(this.cutAfter(session, true));
     this.cancelIdle?.();
@@ -1025,7 +890,7 @@ export class RecognizeStream extends Duplex {
   /** An OK before the last speech was finalized: recovered like a failure, but never fatal (see `giveUpFlush`). */
   private flushFailure(session: Session): SpeechKitError {
     const error = new SpeechKitError(ErrorCodes.SESSION_ENDED, `SpeechKit ended session ${session.index} with OK before finalizing the last speech`, sessionIds(session));
-    this.flushFailures.set(error, { session: session.index, fromMs: Math.max(this.confirmedMs, this.endFlush.finalsUpToMs), toMs: session.streamEndMs });
+    this.flushFailures.set(error, { session: session.index, fromMs: Math.max(this.ledger.confirmedMs, this.endFlush.finalsUpToMs), toMs: session.streamEndMs });
     return error;
   }
 
@@ -1037,91 +902,67 @@ export class RecognizeStream extends Duplex {
   private giveUpFlush(stretch: Omit<UnconfirmedEvent, 'recoveries'>): void {
     this.emit('unconfirmed', { ...stretch, recoveries: this.endFlush.recoveryCount } satisfies UnconfirmedEvent);
     this.replayQueue = [];
-    this.replay.clear();
-    this.eouMarks.clear();
-    this.confirm(stretch.toMs);
+    this.ledger.clear();
+    this.ledger.confirm(stretch.toMs);
     this.maybeEndReadable();
   }
 
-  /**
-   * Opens a repair session for speech a session owed and will not report (see `Repair`). The gate
-   * holds newer sessions' results until it ends; after `REPAIR_ATTEMPTS` the loss is a `seam`.
-   */
-  private repair(stretch: OwedStretch, owing: { reportedUntilMs: number; owedTimeless: number }, ownedUntilMs?: number): void {
-    const { frames, runs } = repairFrom(stretch, owing, SILENCE_LEAD_MS, UTTERANCE_GAP_MS / 2);
-    const first = frames[0];
-    if (!first || runs.length === 0) return;
-    const attempt: OwedStretch = { ...stretch, runs, frames, attempts: stretch.attempts + 1 };
-    const key = gateKey(attempt);
-    this.gate.open(key);
-    const until = ownedUntilMs ?? runs[runs.length - 1]!.endMs - UTTERANCE_GAP_MS / 2;
-    this.gate.replace(key, stretch.untilMs, runs.length, until);
-    const session = new Session(this.sessionsOpened++, first.streamMs, this.random(), this.api, {
-      onResponse: (s, response) => {
+  /** How repair sessions are made, started and heard (see `Repairs`). */
+  private repairHost(): RepairHost {
+    const { pace, chunkMs, drainTimeoutMs, sessionLimits, rollover } = this.options;
+    const usage = { audioMs: 0, bytes: 0 };
+    return {
+      gate: this.gate,
+      scheduler: this.scheduler,
+      clock: this.clock,
+      pace,
+      chunkMs,
+      drainTimeoutMs,
+      earlyMs: SEND_EARLY_MS,
+      newSession: (baseOffsetMs, handlers) => {
+        const session = new Session(this.sessionsOpened++, baseOffsetMs, this.random(), this.api, {
+          ...handlers,
+          onHeaders: (s) => this.emit('session', sessionInfo(s)),
+          scrub: (text) => redact(text, this.credentials.secrets()),
+        });
+        this.liveSessions.add(session);
+        if (this.readerBlocked) session.setPaused(true);
+        return session;
+      },
+      start: (session, first, onOpen) => {
+        const metadata = { ...this.options.metadata, ...this.api.metadata(this.options) };
+        const config = this.api.configMessage(this.options, this.intake.format!);
+        Promise.all([this.credentials.authorization(), this.slots.extra()]).then(
+          ([authorization]) => {
+            if (this.destroyed || session.state !== 'opening') return;
+            session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession(first));
+            onOpen();
+          },
+          () => session.cancel('No credentials for the repair session'),
+        );
+      },
+      room: (session, ms, bytes) => {
+        usage.audioMs = ms;
+        usage.bytes = bytes;
+        return rolloverDecision(session, usage, sessionLimits, rollover, 0.5) !== 'now';
+      },
+      sendSilence: (session, ms) => session.sendSilence(ms, () => this.intake.silence(ms)),
+      response: (session, response) => {
+        if (!this.destroyed && response.status) this.emit('status', { session: session.index, ...response.status } satisfies StatusEvent);
+      },
+      deliver: (session, results) => {
+        if (!this.destroyed) this.deliver(session, results);
+      },
+      ended: (session) => {
+        this.liveSessions.delete(session);
         if (this.destroyed) return;
-        if (response.status) this.emit('status', { session: s.index, ...response.status } satisfies StatusEvent);
-        // Partials of audio already gone by would only confuse the reader.
-        const results = response.results.filter((r) => r.type !== 'partial');
-        if (results.length > 0) this.deliver(s, this.gate.accept(key, results));
-        repair.pump();
+        this.pump();
+        this.maybeEndReadable();
       },
-      onHeaders: (s) => this.emit('session', sessionInfo(s)),
-      onDrain: () => repair.pump(),
-      onEnd: () => this.repairEnded(repair, key, until),
-      scrub: (text) => redact(text, this.credentials.secrets()),
-    });
-    const pacer = new Pacer(this.options.pace, this.options.chunkMs, SEND_EARLY_MS);
-    const repair: Repair = new Repair(session, attempt, frames, pacer, this.scheduler, this.clock, this.options.chunkMs, SEND_EARLY_MS, {
-      paid: () => this.gate.owing(key) === undefined,
-      room: (s, ms, bytes) => {
-        this.nextUsage.audioMs = ms;
-        this.nextUsage.bytes = bytes;
-        return rolloverDecision(s, this.nextUsage, this.options.sessionLimits, this.options.rollover, 0.5) !== 'now';
+      seam: (event) => {
+        if (!this.destroyed) this.emit('seam', event);
       },
-      sendSilence: (s, ms) => s.sendSilence(ms, () => this.intake.silence(ms)),
-      cancel: (s) => s.cancel('The repair session overran its deadline'),
-    });
-    this.repairs.add(repair);
-    this.liveSessions.add(session);
-    if (this.readerBlocked) session.setPaused(true);
-    const spanMs = frames.reduce((sum, f) => sum + f.durationMs, 0);
-    const budgetMs = spanMs / maxRate(this.options.pace) + REPAIR_FLUSH_MS + this.options.drainTimeoutMs;
-    const metadata = { ...this.options.metadata, ...this.api.metadata(this.options) };
-    const config = this.api.configMessage(this.options, this.intake.format!);
-    const slot = !this.starts || this.starts.tryAcquire() ? Promise.resolve() : new Promise<void>((resolve) => this.starts!.acquire(resolve));
-    Promise.all([this.credentials.authorization(), slot]).then(
-      ([authorization]) => {
-        if (this.destroyed || session.state !== 'opening') return;
-        session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession(first));
-        repair.start(budgetMs);
-      },
-      () => session.cancel('No credentials for the repair session'),
-    );
-  }
-
-  private repairEnded(repair: Repair, key: number, ownedUntilMs: number): void {
-    repair.stop();
-    this.repairs.delete(repair);
-    this.liveSessions.delete(repair.session);
-    if (this.destroyed) return;
-    const owing = this.gate.owing(key);
-    const stretch = repair.stretch;
-    if (owing && stretch.attempts < REPAIR_ATTEMPTS) this.repair(stretch, owing, ownedUntilMs);
-    const dropped = this.gate.takeDropped(key);
-    this.deliver(repair.session, this.gate.end(key));
-    if (owing && stretch.attempts >= REPAIR_ATTEMPTS) {
-      this.emit('seam', {
-        reason: 'replay-bound',
-        fromSession: stretch.fromSession,
-        toSession: repair.session.index,
-        atMs: stretch.atMs,
-        replayFromMs: stretch.untilMs,
-        unreplayedFromMs: stretch.runs[0]!.startMs,
-        dropped,
-      } satisfies SeamEvent);
-    }
-    this.pump();
-    this.maybeEndReadable();
+    };
   }
 
   private fail(error: Error): void {
@@ -1131,6 +972,19 @@ export class RecognizeStream extends Duplex {
     }
     this.destroy(error);
   }
+}
+
+/** The stream's events, typed: names and payloads in `RecognizeStreamEvents` (stream-events.ts). */
+export interface RecognizeStream {
+  /** Listens to `event`; the stream's own events and their payloads are in `RecognizeStreamEvents`. */
+  on<E extends string | symbol>(event: E, listener: RecognizeStreamListener<E>): this;
+  once<E extends string | symbol>(event: E, listener: RecognizeStreamListener<E>): this;
+  off<E extends string | symbol>(event: E, listener: RecognizeStreamListener<E>): this;
+  addListener<E extends string | symbol>(event: E, listener: RecognizeStreamListener<E>): this;
+  removeListener<E extends string | symbol>(event: E, listener: RecognizeStreamListener<E>): this;
+  prependListener<E extends string | symbol>(event: E, listener: RecognizeStreamListener<E>): this;
+  prependOnceListener<E extends string | symbol>(event: E, listener: RecognizeStreamListener<E>): this;
+  emit<E extends string | symbol>(event: E, ...args: RecognizeStreamEventArgs<E>): boolean;
 }
 
 type WriteCallback = (error?: Error | null) => void;

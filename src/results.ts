@@ -1,7 +1,9 @@
 /** A recognized word, with times in whole-stream milliseconds (from the stream's first sample). */
 export interface RecognizedWord {
   text: string;
+  /** Where the word starts, whole-stream ms. */
   startMs: number;
+  /** Where the word ends, whole-stream ms. */
   endMs: number;
   /** The service does not fill confidence meaningfully yet; usually 0 or 1. */
   confidence: number;
@@ -9,13 +11,18 @@ export interface RecognizedWord {
 
 /** A language the service detected in an alternative (API v3, e.g. with `languageCode: 'auto'`). */
 export interface LanguageEstimate {
+  /** BCP-47, e.g. `ru-RU`. */
   languageCode: string;
+  /** 0–1. */
   probability: number;
 }
 
+/** One hypothesis of what was said; `alternatives[0]` is the best. */
 export interface RecognitionAlternative {
   text: string;
+  /** The service's confidence, 0–1 (often not filled meaningfully). */
   confidence: number;
+  /** The words with their times, when the service sent them (may be empty). */
   words: RecognizedWord[];
   /** API v3 only: languages detected in this alternative, most likely first. */
   languages?: LanguageEstimate[];
@@ -25,6 +32,7 @@ export interface RecognitionAlternative {
 interface ResultBase {
   /** The best alternative's text (`alternatives[0].text`, or `''`). */
   text: string;
+  /** The service's hypotheses, best first (empty for `endOfUtterance`). */
   alternatives: RecognitionAlternative[];
   /** 0-based index of the gRPC session that produced the result. */
   session: number;
@@ -38,7 +46,9 @@ interface ResultBase {
 
 /** Interim text of the utterance being spoken; later results replace it. */
 export interface PartialResult extends ResultBase {
+  /** Discriminant: switch on it. */
   type: 'partial';
+  /** Only finals have `final: true`. */
   final: false;
   endOfUtterance: false;
 }
@@ -48,8 +58,10 @@ export interface PartialResult extends ResultBase {
  * utterance (`endOfUtterance: true`); with API v3 an `endOfUtterance` result follows instead.
  */
 export interface FinalResult extends ResultBase {
+  /** Discriminant: switch on it. */
   type: 'final';
   final: true;
+  /** API v2: this final closes an utterance. API v3: always `false` (an `endOfUtterance` result follows). */
   endOfUtterance: boolean;
   /** 0-based count of finals in the whole stream, across sessions: what a `refinement` refers to. */
   finalIndex: number;
@@ -60,7 +72,9 @@ export interface FinalResult extends ResultBase {
  * "123"), emitted once, after that final. It is not a new final (`final: false`).
  */
 export interface RefinementResult extends ResultBase {
+  /** Discriminant: switch on it. */
   type: 'refinement';
+  /** Not a new final: it replaces the text of final `finalIndex`. */
   final: false;
   endOfUtterance: false;
   /** The `finalIndex` of the final this text replaces. */
@@ -69,8 +83,10 @@ export interface RefinementResult extends ResultBase {
 
 /** API v3: the utterance ended at `endMs` (the finals before it are its text). No text of its own. */
 export interface EndOfUtteranceResult extends ResultBase {
+  /** Discriminant: switch on it. */
   type: 'endOfUtterance';
   final: false;
+  /** Always `true`: code written for v2 that checks `endOfUtterance` keeps working. */
   endOfUtterance: true;
 }
 
@@ -92,6 +108,7 @@ export type RecognitionResultType = RecognitionResult['type'];
 
 /** Session details to quote to support, emitted as the `session` event when a session starts. */
 export interface SessionInfo {
+  /** 0-based index of the session. */
   session: number;
   /** `x-client-request-id` sent with the session. */
   clientRequestId: string;
@@ -108,8 +125,10 @@ export interface SessionInfo {
  * warnings. Not a result: it says nothing about the audio.
  */
 export interface StatusEvent {
+  /** 0-based index of the session the status came on. */
   session: number;
   /** `WORKING`, `WARNING` or `CLOSED` (or `CODE_TYPE_UNSPECIFIED`). */
   code: string;
+  /** The service's message, with any known secret removed. */
   message: string;
 }

@@ -28,11 +28,14 @@ export type EouClassifierOption =
 export interface LanguageRestriction {
   /** Default `whitelist`. */
   type?: 'whitelist' | 'blacklist';
+  /** BCP-47 codes, e.g. `['ru-RU', 'en-US']`. */
   languageCodes: string[];
 }
 
+/** API v3's `audio_processing_type`: `REAL_TIME` (the service's streaming default) or `FULL_DATA`. */
 export type AudioProcessingType = 'REAL_TIME' | 'FULL_DATA';
 
+/** The long form of `compressSilence` (API v3, raw PCM). */
 export interface CompressSilenceOptions {
   /** Silence sent as audio before the rest of a pause goes as `silence_chunk`, in ms. Default 500. */
   afterMs?: number;

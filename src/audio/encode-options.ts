@@ -3,6 +3,7 @@ import { invalidOption } from '../errors.js';
 
 /** In-process Opus encoding of PCM input (the `encode` option in its long form). */
 export interface OpusEncodeOptions {
+  /** The only codec: Opus in Ogg pages, sent as `OGG_OPUS`. */
   codec: 'opus';
   /** Target bitrate in bits per second (6000–510000). Default: libopus's choice for the rate, about 11, 19 and 51 kbit/s at 8, 16 and 48 kHz. */
   bitrate?: number;

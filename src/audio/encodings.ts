@@ -8,6 +8,8 @@ export const AUDIO_ENCODINGS = ['LINEAR16_PCM', 'OGG_OPUS'] as const;
 /** What may be written: the wire encodings, and G.711 telephone audio sent as LINEAR16_PCM at 8 kHz. */
 export const INPUT_ENCODINGS = [...AUDIO_ENCODINGS, ...G711_ENCODINGS] as const;
 
+/** An encoding the service takes: `LINEAR16_PCM` or `OGG_OPUS`. */
 export type AudioEncoding = (typeof AUDIO_ENCODINGS)[number];
+/** What `audioEncoding` may name: a wire encoding, or G.711 telephone audio (`MULAW`, `ALAW`). */
 export type InputEncoding = AudioEncoding | G711Encoding;
 export type PcmSampleRate = (typeof PCM_SAMPLE_RATES)[number];

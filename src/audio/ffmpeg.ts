@@ -13,6 +13,7 @@ export interface DecodeAudioOptions {
 
 /** The PCM `decodeAudio()` produces: 16-bit little-endian mono at `sampleRateHertz`. */
 export interface DecodedAudio extends Readable {
+  /** The PCM's rate: pass it on as the stream's `sampleRateHertz`. */
   readonly sampleRateHertz: 8000 | 16000 | 48000;
 }
 

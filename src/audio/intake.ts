@@ -8,7 +8,9 @@ import { OpusEncodingFramer } from './opus-encoding-framer.js';
 import { PcmFramer } from './pcm-framer.js';
 import { looksLikeWav, parseWavHeader } from './wav.js';
 
+/** The audio format a stream decided on (`stream.audioFormat`), from the options or the first bytes. */
 export interface AudioFormat {
+  /** What the service is sent. */
   encoding: AudioEncoding;
   /** Set for LINEAR16_PCM. */
   sampleRateHertz: PcmSampleRate | undefined;

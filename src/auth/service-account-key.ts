@@ -10,18 +10,25 @@ export interface ServiceAccountKeyFile {
   service_account_id: string;
   /** PEM PKCS#8 RSA private key; the file's first line ("PLEASE DO NOT REMOVE THIS LINE! …") may stay. */
   private_key: string;
+  /** Not used (signing needs only `id`, `service_account_id` and `private_key`). */
   created_at?: string;
+  /** Not used. */
   key_algorithm?: string;
+  /** Not used. */
   public_key?: string;
 }
 
 /** The same key in the field names other SDKs use (`accessKeyId`, `serviceAccountId`, `privateKey`). */
 export interface ServiceAccountKeyFields {
+  /** Key ID (the file's `id`). */
   accessKeyId: string;
+  /** The file's `service_account_id`. */
   serviceAccountId: string;
+  /** The file's `private_key`. */
   privateKey: string;
 }
 
+/** A service account's authorized key, in either spelling of its fields. */
 export type ServiceAccountKey = ServiceAccountKeyFile | ServiceAccountKeyFields;
 
 /** A validated key, ready to sign with. */

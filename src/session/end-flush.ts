@@ -28,6 +28,7 @@ export interface UnconfirmedEvent {
   session: number;
   /** Whole-stream span of audio with speech that no final covered, in ms. */
   fromMs: number;
+  /** End of that span, in ms. */
   toMs: number;
   /** New sessions that replayed it without a final either. */
   recoveries: number;

@@ -1,5 +1,7 @@
 import type { FollowUps } from '../api/adapter-contract.js';
 
+export type { FollowUps };
+
 /**
  * A final is only part of the answer when more follows it: its refinement (the normalized text)
  * and the end of its utterance come in later responses. Audio whose final came but whose

@@ -11,6 +11,7 @@
  */
 export type IdlePolicy = 'keepalive' | 'close';
 
+/** The long form of the `idle` option. */
 export interface IdleOptions {
   /** Default: `keepalive`. */
   policy: IdlePolicy | undefined;

@@ -3,11 +3,13 @@ import { ErrorCodes, SpeechKitError } from '../errors.js';
 import type { Scheduler } from '../timing/scheduler.js';
 import { backoffDelay, classify, type RetryOptions } from './retry-policy.js';
 
+/** Payload of the `retry` event: a session failed and a new one opens after `delayMs`. */
 export interface RetryEvent {
   /** 1 for the first new session after a failure. */
   attempt: number;
   /** The failure's stable code, e.g. `SPEECHKIT_ERR_UNAVAILABLE`. */
   code: string;
+  /** The gRPC status code, when the service sent one. */
   grpcCode: number | undefined;
   /** Backoff before the new session, in ms. */
   delayMs: number;

@@ -40,6 +40,7 @@ export function classify(code: ErrorCode | string): RetryClass {
   return RETRY_TABLE[code] ?? 'fail';
 }
 
+/** Recovery from transient failures (the `retry` option; each field optional there). */
 export interface RetryOptions {
   /** Retries per failure episode (attempts = retries + 1). Default 6. */
   retries: number;

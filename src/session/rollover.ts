@@ -31,7 +31,8 @@ export interface Limits {
   maxBytes: number;
 }
 
-export type RolloverReason = 'end-of-utterance' | 'silence' | 'limit' | 'service-limit' | 'idle' | 'resume';
+/** Why the stream rolled over (see `RolloverEvent`). */
+export type RolloverReason = 'end-of-utterance' | 'silence' | 'limit';
 
 export type RolloverDecision = 'continue' | 'at-boundary' | 'now';
 

@@ -43,6 +43,8 @@ interface Run {
   closed: boolean;
   /** A final without word times was taken for it (its confirmation may still be held). */
   claimed: boolean;
+  /** A final with word times covered it (its confirmation may still be held): no timeless final is taken for it. */
+  timed: boolean;
   /** Starts of the short pauses inside it (silent frames after speech), oldest first. */
   quiet: number[];
   /** Start of its latest speech after a short pause inside it (-Infinity: none). */
@@ -106,7 +108,7 @@ export class SpeechRuns {
         last.endSentAt = now;
       } else {
         if (this.runs.length >= MAX_RUNS) this.runs.shift();
-        this.runs.push({ startMs: streamMs, endMs: end, endSentAt: now, closed: false, claimed: false, quiet: [], resumedMs: -Infinity });
+        this.runs.push({ startMs: streamMs, endMs: end, endSentAt: now, closed: false, claimed: false, timed: false, quiet: [], resumedMs: -Infinity });
       }
       return undefined;
     }
@@ -135,12 +137,22 @@ export class SpeechRuns {
    */
   claimTimeless(sessionEndMs: number): number | undefined {
     if (!this.known) return undefined;
-    const i = this.runs.findIndex((r) => !r.claimed);
+    const i = this.runs.findIndex((r) => !r.claimed && !r.timed);
     if (i < 0) return sessionEndMs;
     this.runs[i]!.claimed = true;
     const next = this.runs[i + 1];
     const at = next ? Math.max(this.runs[i]!.endMs, next.startMs - this.leadMs) : this.endMs;
     return Math.min(at, sessionEndMs);
+  }
+
+  /**
+   * A final with word times covers `startMs`…`endMs`: the runs it overlaps have their final, even
+   * while its confirmation is held (a v3 refinement owed), so a final without times that comes
+   * next is not taken for one of them.
+   */
+  claimSpan(startMs: number, endMs: number): void {
+    // Covered to its end (a run ends up to a frame after the last word), not merely overlapped.
+    for (const r of this.runs) if (r.startMs <= endMs + 1e-6 && r.endMs <= endMs + this.gapMs / 2 && r.endMs >= startMs - 1e-6) r.timed = true;
   }
 
   /** A new session: finals taken but not confirmed will be heard again, and come again. */

@@ -25,10 +25,11 @@ export interface SessionStartLimiter {
   acquire(onGranted: () => void): () => void;
 }
 
+/** Options of `createSessionStartLimiter()`. */
 export interface SessionStartLimiterOptions {
   /** Session starts per second. Default 40, the service's default quota. */
   perSecond?: number;
-  /** @internal The time source; tests inject a fake one. */
+  /** The time source that spaces the starts. Default: real time; inject a fake `Clock` to test on fake time. */
   clock?: Clock;
 }
 

@@ -5,10 +5,13 @@
 export interface Clock {
   /** Monotonic milliseconds. */
   now(): number;
+  /** Runs `fn` once, `ms` from now (0 or less: as soon as possible). */
   setTimeout(fn: () => void, ms: number): TimerHandle;
+  /** Cancels a timer `setTimeout` returned; a timer that already ran is ignored. */
   clearTimeout(handle: TimerHandle): void;
 }
 
+/** Whatever a `Clock`'s `setTimeout` returns, handed back to its `clearTimeout`. */
 export type TimerHandle = { readonly __timer: unique symbol } | object;
 
 /** Real time: `performance.now()` and the runtime's timers. */

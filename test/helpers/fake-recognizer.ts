@@ -107,10 +107,13 @@ export class DigitService {
     this.minToneMs = o.minToneMs ?? 30;
   }
 
+  /** Calls that stopped answering (a stalled service): they hear nothing and say nothing. */
+  readonly stalled = new Set<FakeCall>();
+
   tick(): void {
     const now = this.clock.now();
     for (const call of this.transport.calls) {
-      if (call.ended) continue;
+      if (call.ended || this.stalled.has(call)) continue;
       let h = this.heard.get(call);
       if (!h) {
         h = { call, seen: 0, ms: 0, digits: [], tone: undefined, silenceMs: 0, due: [], flushed: false };

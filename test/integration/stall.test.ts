@@ -72,6 +72,7 @@ describe('a connection that silently stops forwarding', () => {
           // Noticed within the timeout (+ the frame being written and a loaded machine's slack),
           // not after gRPC's keepalive (30 s + 10 s).
           const noticedMs = retries[0]!.at - blackholedAt;
+          console.info(`[stall] ${api}: blackhole noticed after ${Math.round(noticedMs)} ms (stallTimeoutMs ${STALL_MS}), ${retries.length} retr${retries.length === 1 ? 'y' : 'ies'}`);
           expect(noticedMs).toBeGreaterThanOrEqual(STALL_MS - 200);
           expect(noticedMs).toBeLessThan(STALL_MS + 2500);
           // The new session went over a new connection: the blackholed one is never used again.

@@ -26,6 +26,8 @@ it('integrity matrix: every cell gets exactly its digits', async () => {
   expect(missingPairs(all)).toEqual([]);
   const cells = selectCells(all, filter);
   const caps = await capabilities();
+  // The commit the cells ran on: read before they run, as the tree may move meanwhile.
+  const tested = revision();
   const started = performance.now();
   const outcomes = await runMatrix(cells, concurrency, (o, done) => {
     const what = o.verdict === 'pass' ? '' : ` ${o.reasons.join('; ')}${o.lost.length ? ` lost ${describeFaults(o.lost)}` : ''}${o.repeated.length ? ` repeated ${describeFaults(o.repeated)}` : ''}`;
@@ -33,7 +35,7 @@ it('integrity matrix: every cell gets exactly its digits', async () => {
   });
   const wallMs = performance.now() - started;
   const note = [
-    `Run ${new Date().toISOString()} at ${revision()}, ${cells.length} of ${all.length} cells${filter ? ` (filter /${filter}/)` : ''}, ${concurrency} at a time, node ${process.version}.`,
+    `Run ${new Date().toISOString()} at ${tested}, ${cells.length} of ${all.length} cells${filter ? ` (filter /${filter}/)` : ''}, ${concurrency} at a time, node ${process.version}.`,
     `Emulator: service profiles ${caps.profiles ? 'yes' : 'NO'}; fault actions ${[...caps.faultActions].join(', ')}; TCP proxy ${caps.tcpProxy ? 'yes' : 'NO'}.`,
   ].join(' ');
   const report = renderReport(outcomes, wallMs, note);

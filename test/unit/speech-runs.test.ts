@@ -55,6 +55,15 @@ describe('SpeechRuns', () => {
     expect(runs.claimTimeless(1_400)).toBe(1_400);
   });
 
+  it('a timeless final after a timed one whose confirmation is held is taken for the next run, not that one', () => {
+    // v3 with a late refinement: the first utterance's timed final holds its confirmation, and a
+    // final that lost its (absurd) times comes before the refinement does.
+    const runs = new SpeechRuns(400);
+    feed(runs, '..ss......ss......');
+    runs.claimSpan(200, 400);
+    expect(runs.claimTimeless(1_800)).toBe(1_800);
+  });
+
   it('gives up on a sound that never gets a final, once its final is long overdue in audio and in time', () => {
     const runs = new SpeechRuns(400);
     feed(runs, 's');

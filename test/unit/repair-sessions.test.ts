@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { RolloverEvent } from '../../src/recognize-stream.js';
+import type { SessionInfo } from '../../src/results.js';
+import type { SeamEvent } from '../../src/session/seam.js';
+import { seededRandom } from '../helpers/dialled.js';
+import { DigitService, digitScript } from '../helpers/fake-recognizer.js';
+import { fakeStream, flushMicrotasks } from '../helpers/fake-transport.js';
+
+const rate = 16_000;
+
+describe('repair sessions: speech a replaced session kept and then did not report', () => {
+  it('is heard again by a session of its own and reaches the reader once, in order', async () => {
+    let repaired = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const script = digitScript({ rate, seed, totalMs: 15_000, digits: [3, 8], toneMs: [80, 150], gapMs: [80, 150], pauseMs: [900, 1_500] });
+      const { clock, transport, stream, results, errors } = fakeStream({ sampleRateHertz: rate, audioEncoding: 'LINEAR16_PCM', pace: 1, sessionLimits: { maxAudioMs: 4_000 }, retry: { minDelayMs: 5, maxDelayMs: 20 } });
+      const latency = seededRandom(seed * 31);
+      const service = new DigitService(transport, clock, { rate, wordTimes: seed % 2 === 0, latencyMs: () => latency() * 300 });
+      const rollovers: RolloverEvent[] = [];
+      const sessions: SessionInfo[] = [];
+      const seams: SeamEvent[] = [];
+      stream.on('rollover', (e: RolloverEvent) => rollovers.push(e));
+      stream.on('session', (e: SessionInfo) => sessions.push(e));
+      stream.on('seam', (e: SeamEvent) => seams.push(e));
+      let ended = false;
+      stream.on('end', () => (ended = true));
+      stream.write(script.pcm);
+      stream.end();
+      // The first session stops answering 1.5 s in: its speech piles up past the 1.6 s replay bound,
+      // the hard cut leaves it owning what the next session's replay cannot reach, and then it fails.
+      let failed = false;
+      for (let t = 0; t < script.durationMs + 30_000 && !ended; t += 10) {
+        await flushMicrotasks();
+        const first = transport.calls[0];
+        if (first && t === 1_500) service.stalled.add(first);
+        if (first && !failed && rollovers.length > 0) {
+          failed = true;
+          first.finish({ code: 14, details: 'gone' });
+        }
+        service.tick();
+        clock.advance(10);
+      }
+      await flushMicrotasks();
+      expect(errors, `seed ${seed}`).toEqual([]);
+      expect(ended, `seed ${seed}`).toBe(true);
+      expect(results.filter((r) => r.final).map((r) => r.text), `seed ${seed}`).toEqual(script.utterances);
+      expect(seams, `seed ${seed}`).toEqual([]);
+      // A repair session: its audio starts before the session that replaced the failed one.
+      const firstReplay = rollovers[0]!.replayFromMs;
+      if (sessions.some((s) => s.session >= 2 && s.baseOffsetMs < firstReplay)) repaired++;
+    }
+    expect(repaired).toBeGreaterThan(2);
+  });
+});
