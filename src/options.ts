@@ -1,4 +1,5 @@
-import { G711_ENCODINGS, G711_SAMPLE_RATE, isG711, type G711Encoding } from './audio/g711.js';
+import { G711_SAMPLE_RATE, isG711 } from './audio/g711.js';
+import { INPUT_ENCODINGS, PCM_SAMPLE_RATES, type InputEncoding, type PcmSampleRate } from './audio/encodings.js';
 import { API_OPTION_KEYS, resolveApiOptions, type ApiOptions, type ApiVersion, type V3Settings } from './api/api-options.js';
 import { resolveEncode, type EncodeOption, type ResolvedEncode } from './audio/encode-options.js';
 import { invalidOption } from './errors.js';
@@ -32,17 +33,15 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_REPLAY_MS = 30_000;
 /** v2 `folder_id` limit from the service's reference. */
 export const MAX_FOLDER_ID_LENGTH = 50;
-export const PCM_SAMPLE_RATES = [8000, 16000, 48000] as const;
-export const AUDIO_ENCODINGS = ['LINEAR16_PCM', 'OGG_OPUS'] as const;
-
-/** What may be written: the wire encodings, and G.711 telephone audio sent as LINEAR16_PCM at 8 kHz. */
-export const INPUT_ENCODINGS = [...AUDIO_ENCODINGS, ...G711_ENCODINGS] as const;
-
-/** An encoding the service takes: `LINEAR16_PCM` or `OGG_OPUS`. */
-export type AudioEncoding = (typeof AUDIO_ENCODINGS)[number];
-/** What `audioEncoding` may name: a wire encoding, or G.711 telephone audio (`MULAW`, `ALAW`). */
-export type InputEncoding = AudioEncoding | G711Encoding;
-export type PcmSampleRate = (typeof PCM_SAMPLE_RATES)[number];
+// The audio layer owns its encodings (it may not import this module); they are options too.
+export {
+  PCM_SAMPLE_RATES,
+  AUDIO_ENCODINGS,
+  INPUT_ENCODINGS,
+  type AudioEncoding,
+  type InputEncoding,
+  type PcmSampleRate,
+} from './audio/encodings.js';
 
 /** The service's per-session limits, which the stream rolls over before. Lower them to roll over sooner. */
 export interface SessionLimits {

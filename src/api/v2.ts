@@ -4,7 +4,7 @@ import type { RecognitionResult, RecognizedWord } from '../results.js';
 import type { StreamingRecognitionRequest } from '../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionRequest.js';
 import type { StreamingRecognitionResponse__Output } from '../generated/yandex/cloud/ai/stt/v2/StreamingRecognitionResponse.js';
 import type { Duration__Output } from '../generated/google/protobuf/Duration.js';
-import type { ResponseMapper } from './adapter.js';
+import type { ResponseMapper } from './adapter-contract.js';
 
 /** Streaming recognition is mono; v2 has no channel tags, v3 calls the one channel "0". */
 export const MONO_CHANNEL = '0';

@@ -6,7 +6,7 @@ import type { StreamingResponse__Output } from '../generated/speechkit/stt/v3/St
 import type { RecognitionModelOptions } from '../generated/speechkit/stt/v3/RecognitionModelOptions.js';
 import type { EouClassifierOptions } from '../generated/speechkit/stt/v3/EouClassifierOptions.js';
 import type { AlternativeUpdate__Output } from '../generated/speechkit/stt/v3/AlternativeUpdate.js';
-import type { ApiAdapter, ApiResponse, ResponseMapper } from './adapter.js';
+import type { ApiAdapter, ApiResponse, ResponseMapper } from './adapter-contract.js';
 import { MONO_CHANNEL } from './v2.js';
 
 /**

@@ -1,5 +1,5 @@
 import { invalidAudio } from '../errors.js';
-import type { AudioEncoding, InputEncoding, PcmSampleRate } from '../options.js';
+import type { AudioEncoding, InputEncoding, PcmSampleRate } from './encodings.js';
 import type { ResolvedEncode } from './encode-options.js';
 import type { AudioFrame, FrameSource, SessionWire } from './frame.js';
 import { g711Decoder, G711_SAMPLE_RATE, isG711, type SampleDecoder } from './g711.js';

@@ -5,27 +5,13 @@ import { exchangeJwt } from './iam-exchange.js';
 import { serviceAccountJwt } from './jwt.js';
 import { sharedTokenCache, TokenCache, type CredentialsEvent, type TokenSource } from './token-cache.js';
 import { providerCredentials } from './token-provider.js';
+import type { Credentials } from './credentials-contract.js';
+
+// Each kind of credentials implements the interface; it lives apart so they need not import this module.
+export type { Credentials } from './credentials-contract.js';
 
 /** Sent JWTs kept for scrubbing: a few exchanges' worth (each retry of one signs a new JWT). */
 const REMEMBERED_JWTS = 4;
-
-/**
- * Where a session gets its `authorization` header. Consulted at the start of every session, so a
- * refreshed token reaches the next session without touching the ones in flight.
- */
-export interface Credentials {
-  /** The `authorization` header value for a new session. */
-  authorization(): Promise<string>;
-  /** Every secret value in play, so errors and logs can be scrubbed of them. */
-  secrets(): readonly string[];
-  /**
-   * Gets a new token now, after the service said UNAUTHENTICATED (an expired or revoked token).
-   * Absent for credentials that cannot change, such as a static token or an API key.
-   */
-  refresh?(): Promise<void>;
-  /** The stream is done with these credentials (lets shared token caches stop refreshing). */
-  release?(): void;
-}
 
 /** What credentials need from the stream that uses them. */
 export interface CredentialsContext {

@@ -1,6 +1,6 @@
 import { ErrorCodes, redact, SpeechKitError } from '../errors.js';
 import type { Clock } from '../timing/clock.js';
-import type { Credentials } from './credentials.js';
+import type { Credentials } from './credentials-contract.js';
 
 /** What `getIamToken` is told when it is called. */
 export interface IamTokenRequest {

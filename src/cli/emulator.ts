@@ -22,13 +22,13 @@ export function parseProfileArgument(value: string): ServiceProfile {
     try {
       input = JSON.parse(text) as ServiceProfileInput;
     } catch (err) {
-      throw new Error(`--profile: not valid JSON (${(err as Error).message})`);
+      throw new Error(`--profile: not valid JSON (${(err as Error).message})`, { cause: err });
     }
   }
   try {
     return resolveProfile(input as Parameters<typeof resolveProfile>[0]);
   } catch (err) {
-    throw new Error(`--profile: ${(err as Error).message}`);
+    throw new Error(`--profile: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -1,10 +1,6 @@
-/** What the service sends after a final (API v3), each of which the user is owed. */
-export interface FollowUps {
-  /** A refinement per final (text normalization on). */
-  refinement: boolean;
-  /** An end-of-utterance result after the utterance's finals. */
-  endOfUtterance: boolean;
-}
+import type { FollowUps } from '../api/adapter-contract.js';
+
+export type { FollowUps };
 
 /**
  * A final is only part of the answer when more follows it: its refinement (the normalized text)

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import * as protoLoader from '@grpc/proto-loader';
-import { prefixInPlace } from '../audio/frame-buffer.js';
+import { prefixInPlace } from './wire-headroom.js';
 
 /** The same options the message types in `src/generated` were generated with. */
 export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
@@ -32,7 +32,7 @@ const codecs = new Map<string, MethodCodec>();
 
 /** Loads a method's codec once per process (parsing the .proto costs tens of ms). */
 export function methodCodec(api: keyof typeof METHOD_PATHS): MethodCodec {
-  let codec = codecs.get(api);
+  const codec = codecs.get(api);
   if (!codec) {
     const definition = protoLoader.loadSync(PROTO_FILES[api], { ...PROTO_LOADER_OPTIONS, includeDirs: [PROTO_DIR] });
     const service = definition[SERVICES[api]] as protoLoader.ServiceDefinition;

@@ -7,7 +7,7 @@ import { closeClients, connect, openCall, PCM8K } from './helpers.js';
 const key = createServiceAccountKey({ serviceAccountId: 'ajesaserviceaccount1', keyId: 'ajekeykeykeykey00001' });
 const privateKey = createPrivateKey(key.private_key.slice(key.private_key.indexOf('-----BEGIN')));
 let emu: Emulator;
-let lines: string[] = [];
+const lines: string[] = [];
 
 beforeAll(async () => {
   emu = await startEmulator({ iam: { keys: [key] }, logger: (l) => lines.push(l) });

@@ -80,7 +80,7 @@ describe('lifecycle', () => {
         ),
       );
       expect(results.map((r) => finals(r.responses))).toEqual([['12'], ['34'], ['56'], ['78']]);
-      expect(emu.sessions.map((s) => s.index).sort()).toEqual([0, 1, 2, 3]);
+      expect(emu.sessions.map((s) => s.index).sort((a, b) => a - b)).toEqual([0, 1, 2, 3]);
     } finally {
       await emu.close();
     }

@@ -171,7 +171,7 @@ export async function startRecordingIam(upstream: () => string): Promise<Recordi
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', async () => {
+    const relay = async () => {
       try {
         jwts.push(String(JSON.parse(body).jwt));
         const answer = await fetch(upstream(), { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -183,7 +183,8 @@ export async function startRecordingIam(upstream: () => string): Promise<Recordi
       } catch {
         res.socket?.destroy();
       }
-    });
+    };
+    req.on('end', () => void relay());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

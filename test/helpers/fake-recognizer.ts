@@ -36,7 +36,7 @@ export function digitScript(o: ScriptOptions): DigitScript {
   const random = seededRandom(o.seed);
   const between = ([lo, hi]: [number, number]) => Math.round((lo + random() * (hi - lo)) / BLOCK_MS) * BLOCK_MS;
   const samplesPerMs = o.rate / 1000;
-  const parts: number[][] = [];
+  const parts: [value: number, ms: number][] = [];
   let at = 0;
   const push = (value: number, ms: number) => {
     parts.push([value, ms]);
@@ -63,7 +63,7 @@ export function digitScript(o: ScriptOptions): DigitScript {
   const pcm = Buffer.alloc(at * samplesPerMs * 2);
   let offset = 0;
   for (const [value, ms] of parts) {
-    for (let i = 0; i < ms * samplesPerMs; i++, offset += 2) pcm.writeInt16LE(value!, offset);
+    for (let i = 0; i < ms * samplesPerMs; i++, offset += 2) pcm.writeInt16LE(value, offset);
   }
   return { pcm, utterances, spans, durationMs: at };
 }

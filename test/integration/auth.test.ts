@@ -106,7 +106,7 @@ describe('one token for every stream using the same key', () => {
       runs.push(recognize(new RecognizeStream(options(emulator, { serviceAccountKey: other, iamEndpoint: endpoint })), digits(['9'])));
       const results = await Promise.all(runs);
       expect(results.map(finalsText)).toEqual([['0'], ['1'], ['2'], ['3'], ['9']]);
-      expect(emulator.iam!.exchanges.map((e) => e.keyId).sort()).toEqual([key.id, other.id].sort());
+      expect(emulator.iam!.exchanges.map((e) => String(e.keyId)).sort()).toEqual([key.id, other.id].sort());
 
       // A later stream reuses the cached token while it is good.
       await recognize(new RecognizeStream(options(emulator, { serviceAccountKey: key, iamEndpoint: endpoint })), digits(['4']));

@@ -66,7 +66,7 @@ describe.skipIf(ffmpeg.skip)(`decodeAudio(): any format in, through ffmpeg${ffmp
       code: 'SPEECHKIT_ERR_INVALID_AUDIO',
       message: expect.stringMatching(/No such file/),
     });
-    expect(() => decodeAudio('x.mp3', { sampleRateHertz: 44100 as 8000 })).toThrowError(expect.objectContaining({ code: 'SPEECHKIT_ERR_INVALID_OPTION', option: 'sampleRateHertz' }));
+    expect(() => decodeAudio('x.mp3', { sampleRateHertz: 44100 as 8000 })).toThrow(expect.objectContaining({ code: 'SPEECHKIT_ERR_INVALID_OPTION', option: 'sampleRateHertz' }));
   });
 
   it('stops ffmpeg when the reader goes away', async () => {

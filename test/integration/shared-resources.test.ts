@@ -11,6 +11,20 @@ function alive(kind: string): number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Waits until no socket has opened or closed for 300 ms (at most 5 s): sockets of an emulator that
+ * just closed can take a few event-loop turns to go (longer on Node 24 than on Node 20).
+ */
+async function socketsSettled(): Promise<void> {
+  let last = alive('TCPSocketWrap');
+  for (let steady = 0, waited = 0; steady < 6 && waited < 5_000; waited += 50) {
+    await sleep(50);
+    const now = alive('TCPSocketWrap');
+    steady = now === last ? steady + 1 : 0;
+    last = now;
+  }
+}
+
 describe('streams share resources and let the process go', () => {
   it('puts 200 concurrent streams on a few pooled connections', async () => {
     await withEmulator({ recordAudio: false }, async (emulator) => {
@@ -35,6 +49,7 @@ describe('streams share resources and let the process go', () => {
   });
 
   it('holds nothing that keeps the process alive once the last stream is done, and closes idle connections', async () => {
+    await socketsSettled();
     await withEmulator({}, async (emulator) => {
       const before = { sockets: alive('TCPSocketWrap'), timers: alive('Timeout') };
       const stream = new RecognizeStream(streamOptions(emulator, { sampleRateHertz: 8000 }));

@@ -20,6 +20,6 @@ describe('the `encode` option', () => {
     [{ codec: 'opus', frameMs: 20 }, 'encode.frameMs'],
     [null, 'encode'],
   ])('rejects %o synchronously, naming %s', (encode, option) => {
-    expect(() => resolve(encode)).toThrowError(expect.objectContaining({ code: 'SPEECHKIT_ERR_INVALID_OPTION', option, message: expect.stringContaining(`\`${option}\``) }));
+    expect(() => resolve(encode)).toThrow(expect.objectContaining({ code: 'SPEECHKIT_ERR_INVALID_OPTION', option, message: expect.stringContaining(`\`${option}\``) }));
   });
 });

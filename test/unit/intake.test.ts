@@ -69,7 +69,7 @@ describe('AudioIntake', () => {
     [{ format: 6, bits: 8, rate: 16000 }, /A-law audio at 16000 Hz/],
   ])('rejects an unsupported WAV (%o) with a clear error', (opts, message) => {
     const intake = new AudioIntake(declaredNone, 100);
-    expect(() => intake.append(Buffer.concat([wavHeader(opts), audio]))).toThrowError(
+    expect(() => intake.append(Buffer.concat([wavHeader(opts), audio]))).toThrow(
       expect.objectContaining({ code: 'SPEECHKIT_ERR_INVALID_AUDIO', message: expect.stringMatching(message) }),
     );
   });
@@ -91,7 +91,7 @@ describe('AudioIntake', () => {
   });
 
   it('refuses raw PCM without sampleRateHertz, and takes it with one', () => {
-    expect(() => new AudioIntake(declaredNone, 100).append(audio)).toThrowError(/sampleRateHertz/);
+    expect(() => new AudioIntake(declaredNone, 100).append(audio)).toThrow(/sampleRateHertz/);
     const intake = new AudioIntake({ audioEncoding: undefined, sampleRateHertz: 16000 }, 100);
     const frames = run(intake, [audio]);
     expect(intake.format).toEqual({ encoding: 'LINEAR16_PCM', sampleRateHertz: 16000, source: 'options' });
@@ -106,8 +106,8 @@ describe('AudioIntake', () => {
   });
 
   it('catches a declared format that contradicts the audio', () => {
-    expect(() => new AudioIntake({ audioEncoding: 'OGG_OPUS', sampleRateHertz: undefined }, 100).append(Buffer.concat([wavHeader(), audio]))).toThrowError(/WAV/);
-    expect(() => new AudioIntake({ audioEncoding: 'LINEAR16_PCM', sampleRateHertz: 8000 }, 100).append(Buffer.concat([wavHeader({ rate: 16000 }), audio]))).toThrowError(/16000/);
+    expect(() => new AudioIntake({ audioEncoding: 'OGG_OPUS', sampleRateHertz: undefined }, 100).append(Buffer.concat([wavHeader(), audio]))).toThrow(/WAV/);
+    expect(() => new AudioIntake({ audioEncoding: 'LINEAR16_PCM', sampleRateHertz: 8000 }, 100).append(Buffer.concat([wavHeader({ rate: 16000 }), audio]))).toThrow(/16000/);
   });
 
   it('expands raw G.711 to 16-bit PCM at 8 kHz, sent as LINEAR16_PCM', () => {
@@ -135,7 +135,7 @@ describe('AudioIntake', () => {
         expect([...Array(codes.length).keys()].every((i) => pcm.readInt16LE(i * 2) === table[codes[i]!])).toBe(true);
       }
       const wrong = new AudioIntake({ audioEncoding: 'LINEAR16_PCM', sampleRateHertz: 8000 }, 100);
-      expect(() => wrong.append(wav)).toThrowError(expect.objectContaining({ code: 'SPEECHKIT_ERR_INVALID_AUDIO', message: expect.stringContaining(law) }));
+      expect(() => wrong.append(wav)).toThrow(expect.objectContaining({ code: 'SPEECHKIT_ERR_INVALID_AUDIO', message: expect.stringContaining(law) }));
     }
   });
 });

@@ -39,7 +39,7 @@ const pcm = dialledDigitsPcm(['12', '34'], { sampleRate: 16000 });
 const samples48 = (pcm.length / 2) * 3;
 const ours = encodeOggOpus(pcm, { sampleRateHertz: 16000 });
 const fails = (ogg: Buffer, message: RegExp) =>
-  expect(() => read(ogg)).toThrowError(expect.objectContaining({ code: 'SPEECHKIT_ERR_INVALID_AUDIO', message: expect.stringMatching(message) }));
+  expect(() => read(ogg)).toThrow(expect.objectContaining({ code: 'SPEECHKIT_ERR_INVALID_AUDIO', message: expect.stringMatching(message) }));
 
 describe('OggOpusReader', () => {
   it('reads the headers, then packets whose samples, less the pre-skip and the end trim, are the audio', () => {

@@ -41,7 +41,7 @@ describe('Ogg pages', () => {
   it('waits for the rest of a page instead of guessing', () => {
     const page = buildPage({ flags: 0, granule: 0n, serial: 1, sequence: 0 }, [10], [Buffer.alloc(10, 1)]);
     for (let cut = 0; cut < page.length; cut++) expect(parsePage(page.subarray(0, cut), 0, 0)).toBeUndefined();
-    expect(() => parsePage(Buffer.from('OggX'), 0, 0)).toThrowError(/OggS/);
+    expect(() => parsePage(Buffer.from('OggX'), 0, 0)).toThrow(/OggS/);
     expect(() => parsePage(Buffer.from('Og'), 0, 0)).not.toThrow();
   });
 

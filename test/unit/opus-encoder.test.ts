@@ -64,7 +64,7 @@ describe('in-process Opus encoding', () => {
     framer.append(Buffer.alloc(3201));
     expect(() => {
       for (let f = framer.next(true); f; f = framer.next(true));
-    }).toThrowError(expect.objectContaining({ code: 'SPEECHKIT_ERR_INVALID_AUDIO' }));
+    }).toThrow(expect.objectContaining({ code: 'SPEECHKIT_ERR_INVALID_AUDIO' }));
     framer.close();
   });
 
@@ -85,7 +85,7 @@ describe('in-process Opus encoding', () => {
     const streamed = await buffer(Readable.from([pcm.subarray(0, 999), pcm.subarray(999)]).pipe(createOggOpusEncoder({ sampleRateHertz: 8000 })));
     expect(packetsOf(streamed)).toEqual(packetsOf(encodeOggOpus(pcm, { sampleRateHertz: 8000 })));
     await expect(pipeline(Readable.from([Buffer.alloc(5)]), createOggOpusEncoder({ sampleRateHertz: 8000 }))).rejects.toMatchObject({ code: 'SPEECHKIT_ERR_INVALID_AUDIO' });
-    expect(() => createOggOpusEncoder({ sampleRateHertz: 44100 })).toThrowError(expect.objectContaining({ code: 'SPEECHKIT_ERR_INVALID_OPTION', option: 'sampleRateHertz' }));
+    expect(() => createOggOpusEncoder({ sampleRateHertz: 44100 })).toThrow(expect.objectContaining({ code: 'SPEECHKIT_ERR_INVALID_OPTION', option: 'sampleRateHertz' }));
   });
 
   it.skipIf(ffmpeg.skip)(`ffmpeg decodes our file to the input's exact length and sound${ffmpeg.note}`, () => {

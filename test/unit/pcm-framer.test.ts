@@ -70,7 +70,7 @@ describe('PcmFramer', () => {
   it('fails loudly on a stream that ends on half a sample', () => {
     const framer = new PcmFramer(16000, 100);
     framer.append(pcm(100).subarray(0, 199));
-    expect(() => drain(framer, true)).toThrowError(expect.objectContaining({ code: 'SPEECHKIT_ERR_INVALID_AUDIO' }));
+    expect(() => drain(framer, true)).toThrow(expect.objectContaining({ code: 'SPEECHKIT_ERR_INVALID_AUDIO' }));
   });
 
   it('copies audio, so a writer may reuse its buffer after the write', () => {

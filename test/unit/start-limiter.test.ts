@@ -98,7 +98,7 @@ describe('session start limiter', () => {
 
   it('refuses a rate that is not a positive number, naming it', () => {
     for (const perSecond of [0, -5, NaN, Infinity]) {
-      expect(() => createSessionStartLimiter({ perSecond })).toThrowError(
+      expect(() => createSessionStartLimiter({ perSecond })).toThrow(
         expect.objectContaining({ code: 'SPEECHKIT_ERR_INVALID_OPTION', option: 'perSecond' }),
       );
     }

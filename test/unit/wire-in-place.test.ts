@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { audioRequest, configRequest } from '../../src/api/v2.js';
-import { FrameAllocator, WIRE_HEADROOM } from '../../src/audio/frame-buffer.js';
+import { FrameAllocator } from '../../src/audio/frame-buffer.js';
+import { WIRE_HEADROOM } from '../../src/transport/wire-headroom.js';
 import { PcmFramer } from '../../src/audio/pcm-framer.js';
 import { resolveOptions } from '../../src/options.js';
 import { chunkRequest } from '../../src/api/v3.js';
