@@ -804,7 +804,10 @@ export class RecognizeStream extends Duplex {
           this.lastReport.session = session.index;
           this.lastReport.endMs = Math.max(this.lastReport.endMs, result.endMs);
         }
-        this.endFlush.finalled(result.endMs ?? session.streamEndMs);
+        // A final without times covers what the stream placed it on (the ledger confirmed that
+        // far), not everything its session was sent: a final for an earlier utterance must not
+        // make the end of the stream look finalized.
+        this.endFlush.finalled(result.endMs ?? this.ledger.confirmedMs);
       }
       if (!this.push(result) && !this.readerBlocked) {
         this.readerBlocked = true;
