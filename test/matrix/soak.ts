@@ -46,6 +46,8 @@ export interface StreamReport {
   rollovers: number;
   recoveries: number;
   faultsStruck: number;
+  /** `seam` and `unconfirmed` events: losses the stream declared (still counted as lost). */
+  declared: number;
   lost: DigitFault[];
   repeated: DigitFault[];
   error?: string;
@@ -93,11 +95,14 @@ async function runJob(job: number, o: SoakOptions, faults: string[]): Promise<St
   const results: RecognitionResult[] = [];
   let rollovers = 0;
   let recoveries = 0;
+  let declared = 0;
   let error: string | undefined;
   try {
     const stream = new RecognizeStream(streamOptions(emulator, { api, sampleRateHertz: rate, audioEncoding: 'LINEAR16_PCM', pace: 0, sessionLimits: limits, retry: QUICK_RETRY }));
     stream.on('rollover', (_: RolloverEvent) => rollovers++);
     stream.on('retry', (_: RetryEvent) => recoveries++);
+    stream.on('seam', () => declared++);
+    stream.on('unconfirmed', () => declared++);
     stream.on('data', (r: RecognitionResult) => {
       // Keep finals only: a long soak must not hold every partial.
       if (r.type === 'final') results.push(r);
@@ -133,6 +138,7 @@ async function runJob(job: number, o: SoakOptions, faults: string[]): Promise<St
     rollovers,
     recoveries,
     faultsStruck: emulator.sessions.filter((s) => s.faults.length > 0).length,
+    declared,
     lost: check.lost,
     repeated: check.repeated,
   };
@@ -163,7 +169,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       o.log(
         `[soak ${streams.length}/${jobs}] ${r.profile} ${r.api} ${r.rate} Hz: ${(r.audioMs / 60_000).toFixed(1)} min in ${(r.wallMs / 1000).toFixed(1)} s, ` +
           `${r.sessions} sessions, ${r.rollovers} rollovers, ${r.recoveries} recoveries, ${r.faultsStruck} faults, ` +
-          `lost ${r.lost.length}, repeated ${r.repeated.length}${r.error ? `, ERROR ${r.error}` : ''}` +
+          `lost ${r.lost.length}${r.declared ? ` (${r.declared} seam/unconfirmed events)` : ''}, repeated ${r.repeated.length}${r.error ? `, ERROR ${r.error}` : ''}` +
           `${r.lost.length ? ` lost ${describeFaults(r.lost)}` : ''}${r.repeated.length ? ` repeated ${describeFaults(r.repeated)}` : ''} ` +
           `(total ${simulated.toFixed(2)} h simulated, ${((performance.now() - started) / 60_000).toFixed(1)} min wall)`,
       );
