@@ -22,6 +22,7 @@ const PURE = [
   'src/audio/**',
   'src/api/**',
   'src/session/**',
+  'src/stream/feeder.ts',
   'src/**/*-policy.ts',
 ];
 const NOT_PURE = [

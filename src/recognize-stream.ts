@@ -2,7 +2,6 @@ import { Duplex } from 'node:stream';
 import { adapterFor, type ApiAdapter, type ApiResponse } from './api/adapter.js';
 import type { AudioFrame } from './audio/frame.js';
 import { AudioIntake, type AudioFormat } from './audio/intake.js';
-import { isSilentPcm } from './audio/level.js';
 import { createCredentials, type Credentials } from './auth/credentials.js';
 import { unsealAuth } from './auth/sealed-auth.js';
 import { ErrorCodes, fromGrpcStatus, GrpcStatus, invalidAudio, redact, SpeechKitError } from './errors.js';
@@ -19,7 +18,6 @@ import { rolloverDecision, type RolloverReason } from './session/rollover.js';
 import { seamOf, type SeamEvent } from './session/seam.js';
 import { Session } from './session/session.js';
 import { UTTERANCE_GAP_MS } from './session/speech-runs.js';
-import { sendAsSilence } from './session/silence.js';
 import { livenessExpectation } from './session/liveness.js';
 import { StallGuard, stalledError } from './session/stall-guard.js';
 import { EndFlush, type UnconfirmedEvent } from './session/end-flush.js';
@@ -27,6 +25,7 @@ import { sharedStartLimiter } from './session/start-limiter.js';
 import { StartSlots, type StartWait } from './session/start-slots.js';
 import { systemClock, type Clock } from './timing/clock.js';
 import { Pacer } from './timing/pacer.js';
+import { Feeder } from './stream/feeder.js';
 import { schedulerFor, type Scheduler, type SchedulerTimer } from './timing/scheduler.js';
 import type { CallStatus, Transport } from './transport/call.js';
 import { createGrpcTransport } from './transport/grpc-transport.js';
@@ -79,10 +78,8 @@ export class RecognizeStream extends Duplex {
   private readonly liveSessions = new Set<Session>();
   private sessionsOpened = 0;
   private current: Session | undefined;
-  /** Audio sent to a replaced session that the next one must hear again, oldest first. */
-  private replayQueue: AudioFrame[] = [];
-  private nextFrame: AudioFrame | undefined;
-  private silentRunMs = 0;
+  /** The replay and the written audio on their way to the current session (see `Feeder`). */
+  private readonly feeder: Feeder;
   /** Where the current session's gaps are: keep-alive fills only those. */
   private readonly idleGap: IdleGap;
   private idlePolicy: IdlePolicy | undefined;
@@ -145,6 +142,9 @@ export class RecognizeStream extends Duplex {
     this.slots = new StartSlots(resolved.startLimiter === false ? undefined : resolved.startLimiter ?? sharedStartLimiter(this.scheduler, resolved.endpoint));
     this.intake = new AudioIntake(resolved, resolved.chunkMs);
     this.pacer = new Pacer(resolved.pace, resolved.chunkMs, SEND_EARLY_MS);
+    // Silence goes as a message of its duration only where the API has one (v3).
+    const compress = this.api.silenceMessage !== undefined ? resolved.v3.compressSilence : undefined;
+    this.feeder = new Feeder(this.intake, this.ledger.eouMarks, this.pacer, compress, resolved.encode !== undefined);
     this.idleGap = new IdleGap(resolved.pace === 0 ? resolved.chunkMs : Infinity);
     this.random = internals.random ?? Math.random;
     this.credentials = internals.credentials ?? createCredentials(unsealAuth(resolved.auth), {
@@ -307,25 +307,7 @@ export class RecognizeStream extends Duplex {
   }
 
   private peekFrame(): AudioFrame | undefined {
-    if (this.replayQueue.length > 0) return this.replayQueue[0];
-    this.nextFrame ??= this.intake.next(this.ending) ?? this.flushForEou();
-    return this.nextFrame;
-  }
-
-  /** For sources that cannot cut (see `FrameSource.cut`), a mark must not wait for a frame to fill up. */
-  private flushForEou(): AudioFrame | undefined {
-    if (!this.intake.format || !this.ledger.eouMarks.waitsBeyond(this.intake.positionMs)) return undefined;
-    try {
-      return this.intake.next(true);
-    } catch {
-      // Half a sample or half an Ogg page held back: the mark waits for the rest of it.
-      return undefined;
-    }
-  }
-
-  private takeFrame(): void {
-    if (this.replayQueue.length > 0) this.replayQueue.shift();
-    else this.nextFrame = undefined;
+    return this.feeder.peek(this.ending);
   }
 
   private pumpFrames(): void {
@@ -354,34 +336,21 @@ export class RecognizeStream extends Duplex {
       }
       if (decision === 'at-boundary') {
         session.inSoftWindow = true;
-        if (this.silentRunMs >= rollover.silenceMs && this.requestRollover('silence')) continue;
+        if (this.feeder.silentRunMs >= rollover.silenceMs && this.requestRollover('silence')) continue;
       }
       const now = this.clock.now();
-      let due = this.pacer.dueAt(frame.streamMs, now);
-      // Faster than real time, the service's finals fall behind the audio; past the replay bound
-      // a failure could no longer be replayed in full, so wait for them at real time.
-      if (this.ledger.unconfirmedMs(session.streamEndMs) >= this.ledger.replayBound()) due = Math.max(due, this.pacer.realTimeDueAt(now));
+      const due = this.feeder.dueAt(frame, now, this.ledger.unconfirmedMs(session.streamEndMs) >= this.ledger.replayBound());
       if (due > now + SEND_EARLY_MS) {
         this.wakeAt(due);
         break;
       }
-      this.takeFrame();
-      const pcm = this.intake.format?.encoding === 'LINEAR16_PCM';
-      // Only raw PCM may skip bytes: a container's pages must all arrive.
-      const compress = pcm && this.api.silenceMessage !== undefined && this.options.v3.compressSilence !== undefined;
-      // Every PCM frame is scanned (speech answers within a few samples): silence is confirmed by the
-      // stream itself, finals without word times are placed by it, stall detection (v2 owes a final
-      // after a pause) and the end-of-stream flush read it. Ogg pages cannot be: undefined.
-      const silent = frame.silent ?? (pcm ? isSilentPcm(frame.data) : undefined);
-      session.send(frame, compress && sendAsSilence(this.options.v3.compressSilence, this.silentRunMs, frame, silent === true), silent);
-      // Ogg Opus as written is judged by packet size: good enough to place rollovers and finals,
-      // not to claim that its last packets (an encoder's tail) still await a final.
-      const level = pcm || this.options.encode !== undefined ? silent : undefined;
-      this.endFlush.sent(frame.streamMs, frame.durationMs, level === undefined ? undefined : !level);
+      this.feeder.take();
+      const { silent, asSilence, speech } = this.feeder.level(frame);
+      session.send(frame, asSilence, silent);
+      this.endFlush.sent(frame.streamMs, frame.durationMs, speech);
       this.ledger.sent(frame, silent, now);
-      this.pacer.sent(frame.streamMs, frame.durationMs, now);
+      this.feeder.sent(frame, silent, now);
       this.idleGap.audioSent(frame.durationMs, now);
-      this.silentRunMs = silent ? this.silentRunMs + frame.durationMs : 0;
     }
     if (this.current) this.stalls.arm(this.current);
     if (this.heldWrite && this.hasRoom()) {
@@ -595,7 +564,7 @@ export class RecognizeStream extends Duplex {
 
   /** Moves the audio since `replayFromMs` back in line for the next session. */
   private requeueReplay(replayFromMs: number): void {
-    this.replayQueue = [...this.ledger.takeReplay(replayFromMs), ...this.replayQueue];
+    this.feeder.requeue(this.ledger.takeReplay(replayFromMs));
   }
 
   /**
@@ -704,7 +673,7 @@ export class RecognizeStream extends Duplex {
     this.current = session;
     this.endFlush.newSession();
     this.ledger.newSession();
-    this.silentRunMs = 0;
+    this.feeder.newSession();
     const metadata = { ...this.options.metadata, ...this.api.metadata(this.options) };
     const config = this.api.configMessage(this.options, this.intake.format!);
     Promise.all([this.credentials.authorization(), this.slots.slot(this.startWait)]).then(
@@ -780,7 +749,7 @@ export class RecognizeStream extends Duplex {
    * can come deep inside the next utterance: rolling over there replays all of it so far.
    */
   private cheapBoundary(session: Session): boolean {
-    return this.silentRunMs >= UTTERANCE_GAP_MS || this.ledger.unconfirmedMs(session.streamEndMs) <= Math.min(this.ledger.replayBound(), MAX_EOU_REPLAY_MS);
+    return this.feeder.silentRunMs >= UTTERANCE_GAP_MS || this.ledger.unconfirmedMs(session.streamEndMs) <= Math.min(this.ledger.replayBound(), MAX_EOU_REPLAY_MS);
   }
 
   /** Finals confirm the audio they cover, once what follows them (v3) has come too. */
@@ -828,8 +797,7 @@ export class RecognizeStream extends Duplex {
   /** singleUtterance: the service stops listening after one utterance and waits for the client to close. */
   private finishUtterance(session: Session): void {
     this.utteranceDone = true;
-    this.nextFrame = undefined;
-    this.replayQueue = [];
+    this.feeder.clear();
     this.ledger.eouMarks.clear();
     session.halfClose();
     this.startDrainTimer(session);
@@ -907,7 +875,7 @@ export class RecognizeStream extends Duplex {
    */
   private giveUpFlush(stretch: Omit<UnconfirmedEvent, 'recoveries'>): void {
     this.emit('unconfirmed', { ...stretch, recoveries: this.endFlush.recoveryCount } satisfies UnconfirmedEvent);
-    this.replayQueue = [];
+    this.feeder.dropReplay();
     this.ledger.clear();
     this.ledger.confirm(stretch.toMs);
     this.maybeEndReadable();
