@@ -67,7 +67,7 @@ export interface SessionEndMessage extends DiagnosticsSessionIds {
   api: ApiVersion;
   /** The call's gRPC status code (0 OK; 1 CANCELLED when the stream cancelled it). */
   grpcCode: number;
-  /** A newer session had replaced it (rollover, idle close) before it ended. */
+  /** A rollover had replaced it by a newer session before it ended (it was draining). */
   retired: boolean;
   /** Wall time from the call's start to its end, ms. */
   durationMs: number;
