@@ -126,34 +126,35 @@ export class StreamProbe implements SessionObserver {
 
   /**
    * The stream's start limiter, measured: each start's wait in its queue goes to
-   * `speechkit-stream:session:startSlot`. Without subscribers the limiter's own calls, unchanged.
+   * `speechkit-stream:session:startSlot`. Everything else is the limiter's own, bound to it (a
+   * limiter may offer more than `SessionStartLimiter` says); without subscribers, its calls unchanged.
    */
   limiter(starts: SessionStartLimiter | undefined): SessionStartLimiter | undefined {
     if (!starts) return undefined;
     const slot = (waitedMs: number) => {
       channels.startSlot.publish({ streamId: this.streamId, waitedMs, waiting: starts.waiting } satisfies SessionStartSlotMessage);
     };
-    return {
-      get perSecond() {
-        return starts.perSecond;
-      },
-      get waiting() {
-        return starts.waiting;
-      },
-      tryAcquire: () => {
-        const taken = starts.tryAcquire();
-        if (taken && channels.startSlot.hasSubscribers) slot(0);
-        return taken;
-      },
-      acquire: (onGranted) => {
-        if (!channels.startSlot.hasSubscribers) return starts.acquire(onGranted);
-        const since = this.clock.now();
-        return starts.acquire(() => {
-          if (channels.startSlot.hasSubscribers) slot(this.clock.now() - since);
-          onGranted();
-        });
-      },
+    const tryAcquire = (): boolean => {
+      const taken = starts.tryAcquire();
+      if (taken && channels.startSlot.hasSubscribers) slot(0);
+      return taken;
     };
+    const acquire = (onGranted: () => void): (() => void) => {
+      if (!channels.startSlot.hasSubscribers) return starts.acquire(onGranted);
+      const since = this.clock.now();
+      return starts.acquire(() => {
+        if (channels.startSlot.hasSubscribers) slot(this.clock.now() - since);
+        onGranted();
+      });
+    };
+    return new Proxy(starts, {
+      get(target, property) {
+        if (property === 'tryAcquire') return tryAcquire;
+        if (property === 'acquire') return acquire;
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
   }
 
   private latencyOf(result: RecognitionResult, firstPartial: boolean): number | undefined {

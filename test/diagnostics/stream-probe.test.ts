@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { channels, DiagnosticsChannels as C } from '../../src/diagnostics/channels.js';
 import { SendTimes } from '../../src/diagnostics/send-times.js';
-import { createSessionStartLimiter } from '../../src/session/start-limiter.js';
+import { StreamProbe } from '../../src/diagnostics/stream-probe.js';
+import { createSessionStartLimiter, isSessionStartLimiter } from '../../src/session/start-limiter.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { fakeStream, flushMicrotasks, runClock, v2Final } from '../helpers/fake-transport.js';
 import { listen } from './helpers.js';
@@ -115,6 +116,19 @@ describe('the stream probe on fake time', () => {
     expect(waits.map((w) => Math.round(w.waitedMs))).toEqual([0, 510, 1_020]);
     expect(new Set(waits.map((w) => w.streamId)).size).toBe(3);
     for (const { stream } of streams) stream.destroy();
+  });
+
+  it('the measured limiter is still the limiter: its other members reach it, bound to it', () => {
+    const clock = new FakeClock();
+    const starts = createSessionStartLimiter({ perSecond: 10, clock });
+    const extended = Object.assign(starts, { leases: 0, release(this: { leases: number }) { this.leases--; } });
+    const measured = new StreamProbe(clock, 'v2').limiter(extended) as typeof extended;
+    expect(measured.tryAcquire()).toBe(true);
+    expect(measured.perSecond).toBe(10);
+    measured.release();
+    expect(extended.leases).toBe(-1);
+    expect(isSessionStartLimiter(measured)).toBe(true);
+    expect(new StreamProbe(clock, 'v2').limiter(undefined)).toBeUndefined();
   });
 
   it('a stream destroyed with an error publishes it with its code', async () => {
