@@ -85,6 +85,22 @@ describe('diagnostics channels on the emulator', () => {
     });
   });
 
+  it('end every session that opened, also of a stream destroyed while they run', async () => {
+    const audio = dialledDigitsPcm(['12', '34'], { sampleRate: rate });
+    await withEmulator({}, async (emulator) => {
+      listener = listen([C.SESSION_OPEN, C.SESSION_END, C.STREAM_ERROR]);
+      const stream = new RecognizeStream(streamOptions(emulator, { sampleRateHertz: rate, pace: 1 }));
+      stream.once('session', () => stream.destroy(new Error('hung up')));
+      stream.on('error', () => {});
+      stream.write(audio);
+      await Promise.all([new Promise((resolve) => stream.once('close', resolve)), new Promise((resolve) => setTimeout(resolve, 300))]);
+      await Promise.all(emulator.sessions.map((s) => s.ended));
+      expect(listener.of(C.SESSION_OPEN)).toHaveLength(1);
+      expect(listener.of(C.SESSION_END).map((m) => m.grpcCode)).toEqual([1]);
+      expect(listener.of(C.STREAM_ERROR)).toEqual([expect.objectContaining({ code: undefined, error: expect.objectContaining({ message: 'hung up' }) })]);
+    });
+  });
+
   it('publish the error a stream fails with', async () => {
     const audio = dialledDigitsPcm(['12'], { sampleRate: rate });
     const faults = [{ action: 'fail' as const, status: 'INVALID_ARGUMENT' as const, afterAudioMs: 200 }];
