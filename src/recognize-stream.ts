@@ -4,6 +4,7 @@ import type { AudioFrame } from './audio/frame.js';
 import { AudioIntake, type AudioFormat } from './audio/intake.js';
 import { createCredentials, type Credentials } from './auth/credentials.js';
 import { unsealAuth } from './auth/sealed-auth.js';
+import { StreamProbe } from './diagnostics/stream-probe.js';
 import { ErrorCodes, fromGrpcStatus, GrpcStatus, invalidAudio, redact, SpeechKitError } from './errors.js';
 import { resolveOptions, type RecognizeStreamOptions, type ResolvedOptions } from './options.js';
 import type { RecognitionResult, SessionInfo, StatusEvent } from './results.js';
@@ -119,6 +120,8 @@ export class RecognizeStream extends Duplex {
   private readonly onAbort = () => this.destroy(abortError(this.options.signal));
   /** Kept so async failures point at the code that created the stream. */
   private creationStack: string | undefined;
+  /** Publishes to the diagnostics channels (see `DiagnosticsChannels`). */
+  private readonly probe: StreamProbe;
 
   constructor(options: RecognizeStreamOptions);
   /** @internal Tests hand in fakes (see `StreamInternals`); not in the published types. */
@@ -139,7 +142,8 @@ export class RecognizeStream extends Duplex {
       this.maybeEndReadable();
     });
     this.stalls = new StallGuard(this.scheduler, this.clock, resolved.stallTimeoutMs, (session) => session.cancel());
-    this.slots = new StartSlots(resolved.startLimiter === false ? undefined : resolved.startLimiter ?? sharedStartLimiter(this.scheduler, resolved.endpoint));
+    this.probe = new StreamProbe(this.clock, resolved.api);
+    this.slots = new StartSlots(this.probe.limiter(resolved.startLimiter === false ? undefined : resolved.startLimiter ?? sharedStartLimiter(this.scheduler, resolved.endpoint)));
     this.intake = new AudioIntake(resolved, resolved.chunkMs);
     this.pacer = new Pacer(resolved.pace, resolved.chunkMs, SEND_EARLY_MS);
     // Silence goes as a message of its duration only where the API has one (v3).
@@ -259,6 +263,7 @@ export class RecognizeStream extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (error) this.probe.error(error);
     this.options.signal?.removeEventListener('abort', this.onAbort);
     this.reopen.clear();
     this.wake.clear();
@@ -632,7 +637,9 @@ export class RecognizeStream extends Duplex {
     this.requeueReplay(replayFromMs);
     this.cancelIdle?.();
     this.cancelIdle = undefined;
-    this.emit('rollover', { reason, fromSession: old.index, atMs, replayFromMs } satisfies RolloverEvent);
+    const event: RolloverEvent = { reason, fromSession: old.index, atMs, replayFromMs };
+    this.probe.rollover(event);
+    this.emit('rollover', event);
     this.openNext();
   }
 
@@ -666,6 +673,7 @@ export class RecognizeStream extends Duplex {
       onDrain: () => this.pump(),
       onEnd: (s, status) => this.onSessionEnd(s, status),
       scrub: (text) => redact(text, this.credentials.secrets()),
+      observer: this.probe,
     }, this.stalls.livenessFor(livenessExpectation(this.api.version, this.options.partialResults)));
     this.liveSessions.add(session);
     if (this.readerBlocked) session.setPaused(true);
@@ -786,6 +794,7 @@ export class RecognizeStream extends Duplex {
         // make the end of the stream look finalized.
         this.endFlush.finalled(result.endMs ?? this.ledger.confirmedMs);
       }
+      this.probe.result(result);
       if (!this.push(result) && !this.readerBlocked) {
         this.readerBlocked = true;
         this.setReading(false);
@@ -857,6 +866,7 @@ export class RecognizeStream extends Duplex {
     this.requeueReplay(this.cutAfter(session, true));
     this.cancelIdle?.();
     this.cancelIdle = undefined;
+    this.probe.retry(decision.event);
     this.emit('retry', decision.event);
     this.reopenAfter(decision);
   }
@@ -898,6 +908,7 @@ export class RecognizeStream extends Duplex {
           ...handlers,
           onHeaders: (s) => this.emit('session', sessionInfo(s)),
           scrub: (text) => redact(text, this.credentials.secrets()),
+          observer: this.probe,
         });
         this.liveSessions.add(session);
         if (this.readerBlocked) session.setPaused(true);
