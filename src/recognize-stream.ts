@@ -11,7 +11,7 @@ import type { RecognitionResult, SessionInfo, StatusEvent } from './results.js';
 import { Ledger } from './session/ledger.js';
 import { defaultIdlePolicy, IdleGap, keepAliveMs, keepAliveStep, MIN_KEEPALIVE_MS, type IdlePolicy } from './session/idle.js';
 import { RecoveryPolicy, type RecoveryDecision } from './session/recovery-policy.js';
-import { ResultGate } from './session/result-gate.js';
+import { ResultGate, SEAM_TOLERANCE_MS } from './session/result-gate.js';
 import type { OwedStretch } from './session/repair.js';
 import { Repairs, type RepairHost } from './session/repairs.js';
 import { checkResultTimes } from './session/result-times.js';
@@ -719,17 +719,7 @@ export class RecognizeStream extends Duplex {
     if (this.destroyed) return;
     if (response.status) this.emit('status', { session: session.index, ...response.status } satisfies StatusEvent);
     if (session === this.current) this.stalls.arm(session);
-    let results = this.options.partialResults ? response.results : response.results.filter((r) => r.type !== 'partial');
-    for (const result of results) {
-      const wrong = checkResultTimes(result, session.baseOffsetMs, session.streamEndMs);
-      if (!wrong) continue;
-      // Without its times a final of a session that heard reported audio again cannot be told
-      // from a repeat of it: it goes, said in the warning, rather than risk saying words twice.
-      const unplaceable = result.final && session.baseOffsetMs < this.reportedByOthersMs(session);
-      if (unplaceable) results = results.filter((r) => r !== result);
-      const message = unplaceable ? `${wrong}, and the final was dropped: its session heard reported audio again, so it cannot be placed` : wrong;
-      this.emit('warning', new SpeechKitError(ErrorCodes.RESULT_TIMES, message, { session: session.index }));
-    }
+    const results = this.screen(session, this.options.partialResults ? response.results : response.results.filter((r) => r.type !== 'partial'), this.reportedByOthersMs(session));
     // What the session has finalized is settled first, so a rollover this response brings replays from it.
     if (session === this.current) {
       this.noteProgress(session, results);
@@ -758,6 +748,30 @@ export class RecognizeStream extends Duplex {
    */
   private cheapBoundary(session: Session): boolean {
     return this.feeder.silentRunMs >= UTTERANCE_GAP_MS || this.ledger.unconfirmedMs(session.streamEndMs) <= Math.min(this.ledger.replayBound(), MAX_EOU_REPLAY_MS);
+  }
+
+  /**
+   * Results whose times fall outside the audio their session was sent lose them (see
+   * `checkResultTimes`), said in a warning. A session's finals come in audio order, so one without
+   * times follows the session's last timed final: past audio reported before `reportedMs` (by
+   * older sessions) when that final was, it is news. Otherwise, in a session that heard reported
+   * audio again, it cannot be told from a repeat: it goes, said in the warning, rather than risk
+   * saying words twice.
+   */
+  private screen(session: Session, results: RecognitionResult[], reportedMs: number): RecognitionResult[] {
+    let kept = results;
+    for (const result of results) {
+      const wrong = checkResultTimes(result, session.baseOffsetMs, session.streamEndMs);
+      if (!wrong) {
+        if (result.final && result.endMs !== undefined) session.finalsEndMs = Math.max(session.finalsEndMs, result.endMs);
+        continue;
+      }
+      const unplaceable = result.final && session.baseOffsetMs < reportedMs && session.finalsEndMs < reportedMs - SEAM_TOLERANCE_MS;
+      if (unplaceable) kept = kept.filter((r) => r !== result);
+      const message = unplaceable ? `${wrong}, and the final was dropped: its session heard reported audio again, so it cannot be placed` : wrong;
+      this.emit('warning', new SpeechKitError(ErrorCodes.RESULT_TIMES, message, { session: session.index }));
+    }
+    return kept;
   }
 
   /** Finals confirm the audio they cover, once what follows them (v3) has come too. */
@@ -938,6 +952,8 @@ export class RecognizeStream extends Duplex {
       deliver: (session, results) => {
         if (!this.destroyed) this.deliver(session, results);
       },
+      // A repair hears only speech no final reported: none of its finals can be a repeat.
+      screen: (session, results) => (this.destroyed ? results : this.screen(session, results, -Infinity)),
       ended: (session) => {
         this.liveSessions.delete(session);
         if (this.destroyed) return;

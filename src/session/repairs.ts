@@ -31,6 +31,8 @@ export interface RepairHost {
   /** A repair session's response (its status, if any, is the host's to emit). */
   response(session: Session, response: ApiResponse): void;
   deliver(session: Session, results: RecognitionResult[]): void;
+  /** Checks results' times against the audio the session was sent (see `checkResultTimes`); returns those that stay. */
+  screen(session: Session, results: RecognitionResult[]): RecognitionResult[];
   /** A repair session has ended and its results are delivered. */
   ended(session: Session): void;
   seam(event: SeamEvent): void;
@@ -85,7 +87,8 @@ export class Repairs {
       onResponse: (s, response) => {
         this.host.response(s, response);
         // Partials of audio already gone by would only confuse the reader.
-        const results = response.results.filter((r) => r.type !== 'partial');
+        // A time outside the repair's audio would make the gate take later sessions' finals for told.
+        const results = this.host.screen(s, response.results.filter((r) => r.type !== 'partial'));
         if (results.length > 0) this.host.deliver(s, gate.accept(key, results));
         repair.pump();
       },

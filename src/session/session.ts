@@ -64,6 +64,8 @@ export class Session {
   cancelHealth: (() => void) | undefined;
   /** The bound on waiting for this session's last results after its half-close; cancels it. */
   cancelDrain: (() => void) | undefined;
+  /** End of the latest final with plausible times this session sent, whole-stream ms. */
+  finalsEndMs = -Infinity;
   readonly timeline: SessionTimeline;
   private call: SttCall | undefined;
   private silenceSinceMs: number | undefined;
@@ -82,7 +84,9 @@ export class Session {
   ) {
     this.streamEndMs = baseOffsetMs;
     this.timeline = new SessionTimeline(baseOffsetMs);
-    this.mapResponse = api.responseMapper(index, (ms) => this.timeline.toStreamMs(ms));
+    // A time past everything the session was sent is not clamped into it (into trailing keep-alive
+    // silence, say): it stays past the end, so the result's times are seen to be wrong.
+    this.mapResponse = api.responseMapper(index, (ms) => (ms > this.audioMs ? this.streamEndMs + (ms - this.audioMs) : this.timeline.toStreamMs(ms)));
   }
 
   private wire: SessionWire | undefined;
