@@ -5,9 +5,9 @@ import { AudioIntake, type AudioFormat } from './audio/intake.js';
 import { createCredentials, type Credentials } from './auth/credentials.js';
 import { unsealAuth } from './auth/sealed-auth.js';
 import { StreamProbe } from './diagnostics/stream-probe.js';
-import { ErrorCodes, fromGrpcStatus, GrpcStatus, invalidAudio, redact, SpeechKitError } from './errors.js';
+import { ErrorCodes, fromGrpcStatus, GrpcStatus, invalidAudio, SpeechKitError } from './errors.js';
 import { resolveOptions, type RecognizeStreamOptions, type ResolvedOptions } from './options.js';
-import type { RecognitionResult, SessionInfo, StatusEvent } from './results.js';
+import type { RecognitionResult, StatusEvent } from './results.js';
 import { Ledger } from './session/ledger.js';
 import { defaultIdlePolicy, IdleGap, keepAliveMs, keepAliveStep, MIN_KEEPALIVE_MS, type IdlePolicy } from './session/idle.js';
 import { RecoveryPolicy, type RecoveryDecision } from './session/recovery-policy.js';
@@ -27,6 +27,7 @@ import { StartSlots, type StartWait } from './session/start-slots.js';
 import { systemClock, type Clock } from './timing/clock.js';
 import { Pacer } from './timing/pacer.js';
 import { Feeder } from './stream/feeder.js';
+import { SessionFactory, sessionIds } from './stream/session-factory.js';
 import { schedulerFor, type Scheduler, type SchedulerTimer } from './timing/scheduler.js';
 import type { CallStatus, Transport } from './transport/call.js';
 import { createGrpcTransport } from './transport/grpc-transport.js';
@@ -75,9 +76,8 @@ export class RecognizeStream extends Duplex {
   private readonly repairs: Repairs;
   /** Seams waiting for their replaced session to end (for the finals it dropped). */
   private readonly seams = new Map<number, SeamEvent>();
-  /** Sessions whose call has not ended; ended ones are let go so a days-long stream stays small. */
-  private readonly liveSessions = new Set<Session>();
-  private sessionsOpened = 0;
+  /** Makes, numbers, opens and pauses the sessions; holds the ones whose call has not ended. */
+  private readonly sessions: SessionFactory;
   private current: Session | undefined;
   /** The replay and the written audio on their way to the current session (see `Feeder`). */
   private readonly feeder: Feeder;
@@ -158,6 +158,17 @@ export class RecognizeStream extends Duplex {
     });
     this.transport = internals.transport ?? createGrpcTransport({ endpoint: resolved.endpoint, tls: resolved.tls, ca: resolved.ca });
     this.creationStack = new Error().stack?.split('\n').slice(2).join('\n');
+    this.sessions = new SessionFactory({
+      options: resolved,
+      api: this.api,
+      intake: this.intake,
+      credentials: this.credentials,
+      transport: this.transport,
+      random: this.random,
+      observer: this.probe,
+      onHeaders: (info) => this.emit('session', info),
+      destroyed: () => this.destroyed,
+    });
     this.repairs = new Repairs(this.repairHost());
     this.recovery = new RecoveryPolicy(resolved.retry, this.random, this.credentials.refresh !== undefined);
     this.startWait = {
@@ -176,7 +187,7 @@ export class RecognizeStream extends Duplex {
 
   /** Sessions opened so far. */
   get sessionCount(): number {
-    return this.sessionsOpened;
+    return this.sessions.count;
   }
 
   /**
@@ -259,7 +270,7 @@ export class RecognizeStream extends Duplex {
    * so gRPC flow control holds the service's responses there instead of in our memory.
    */
   private setReading(reading: boolean): void {
-    for (const session of this.liveSessions) session.setPaused(!reading);
+    this.sessions.setPaused(!reading);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
@@ -272,7 +283,7 @@ export class RecognizeStream extends Duplex {
     this.slots.cancel();
     this.cancelIdle?.();
     this.repairs.stop();
-    for (const session of this.liveSessions) {
+    for (const session of this.sessions.sessions()) {
       session.cancelDrain?.();
       session.cancelHealth?.();
       session.cancel();
@@ -539,7 +550,7 @@ export class RecognizeStream extends Duplex {
 
   /** Whether a half-closed session's last results are still awaited. */
   private draining(): boolean {
-    for (const session of this.liveSessions) if (session.cancelDrain) return true;
+    for (const session of this.sessions.sessions()) if (session.cancelDrain) return true;
     return false;
   }
 
@@ -597,7 +608,7 @@ export class RecognizeStream extends Duplex {
       // A failed session reports nothing more: what it owed is repaired at once.
       this.repairs.open(stretch, { reportedUntilMs: -Infinity, owedTimeless: cut.owedFinals }, ownedUntilMs);
     }
-    const seam = seamOf(cut, failed, from.index, this.sessionsOpened, atMs, this.ledger.confirmedMs);
+    const seam = seamOf(cut, failed, from.index, this.sessions.count, atMs, this.ledger.confirmedMs);
     if (seam && failed && !(stretch && cut.unreplayedFromMs === undefined)) this.emit('seam', seam);
     else if (seam && !failed) this.seams.set(from.index, seam);
     return cut.startMs;
@@ -667,37 +678,22 @@ export class RecognizeStream extends Duplex {
   private openSession(): void {
     const first = this.peekFrame();
     const baseOffsetMs = first?.streamMs ?? this.intake.positionMs;
-    const session = new Session(this.sessionsOpened++, baseOffsetMs, this.random(), this.api, {
+    const session = this.sessions.create(baseOffsetMs, {
       onResponse: (s, response) => this.onResponse(s, response),
-      onHeaders: (s) => this.emit('session', sessionInfo(s)),
       onDrain: () => this.pump(),
       onEnd: (s, status) => this.onSessionEnd(s, status),
-      scrub: (text) => redact(text, this.credentials.secrets()),
-      observer: this.probe,
     }, this.stalls.livenessFor(livenessExpectation(this.api.version, this.options.partialResults)));
-    this.liveSessions.add(session);
-    if (this.readerBlocked) session.setPaused(true);
     this.gate.open(session.index);
     this.current = session;
     this.endFlush.newSession();
     this.ledger.newSession();
     this.feeder.newSession();
-    const metadata = { ...this.options.metadata, ...this.api.metadata(this.options) };
-    const config = this.api.configMessage(this.options, this.intake.format!);
-    Promise.all([this.credentials.authorization(), this.slots.slot(this.startWait)]).then(
-      ([authorization]) => {
-        if (this.destroyed || session.state !== 'opening') return;
-        session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession(this.peekFrame()));
-        this.armHealthTimer(session);
-        this.pacer.newSession();
-        this.idleGap.opened(this.clock.now());
-        this.pump();
-      },
-      (error: unknown) => {
-        const message = redact(error instanceof Error ? error.message : String(error), this.credentials.secrets());
-        this.fail(new SpeechKitError(ErrorCodes.AUTH, `Could not get credentials: ${message}`, { session: session.index }));
-      },
-    );
+    this.sessions.open(session, this.slots.slot(this.startWait), () => this.peekFrame(), () => {
+      this.armHealthTimer(session);
+      this.pacer.newSession();
+      this.idleGap.opened(this.clock.now());
+      this.pump();
+    }, (error) => this.fail(error));
   }
 
   /** Health is earned by a session that runs: the timer starts when it opens, not while it queues. */
@@ -829,7 +825,7 @@ export class RecognizeStream extends Duplex {
   }
 
   private onSessionEnd(session: Session, status: CallStatus): void {
-    this.liveSessions.delete(session);
+    this.sessions.ended(session);
     session.cancelDrain?.();
     session.cancelDrain = undefined;
     session.cancelHealth?.();
@@ -917,28 +913,9 @@ export class RecognizeStream extends Duplex {
       chunkMs,
       drainTimeoutMs,
       earlyMs: SEND_EARLY_MS,
-      newSession: (baseOffsetMs, handlers) => {
-        const session = new Session(this.sessionsOpened++, baseOffsetMs, this.random(), this.api, {
-          ...handlers,
-          onHeaders: (s) => this.emit('session', sessionInfo(s)),
-          scrub: (text) => redact(text, this.credentials.secrets()),
-          observer: this.probe,
-        });
-        this.liveSessions.add(session);
-        if (this.readerBlocked) session.setPaused(true);
-        return session;
-      },
+      newSession: (baseOffsetMs, handlers) => this.sessions.create(baseOffsetMs, handlers),
       start: (session, first, onOpen) => {
-        const metadata = { ...this.options.metadata, ...this.api.metadata(this.options) };
-        const config = this.api.configMessage(this.options, this.intake.format!);
-        Promise.all([this.credentials.authorization(), this.slots.extra()]).then(
-          ([authorization]) => {
-            if (this.destroyed || session.state !== 'opening') return;
-            session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession(first));
-            onOpen();
-          },
-          () => session.cancel('No credentials for the repair session'),
-        );
+        this.sessions.open(session, this.slots.extra(), () => first, onOpen, () => session.cancel('No credentials for the repair session'));
       },
       room: (session, ms, bytes) => {
         usage.audioMs = ms;
@@ -955,7 +932,7 @@ export class RecognizeStream extends Duplex {
       // A repair hears only speech no final reported: none of its finals can be a repeat.
       screen: (session, results) => (this.destroyed ? results : this.screen(session, results, -Infinity)),
       ended: (session) => {
-        this.liveSessions.delete(session);
+        this.sessions.ended(session);
         if (this.destroyed) return;
         this.pump();
         this.maybeEndReadable();
@@ -989,19 +966,6 @@ export interface RecognizeStream {
 }
 
 type WriteCallback = (error?: Error | null) => void;
-
-function sessionIds(session: Session) {
-  return {
-    session: session.index,
-    clientRequestId: session.clientRequestId,
-    ...(session.requestId !== undefined && { requestId: session.requestId }),
-    ...(session.traceId !== undefined && { traceId: session.traceId }),
-  };
-}
-
-function sessionInfo(session: Session): SessionInfo {
-  return { ...sessionIds(session), baseOffsetMs: session.baseOffsetMs };
-}
 
 function describeChunk(chunk: unknown): string {
   if (chunk === null) return 'null';
