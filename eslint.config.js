@@ -23,6 +23,7 @@ const PURE = [
   'src/api/**',
   'src/session/**',
   'src/stream/feeder.ts',
+  'src/stream/result-router.ts',
   'src/**/*-policy.ts',
 ];
 const NOT_PURE = [

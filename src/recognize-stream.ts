@@ -11,10 +11,9 @@ import type { RecognitionResult, StatusEvent } from './results.js';
 import { Ledger } from './session/ledger.js';
 import { defaultIdlePolicy, IdleGap, keepAliveMs, keepAliveStep, MIN_KEEPALIVE_MS, type IdlePolicy } from './session/idle.js';
 import { RecoveryPolicy, type RecoveryDecision } from './session/recovery-policy.js';
-import { ResultGate, SEAM_TOLERANCE_MS } from './session/result-gate.js';
+import { ResultGate } from './session/result-gate.js';
 import type { OwedStretch } from './session/repair.js';
 import { Repairs, type RepairHost } from './session/repairs.js';
-import { checkResultTimes } from './session/result-times.js';
 import { rolloverDecision, type RolloverReason } from './session/rollover.js';
 import { seamOf, type SeamEvent } from './session/seam.js';
 import { Session } from './session/session.js';
@@ -27,6 +26,7 @@ import { StartSlots, type StartWait } from './session/start-slots.js';
 import { systemClock, type Clock } from './timing/clock.js';
 import { Pacer } from './timing/pacer.js';
 import { Feeder } from './stream/feeder.js';
+import { ResultRouter } from './stream/result-router.js';
 import { SessionFactory, sessionIds } from './stream/session-factory.js';
 import { schedulerFor, type Scheduler, type SchedulerTimer } from './timing/scheduler.js';
 import type { CallStatus, Transport } from './transport/call.js';
@@ -97,10 +97,8 @@ export class RecognizeStream extends Duplex {
   private readableDone = false;
   private readerBlocked = false;
   private utteranceDone = false;
-  /** The session of the last timed final pushed, where it ended, and where older sessions' finals ended. */
-  private readonly lastReport = { session: -1, endMs: -Infinity, priorEndMs: -Infinity };
-  /** Finals pushed to the reader (the gate numbers them 0, 1, … in the same order). */
-  private finalsEmitted = 0;
+  /** Checks results' times before the gate and accounts for what reaches the reader after it. */
+  private readonly router = new ResultRouter((warning) => this.emit('warning', warning));
   /** The pacing wake-up: one reusable scheduler entry, moved per frame (no allocation). */
   private readonly wake: SchedulerTimer;
   /** Notices a current session whose connection went silently dead (see `LivenessWatch`). */
@@ -715,7 +713,7 @@ export class RecognizeStream extends Duplex {
     if (this.destroyed) return;
     if (response.status) this.emit('status', { session: session.index, ...response.status } satisfies StatusEvent);
     if (session === this.current) this.stalls.arm(session);
-    const results = this.screen(session, this.options.partialResults ? response.results : response.results.filter((r) => r.type !== 'partial'), this.reportedByOthersMs(session));
+    const results = this.router.screen(session, this.options.partialResults ? response.results : response.results.filter((r) => r.type !== 'partial'));
     // What the session has finalized is settled first, so a rollover this response brings replays from it.
     if (session === this.current) {
       this.noteProgress(session, results);
@@ -746,30 +744,6 @@ export class RecognizeStream extends Duplex {
     return this.feeder.silentRunMs >= UTTERANCE_GAP_MS || this.ledger.unconfirmedMs(session.streamEndMs) <= Math.min(this.ledger.replayBound(), MAX_EOU_REPLAY_MS);
   }
 
-  /**
-   * Results whose times fall outside the audio their session was sent lose them (see
-   * `checkResultTimes`), said in a warning. A session's finals come in audio order, so one without
-   * times follows the session's last timed final: past audio reported before `reportedMs` (by
-   * older sessions) when that final was, it is news. Otherwise, in a session that heard reported
-   * audio again, it cannot be told from a repeat: it goes, said in the warning, rather than risk
-   * saying words twice.
-   */
-  private screen(session: Session, results: RecognitionResult[], reportedMs: number): RecognitionResult[] {
-    let kept = results;
-    for (const result of results) {
-      const wrong = checkResultTimes(result, session.baseOffsetMs, session.streamEndMs);
-      if (!wrong) {
-        if (result.final && result.endMs !== undefined) session.finalsEndMs = Math.max(session.finalsEndMs, result.endMs);
-        continue;
-      }
-      const unplaceable = result.final && session.baseOffsetMs < reportedMs && session.finalsEndMs < reportedMs - SEAM_TOLERANCE_MS;
-      if (unplaceable) kept = kept.filter((r) => r !== result);
-      const message = unplaceable ? `${wrong}, and the final was dropped: its session heard reported audio again, so it cannot be placed` : wrong;
-      this.emit('warning', new SpeechKitError(ErrorCodes.RESULT_TIMES, message, { session: session.index }));
-    }
-    return kept;
-  }
-
   /** Finals confirm the audio they cover, once what follows them (v3) has come too. */
   private noteProgress(session: Session, results: RecognitionResult[]): void {
     for (const result of results) {
@@ -782,23 +756,11 @@ export class RecognizeStream extends Duplex {
     }
   }
 
-  /** End of the audio reported by finals of sessions older than `session`. */
-  private reportedByOthersMs(session: Session): number {
-    return this.lastReport.session === session.index ? this.lastReport.priorEndMs : this.lastReport.endMs;
-  }
-
   /** Pushes what the gate released to the reader. */
   private deliver(session: Session, results: RecognitionResult[]): void {
     for (const result of results) {
-      // After a single utterance only refinements of its finals still belong to the job.
-      if (this.utteranceDone && !(result.type === 'refinement' && result.finalIndex < this.finalsEmitted)) continue;
+      if (!this.router.deliverable(session, result, this.utteranceDone)) continue;
       if (result.type === 'final') {
-        this.finalsEmitted++;
-        if (result.endMs !== undefined) {
-          if (this.lastReport.session !== session.index) this.lastReport.priorEndMs = this.lastReport.endMs;
-          this.lastReport.session = session.index;
-          this.lastReport.endMs = Math.max(this.lastReport.endMs, result.endMs);
-        }
         // A final without times covers what the stream placed it on (the ledger confirmed that
         // far), not everything its session was sent: a final for an earlier utterance must not
         // make the end of the stream look finalized.
@@ -930,7 +892,7 @@ export class RecognizeStream extends Duplex {
         if (!this.destroyed) this.deliver(session, results);
       },
       // A repair hears only speech no final reported: none of its finals can be a repeat.
-      screen: (session, results) => (this.destroyed ? results : this.screen(session, results, -Infinity)),
+      screen: (session, results) => (this.destroyed ? results : this.router.screen(session, results, true)),
       ended: (session) => {
         this.sessions.ended(session);
         if (this.destroyed) return;
