@@ -598,6 +598,7 @@ export class RecognizeStream extends Duplex {
       runs: cut.owedRuns,
       frames: this.ledger.owedFrames(cut),
       attempts: 0,
+      refused: 0,
     };
     if (!failed) {
       this.gate.replace(from.index, cut.oldOwns ? cut.startMs : undefined, cut.owedFinals, ownedUntilMs);
@@ -869,6 +870,8 @@ export class RecognizeStream extends Duplex {
     const usage = { audioMs: 0, bytes: 0 };
     return {
       gate: this.gate,
+      retry: this.options.retry,
+      random: this.random,
       scheduler: this.scheduler,
       clock: this.clock,
       pace,
