@@ -37,6 +37,8 @@ export const LAYERS = [
   { name: 'stream', files: ['stream/', 'recognize-stream.ts', 'stream-events.ts'] },
   // The package's entry point.
   { name: 'entry', files: ['index.ts'] },
+  // Media-server bridges (`speechkit-stream/serve`): protocols in front of the public API.
+  { name: 'serve', files: ['serve/'] },
   // The command line; the only client module that may use the emulator (through its entry).
   { name: 'cli', files: ['cli/'] },
 ];
