@@ -2,6 +2,7 @@
 // recognize each call (each track) with its own stream, and report every result as a line.
 
 export { createTwilioServer, type TwilioServerOptions } from './twilio.js';
+export { createAudioSocketServer, type AudioSocketServerOptions } from './audiosocket.js';
 export type { ServeOptions } from './options.js';
 export type { ServeProtocol, ServeServer } from './server-types.js';
 export type { ServeLine, ResultLine, DtmfLine, EndLine, ErrorLine } from './lines.js';
