@@ -2,10 +2,10 @@ import { createRecognizeStream, type RecognitionResult, type RecognizeStream, ty
 import { codeOf } from './errors.js';
 import { resultLine, type ServeLine } from './lines.js';
 
-/** One track of a call: its channel tag and the audio format its recognizer takes. */
+/** One track of a call: its channel tag, and what its recognizer takes beyond the server's options (the audio format, the call's language). */
 export interface TrackSpec {
   channelTag: string;
-  format: Pick<RecognizeStreamOptions, 'audioEncoding' | 'sampleRateHertz'>;
+  format: Pick<RecognizeStreamOptions, 'audioEncoding' | 'sampleRateHertz' | 'languageCode'>;
 }
 
 /** Where a call's news goes: NDJSON lines, and the protocol's own replies. */
@@ -16,6 +16,8 @@ export interface CallHooks {
   result?(track: number, result: RecognitionResult): void;
   /** A failure of the call or of one track: the protocol may tell its peer. */
   error?(code: string, message: string, track: number | undefined): void;
+  /** The call is over, told just before its `end` line. */
+  over?(): void;
 }
 
 export interface CallSettings {
@@ -117,6 +119,7 @@ export class CallRecognition {
     this.#ended = true;
     for (const track of this.#tracks) if (!track.stream.destroyed && !track.stream.writableEnded) track.stream.end();
     await Promise.all(this.#tracks.map((t) => t.done));
+    this.#hooks.over?.();
     this.#hooks.line({ call: this.id, type: 'end' });
     this.#resolveClosed();
   }

@@ -33,15 +33,17 @@ export class CallHub {
    * A new call. `interim` asks the recognizer for partials for the protocol's replies even when
    * partial lines are off. Throws `SPEECHKIT_ERR_INVALID_OPTION` when a track's format is refused.
    */
-  open(id: string, tracks: readonly TrackSpec[], hooks: Omit<CallHooks, 'line'> = {}, interim = false): CallRecognition {
-    const call = new CallRecognition(
+  open(id: string, tracks: readonly TrackSpec[], hooks: Omit<CallHooks, 'line' | 'over'> = {}, interim = false): CallRecognition {
+    let call: CallRecognition | undefined;
+    // Counted until its `end` line: whoever reads that line finds the call gone.
+    const over = () => void (call && this.#calls.delete(call));
+    call = new CallRecognition(
       id,
       tracks,
       { recognizer: this.#options.recognizer, partialLines: this.#options.partial, partialResults: this.#options.partial || interim },
-      { ...hooks, line: (line) => this.#options.onLine(line) },
+      { ...hooks, over, line: (line) => this.#options.onLine(line) },
     );
     this.#calls.add(call);
-    void call.closed.then(() => this.#calls.delete(call));
     return call;
   }
 

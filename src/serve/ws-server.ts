@@ -8,6 +8,8 @@ import type { ServeProtocol, ServeServer } from './server-types.js';
 /** A WebSocket protocol: what to do with each connection, and optionally with plain HTTP requests. */
 export interface WsProtocolHandler {
   readonly protocol: ServeProtocol;
+  /** Whether to upgrade this request (a missing or wrong credential is answered 401). */
+  authorize?: ((request: IncomingMessage) => boolean) | undefined;
   /** Takes a new connection (its messages, its close). */
   connect(ws: WebSocket, request: IncomingMessage, hub: CallHub, options: ResolvedServeOptions): void;
   /** A plain HTTP request; return false to let the server answer 426 Upgrade Required. */
@@ -38,6 +40,10 @@ export async function startWsServer(handler: WsProtocolHandler, options: Resolve
     socket.on('error', () => socket.destroy());
     if (pathOf(request) !== options.path || hub.closing) {
       socket.end(`HTTP/1.1 ${hub.closing ? '503 Service Unavailable' : '404 Not Found'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      return;
+    }
+    if (handler.authorize && !handler.authorize(request)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => handler.connect(ws, request, hub, options));

@@ -49,8 +49,8 @@ export class Lines {
 }
 
 /** A WebSocket client that keeps every text reply; `closed` resolves with the close code. */
-export function wsClient(url: string, protocol?: string) {
-  const ws = new WebSocket(url, protocol === undefined ? undefined : [protocol]);
+export function wsClient(url: string, protocol?: string, headers?: Record<string, string>) {
+  const ws = new WebSocket(url, protocol === undefined ? [] : [protocol], headers ? { headers } : {});
   const replies: Record<string, unknown>[] = [];
   ws.on('message', (data, isBinary) => {
     if (!isBinary) replies.push(JSON.parse(data.toString()) as Record<string, unknown>);
