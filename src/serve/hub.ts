@@ -34,15 +34,17 @@ export class CallHub {
    * partial lines are off. Throws `SPEECHKIT_ERR_INVALID_OPTION` when a track's format is refused.
    */
   open(id: string, tracks: readonly TrackSpec[], hooks: Omit<CallHooks, 'line' | 'over'> = {}, interim = false): CallRecognition {
-    let call: CallRecognition | undefined;
+    const self: { call?: CallRecognition } = {};
     // Counted until its `end` line: whoever reads that line finds the call gone.
-    const over = () => void (call && this.#calls.delete(call));
-    call = new CallRecognition(
+    const over = () => {
+      if (self.call) this.#calls.delete(self.call);
+    };
+    const call = (self.call = new CallRecognition(
       id,
       tracks,
       { recognizer: this.#options.recognizer, partialLines: this.#options.partial, partialResults: this.#options.partial || interim },
       { ...hooks, over, line: (line) => this.#options.onLine(line) },
-    );
+    ));
     this.#calls.add(call);
     return call;
   }

@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../timing/clock.js';
 import { ServeErrorCodes } from './errors.js';
+import { invalidServeOption } from './options.js';
 import type { ErrorLine, ServeLine } from './lines.js';
 
 /** Options of {@link createWebhook}. */
@@ -57,7 +58,9 @@ export function createWebhook(options: WebhookOptions): Webhook {
   const deliver = async (line: ServeLine): Promise<void> => {
     const body = JSON.stringify(line);
     let why = '';
+    let attempts = 0;
     for (let attempt = 0; attempt <= retries; attempt++) {
+      attempts = attempt + 1;
       if (attempt > 0) await sleep(clock, retryDelayMs * 2 ** (attempt - 1));
       try {
         const response = await fetch(url, {
@@ -78,7 +81,7 @@ export function createWebhook(options: WebhookOptions): Webhook {
         why = (error as Error).name === 'TimeoutError' ? `no answer in ${timeoutMs} ms` : (error as Error).message;
       }
     }
-    giveUp(line, `${why} after ${retries + 1} attempt(s)`);
+    giveUp(line, `${why} after ${attempts} attempt(s)`);
   };
 
   const drain = async (): Promise<void> => {
@@ -109,17 +112,17 @@ function sleep(clock: Clock, ms: number): Promise<void> {
 }
 
 function checkedUrl(value: string): URL {
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(value);
   } catch {
-    throw new TypeError(`webhook url: not a URL (${JSON.stringify(value)})`);
+    url = undefined;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`webhook url: expected http: or https:, got ${url.protocol}`);
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') throw invalidServeOption('webhook.url', 'an http: or https: URL', value);
   return url;
 }
 
 function count(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 0) throw new TypeError(`webhook ${name}: expected a whole number ≥ 0, got ${String(value)}`);
+  if (!Number.isInteger(value) || value < 0) throw invalidServeOption(`webhook.${name}`, 'a whole number ≥ 0', value);
   return value;
 }
