@@ -2,6 +2,7 @@
 import { runDemo } from './demo.js';
 import { runEmulator } from './emulator.js';
 import { runRecognize } from './recognize.js';
+import { runServe } from './serve.js';
 
 const USAGE = `Usage:
   speechkit-stream recognize FILE|-   Recognize an audio file or stdin. 16-bit mono WAV and Ogg
@@ -11,6 +12,11 @@ const USAGE = `Usage:
                             [--profile lenient|strict|JSON]
                                       Run the local SpeechKit emulator
   speechkit-stream demo               Start the emulator and recognize a dialled-digit sample
+  speechkit-stream serve --protocol twilio|audiosocket|audio-fork|jambonz|browser
+                         [--port N] [--host H] [--path P] [--partial] [--webhook URL]
+                         [--rate 8000|16000 --mix mono|mixed|stereo] [recognize options]
+                                      Take calls from a media server (or a browser page) and
+                                      write every result as an NDJSON line on stdout
 
 recognize options:
   --endpoint HOST:PORT   service address (default stt.api.cloud.yandex.net:443)
@@ -33,6 +39,16 @@ recognize options:
 Credentials come from a key file or the environment, never from arguments (they show in ps):
   --key-file PATH, then SPEECHKIT_KEY_FILE, SPEECHKIT_API_KEY, SPEECHKIT_IAM_TOKEN (first found wins)
 
+serve options:
+  --protocol NAME        twilio (Media Streams), audiosocket (Asterisk), audio-fork (FreeSWITCH
+                         mod_audio_fork), jambonz (custom speech vendor), browser (captions page)
+  --port N, --host H     where to listen (default a free port on 127.0.0.1; the address is on stderr)
+  --path P               WebSocket path (default /)
+  --partial              partial results as lines too
+  --webhook URL          also POST every line there (retried 3 times; failures are error lines)
+  --rate, --mix          audio-fork: the fork's rate and layout when its metadata does not say
+  jambonz: set SPEECHKIT_SERVE_API_KEY to require the vendor's api key (Authorization: Bearer)
+
 emulator options:
   --iam                  also serve IAM's token endpoint (service-account JWT → IAM token)
   --register-key FILE    trust this key file's public key (repeatable; implies --iam)
@@ -49,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
       return runEmulator(rest);
     case 'demo':
       return runDemo(rest);
+    case 'serve':
+      return runServe(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -1,11 +1,12 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { createRecognizeStream, decodeAudio, type RecognitionResult, type RecognizeStreamOptions } from '../index.js';
-import { EMULATOR_IAM_TOKEN, startEmulator, type Emulator } from '../emulator/index.js';
-import { authFromEnvironment, refuseSecretArguments } from './auth.js';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { refuseSecretArguments } from './auth.js';
 import { formatResult } from './print.js';
+import { RECOGNIZER_ARGS, recognizerOptions } from './recognizer-options.js';
 import { sendsAsIs } from './sniff.js';
 
 /** Enough of the input's start to see its WAV format chunk or Ogg OpusHead. */
@@ -17,23 +18,12 @@ export async function runRecognize(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      endpoint: { type: 'string' },
-      insecure: { type: 'boolean', default: false },
-      'key-file': { type: 'string' },
-      'iam-endpoint': { type: 'string' },
-      ca: { type: 'string' },
-      emulator: { type: 'boolean', default: false },
-      'folder-id': { type: 'string' },
-      language: { type: 'string' },
-      model: { type: 'string' },
+      ...RECOGNIZER_ARGS,
       rate: { type: 'string' },
       encoding: { type: 'string' },
       opus: { type: 'boolean', default: false },
       partial: { type: 'boolean', default: false },
-      raw: { type: 'boolean', default: false },
-      pace: { type: 'string' },
       json: { type: 'boolean', default: false },
-      api: { type: 'string' },
     },
   });
   const file = positionals[0];
@@ -45,20 +35,10 @@ export async function runRecognize(argv: string[]): Promise<number> {
   try {
     if (values.emulator) emulator = await startEmulator();
     const options: RecognizeStreamOptions = {
-      auth: emulator ? { iamToken: EMULATOR_IAM_TOKEN } : authFromEnvironment({ keyFile: values['key-file'], iamEndpoint: values['iam-endpoint'] }),
-      ...(emulator ? { endpoint: emulator.address, tls: false } : {}),
-      ...(values.endpoint !== undefined && { endpoint: values.endpoint }),
-      ...(values.insecure && { tls: false }),
-      ...(values.ca !== undefined && { ca: readFileSync(values.ca) }),
-      ...((values['folder-id'] ?? process.env.SPEECHKIT_FOLDER_ID) !== undefined && { folderId: values['folder-id'] ?? process.env.SPEECHKIT_FOLDER_ID }),
-      ...(values.language !== undefined && { languageCode: values.language }),
-      ...(values.model !== undefined && { model: values.model }),
+      ...recognizerOptions(values, emulator),
       ...(values.rate !== undefined && { sampleRateHertz: Number(values.rate) }),
       ...(values.encoding !== undefined && { audioEncoding: values.encoding as RecognizeStreamOptions['audioEncoding'] }),
-      ...(values.pace !== undefined && { pace: Number(values.pace) }),
-      ...(values.api !== undefined && { api: values.api as RecognizeStreamOptions['api'] }),
       partialResults: values.partial,
-      rawResults: values.raw,
     };
     let input: Readable = file === '-' ? process.stdin : createReadStream(file);
     const raw = values.rate !== undefined || values.encoding !== undefined;

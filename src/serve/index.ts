@@ -5,6 +5,7 @@ export { createTwilioServer, type TwilioServerOptions } from './twilio.js';
 export { createAudioSocketServer, type AudioSocketServerOptions } from './audiosocket.js';
 export { createAudioForkServer, type AudioForkServerOptions, type MixType } from './audio-fork.js';
 export { createJambonzServer, type JambonzServerOptions } from './jambonz.js';
+export { createBrowserServer } from './browser.js';
 export type { ServeOptions } from './options.js';
 export type { ServeProtocol, ServeServer } from './server-types.js';
 export type { ServeLine, ResultLine, DtmfLine, EndLine, ErrorLine } from './lines.js';
