@@ -45,9 +45,9 @@ export function progressText(positionMs: number, elapsedMs: number, durationMs?:
 }
 
 /**
- * Cuts the input into pieces of `pieceBytes`: the recognizer then holds only a few pieces beyond
- * its own bound, so what it has taken is where recognition is (to that bound), and Ctrl-C stops
- * the audio close to where it came.
+ * Cuts the input into pieces of `pieceBytes`: the recognizer's write buffer then holds only a few
+ * hundred ms beyond its own bound, so what it has taken is close to where recognition is, and
+ * Ctrl-C stops the audio close to where it came.
  */
 export function pieces(pieceBytes: number): Transform {
   return new Transform({

@@ -16,7 +16,7 @@ import { SubtitleTrack, toSrt, toVtt } from './subtitles.js';
 /** Enough of the input's start to see its WAV format chunk or Ogg OpusHead. */
 const SNIFF_BYTES = 4096;
 /** Pieces fed to the recognizer when the input's byte rate is not known (Ogg Opus). */
-const PIECE_BYTES = 1600;
+const PIECE_BYTES = 640;
 /** What ffmpeg makes of anything it decodes: 16 kHz 16-bit mono. */
 const DECODED_BYTES_PER_SECOND = 32_000;
 
@@ -114,7 +114,8 @@ export async function runRecognize(argv: string[], io: RecognizeIo = processIo()
     const view = !values.json && io.stdout.isTTY ? new LiveView(io.stdout) : undefined;
     const showProgress = values.progress ?? (!values.mic && file !== '-' && io.stderr.isTTY === true);
     const progressView = showProgress ? (view ?? new LiveView(io.stderr)) : undefined;
-    const pieceBytes = timing ? Math.max(2, Math.round(timing.bytesPerSecond / 10 / 2) * 2) : PIECE_BYTES;
+    // 20 ms pieces: what the recognizer holds beyond its own bound is then a few hundred ms.
+    const pieceBytes = timing ? Math.max(2, Math.round(timing.bytesPerSecond / 50 / 2) * 2) : PIECE_BYTES;
     const source = input.pipe(pieces(pieceBytes));
     input.on('error', (error: Error) => source.destroy(error));
     const stopProgress = progressView && timing ? meterProgress(source, timing, pieceBytes, () => recognizer.writableLength, (text) => progressView.progress(text), systemClock) : undefined;
