@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pcmToWav } from '../../src/emulator/index.js';
-import { createBrowserServer } from '../../src/serve/index.js';
+import { createBrowserServer, type ResultLine } from '../../src/serve/index.js';
 import { withEmulator } from '../helpers/emulator.js';
 import { dialled, Lines, recognizerFor } from './helpers.js';
 
@@ -70,7 +70,7 @@ describe('serve --protocol browser', () => {
         await page.waitForSelector('#status[data-state="ended"]', { timeout: 15_000 });
         expect(console.filter((l) => l.startsWith('pageerror'))).toEqual([]);
         // The same results reached the lines, with partials before the finals.
-        const call = lines.all.find((l) => l.type === 'final')!.call;
+        const call = (lines.all.find((l) => l.type === 'final') as ResultLine).call;
         await lines.ended(call);
         expect(lines.finals(call)).toEqual(DIGITS);
         expect(lines.of(call).some((l) => l.type === 'partial')).toBe(true);

@@ -125,4 +125,50 @@ describe('serve --protocol jambonz', () => {
       }
     });
   });
+
+  it('ends the call of a peer that reads none of its replies (slow consumer); the others go on', async () => {
+    const { WebSocket } = await import('ws');
+    // A peer that stops reading leaves replies in the server's socket once the kernel's buffers
+    // (hundreds of KB on loopback) are full. That much text takes thousands of replies, so the
+    // test stands in for the full buffers: the server-side socket of the slow peer reports a
+    // backlog, read where ws itself reports it.
+    const slowPorts = new Set<number>();
+    const own = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'bufferedAmount')!;
+    Object.defineProperty(WebSocket.prototype, 'bufferedAmount', {
+      configurable: true,
+      get(this: InstanceType<typeof WebSocket> & { _socket?: { remotePort?: number } }) {
+        const real = own.get!.call(this) as number;
+        return slowPorts.has(this._socket?.remotePort ?? -1) ? real + 2 * 1024 * 1024 : real;
+      },
+    });
+    try {
+      await withEmulator({}, async (emulator) => {
+        const lines = new Lines();
+        const server = await createJambonzServer({ recognizer: recognizerFor(emulator), onLine: lines.push });
+        try {
+          const slow = wsClient(server.url);
+          const fine = wsClient(server.url);
+          await Promise.all([slow.opened, fine.opened]);
+          slowPorts.add((slow.ws as unknown as { _socket: { localPort: number } })._socket.localPort);
+          for (const [client, callSid] of [[slow, 'slow'], [fine, 'fine']] as const) {
+            client.ws.send(JSON.stringify({ type: 'start', callSid, format: 'raw', encoding: 'LINEAR16', sampleRateHz: 8000, interimResults: true }));
+            await sendAll((f) => client.ws.send(f), dialled(['21', '43'], 8000), 320);
+            client.ws.send(JSON.stringify({ type: 'stop' }));
+          }
+          expect(await slow.closed).toBe(1006);
+          expect(await fine.closed).toBe(1000);
+          await Promise.all([lines.ended('slow'), lines.ended('fine')]);
+          expect(lines.of('slow').filter((l) => l.type === 'error')).toMatchObject([{ code: 'SPEECHKIT_ERR_SERVE_SLOW_CONSUMER' }]);
+          expect(finalsOf(fine.replies as unknown as Transcription[])).toEqual(['21', '43']);
+          expect(lines.finals('fine')).toEqual(['21', '43']);
+          expect(lines.of('fine').some((l) => l.type === 'error')).toBe(false);
+          expect(server.activeCalls()).toBe(0);
+        } finally {
+          await server.close();
+        }
+      });
+    } finally {
+      Object.defineProperty(WebSocket.prototype, 'bufferedAmount', own);
+    }
+  });
 });
