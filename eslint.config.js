@@ -22,6 +22,7 @@ const PURE = [
   'src/audio/**',
   'src/api/**',
   'src/session/**',
+  'src/stream/feeder.ts',
   'src/**/*-policy.ts',
 ];
 const NOT_PURE = [
@@ -30,9 +31,8 @@ const NOT_PURE = [
   'src/timing/scheduler.ts',
   // Spawns ffmpeg.
   'src/audio/ffmpeg.ts',
-  // Drives p-retry and backoff waits on the injected scheduler (the lead's recovery policy is to
-  // take the deciding out of it into a pure *-policy.ts).
-  'src/session/recovery.ts',
+  // Retries the IAM token exchange with p-retry (a plain retried promise, on p-retry's timers).
+  'src/auth/token-cache.ts',
   // The process-wide start limiter: its default instance runs on the system clock.
   'src/session/start-limiter.ts',
 ];

@@ -11,7 +11,7 @@ export type {
   RolloverEvent,
   IdleEvent,
 } from './stream-events.js';
-export type { RetryEvent } from './session/recovery.js';
+export type { RetryEvent } from './session/recovery-policy.js';
 export type { SeamEvent } from './session/seam.js';
 export type { UnconfirmedEvent } from './session/end-flush.js';
 export type { CredentialsEvent } from './auth/token-cache.js';

@@ -47,6 +47,11 @@ export class Session {
   stalled: 'no-response' | 'unacknowledged' | undefined;
   /** The stream stopped reading this call's responses (reader backpressure). */
   paused = false;
+  /** Opened and not yet proven healthy (see `RecoveryPolicy`); its timer's cancel, once armed. */
+  healthPending = true;
+  cancelHealth: (() => void) | undefined;
+  /** The bound on waiting for this session's last results after its half-close; cancels it. */
+  cancelDrain: (() => void) | undefined;
   readonly timeline: SessionTimeline;
   private call: SttCall | undefined;
   private silenceSinceMs: number | undefined;
