@@ -82,10 +82,7 @@ export class CallRecognition {
     if (track.stream.destroyed || track.stream.writableEnded) return this.writable;
     if (!track.stream.write(audio) && !track.full) {
       track.full = true;
-      track.stream.once('drain', () => {
-        track.full = false;
-        if (this.writable) this.#onDrain?.();
-      });
+      track.stream.once('drain', () => this.#drained(track));
     }
     return this.writable;
   }
@@ -124,6 +121,17 @@ export class CallRecognition {
     this.#resolveClosed();
   }
 
+  /**
+   * A track takes audio again, or never will (it failed, it closed): either way it no longer holds
+   * the source back, and once no track does the source reads again. Without this a track that
+   * failed while full would leave the connection paused, its end of call never read.
+   */
+  #drained(track: Track): void {
+    if (!track.full) return;
+    track.full = false;
+    if (this.writable) this.#onDrain?.();
+  }
+
   #report(code: string, message: string, track: number | undefined): void {
     const channelTag = track === undefined ? undefined : this.#tracks[track]?.spec.channelTag;
     this.#hooks.line({ call: this.id, ...(channelTag !== undefined && { channelTag }), type: 'error', code, message });
@@ -142,12 +150,12 @@ export class CallRecognition {
       stream.on('error', (error: Error) => {
         // A stream we destroyed ourselves (abort) says nothing new.
         if (!this.#ended || codeOf(error) !== 'SPEECHKIT_ERR_ABORTED') this.#report(codeOf(error), error.message, index);
-        track.full = false;
+        this.#drained(track);
         resolve();
       });
       stream.on('end', () => resolve());
       stream.on('close', () => {
-        track.full = false;
+        this.#drained(track);
         resolve();
       });
     });

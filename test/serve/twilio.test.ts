@@ -132,4 +132,24 @@ describe('serve --protocol twilio', () => {
       }
     });
   });
+
+  it('a track whose recognizer fails while the socket is held back (backpressure) lets the stream go on to its stop', async () => {
+    await withEmulator({}, async (emulator) => {
+      // The recognizer takes audio at real time, so the burst below fills it and the socket is paused;
+      // then the service refuses the session (not retried).
+      emulator.addFault({ action: 'fail', status: 'INVALID_ARGUMENT', afterAudioMs: 500 });
+      const lines = new Lines();
+      const server = await createTwilioServer({ recognizer: { ...recognizerFor(emulator), pace: 1 }, onLine: lines.push });
+      try {
+        const client = await twilioCall(server, 'MZheld', { inbound: pcmToG711(dialled(['1', '2', '3'], 8000), 'MULAW') });
+        // The stop after the audio must still be read: the call ends, the stream closes normally.
+        expect(await client.closed).toBe(1000);
+        await lines.ended('MZheld');
+        expect(lines.of('MZheld').filter((l) => l.type === 'error')).toMatchObject([{ channelTag: '0', code: 'SPEECHKIT_ERR_INVALID_ARGUMENT' }]);
+        expect(server.activeCalls()).toBe(0);
+      } finally {
+        await server.close();
+      }
+    });
+  }, 20_000);
 });
