@@ -81,6 +81,9 @@ export async function runRecognize(argv: string[], io: RecognizeIo = processIo()
       ...(values.rate !== undefined && { sampleRateHertz: Number(values.rate) }),
       ...(values.encoding !== undefined && { audioEncoding: values.encoding as RecognizeStreamOptions['audioEncoding'] }),
       partialResults: values.partial,
+      // A file is read as fast as the recognizer takes it: holding little unsent audio keeps the
+      // progress honest and lets Ctrl-C stop close to where it came (a live source holds none anyway).
+      maxBufferedMs: 400,
     };
     let input: Readable;
     let timing: InputTiming | undefined;
