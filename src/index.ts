@@ -56,6 +56,24 @@ export type { AuthOptions } from './auth/auth-options.js';
 export type { IamTokenProvider, IamTokenRequest } from './auth/token-provider.js';
 export type { ServiceAccountKey, ServiceAccountKeyFile, ServiceAccountKeyFields } from './auth/service-account-key.js';
 
+// Diagnostics: the node:diagnostics_channel channels every stream publishes to, and their payloads
+// (OpenTelemetry metrics on them: `speechkit-stream/metrics`).
+export {
+  DiagnosticsChannels,
+  type DiagnosticsChannelName,
+  type DiagnosticsMessages,
+  type DiagnosticsMessageBase,
+  type DiagnosticsSessionIds,
+  type SessionOpenMessage,
+  type SessionEndMessage,
+  type SentAudio,
+  type SessionRolloverMessage,
+  type SessionRetryMessage,
+  type SessionStartSlotMessage,
+  type StreamResultMessage,
+  type StreamErrorMessage,
+} from './diagnostics/channels.js';
+
 // Session starts across streams (the service's quota).
 export { createSessionStartLimiter, type SessionStartLimiter, type SessionStartLimiterOptions } from './session/start-limiter.js';
 

@@ -4,16 +4,16 @@ import type { AudioFrame } from './audio/frame.js';
 import { AudioIntake, type AudioFormat } from './audio/intake.js';
 import { createCredentials, type Credentials } from './auth/credentials.js';
 import { unsealAuth } from './auth/sealed-auth.js';
-import { ErrorCodes, fromGrpcStatus, GrpcStatus, invalidAudio, redact, SpeechKitError } from './errors.js';
+import { StreamProbe } from './diagnostics/stream-probe.js';
+import { ErrorCodes, fromGrpcStatus, GrpcStatus, invalidAudio, SpeechKitError } from './errors.js';
 import { resolveOptions, type RecognizeStreamOptions, type ResolvedOptions } from './options.js';
-import type { RecognitionResult, SessionInfo, StatusEvent } from './results.js';
+import type { RecognitionResult, StatusEvent } from './results.js';
 import { Ledger } from './session/ledger.js';
 import { defaultIdlePolicy, IdleGap, keepAliveMs, keepAliveStep, MIN_KEEPALIVE_MS, type IdlePolicy } from './session/idle.js';
 import { RecoveryPolicy, type RecoveryDecision } from './session/recovery-policy.js';
 import { ResultGate } from './session/result-gate.js';
 import type { OwedStretch } from './session/repair.js';
 import { Repairs, type RepairHost } from './session/repairs.js';
-import { checkResultTimes } from './session/result-times.js';
 import { rolloverDecision, type RolloverReason } from './session/rollover.js';
 import { seamOf, type SeamEvent } from './session/seam.js';
 import { Session } from './session/session.js';
@@ -26,6 +26,8 @@ import { StartSlots, type StartWait } from './session/start-slots.js';
 import { systemClock, type Clock } from './timing/clock.js';
 import { Pacer } from './timing/pacer.js';
 import { Feeder } from './stream/feeder.js';
+import { ResultRouter } from './stream/result-router.js';
+import { SessionFactory, sessionIds } from './stream/session-factory.js';
 import { schedulerFor, type Scheduler, type SchedulerTimer } from './timing/scheduler.js';
 import type { CallStatus, Transport } from './transport/call.js';
 import { createGrpcTransport } from './transport/grpc-transport.js';
@@ -74,9 +76,8 @@ export class RecognizeStream extends Duplex {
   private readonly repairs: Repairs;
   /** Seams waiting for their replaced session to end (for the finals it dropped). */
   private readonly seams = new Map<number, SeamEvent>();
-  /** Sessions whose call has not ended; ended ones are let go so a days-long stream stays small. */
-  private readonly liveSessions = new Set<Session>();
-  private sessionsOpened = 0;
+  /** Makes, numbers, opens and pauses the sessions; holds the ones whose call has not ended. */
+  private readonly sessions: SessionFactory;
   private current: Session | undefined;
   /** The replay and the written audio on their way to the current session (see `Feeder`). */
   private readonly feeder: Feeder;
@@ -96,10 +97,8 @@ export class RecognizeStream extends Duplex {
   private readableDone = false;
   private readerBlocked = false;
   private utteranceDone = false;
-  /** The session of the last timed final pushed, where it ended, and where older sessions' finals ended. */
-  private readonly lastReport = { session: -1, endMs: -Infinity, priorEndMs: -Infinity };
-  /** Finals pushed to the reader (the gate numbers them 0, 1, … in the same order). */
-  private finalsEmitted = 0;
+  /** Checks results' times before the gate and accounts for what reaches the reader after it. */
+  private readonly router = new ResultRouter((warning) => this.emit('warning', warning));
   /** The pacing wake-up: one reusable scheduler entry, moved per frame (no allocation). */
   private readonly wake: SchedulerTimer;
   /** Notices a current session whose connection went silently dead (see `LivenessWatch`). */
@@ -119,6 +118,8 @@ export class RecognizeStream extends Duplex {
   private readonly onAbort = () => this.destroy(abortError(this.options.signal));
   /** Kept so async failures point at the code that created the stream. */
   private creationStack: string | undefined;
+  /** Publishes to the diagnostics channels (see `DiagnosticsChannels`). */
+  private readonly probe: StreamProbe;
 
   constructor(options: RecognizeStreamOptions);
   /** @internal Tests hand in fakes (see `StreamInternals`); not in the published types. */
@@ -139,7 +140,8 @@ export class RecognizeStream extends Duplex {
       this.maybeEndReadable();
     });
     this.stalls = new StallGuard(this.scheduler, this.clock, resolved.stallTimeoutMs, (session) => session.cancel());
-    this.slots = new StartSlots(resolved.startLimiter === false ? undefined : resolved.startLimiter ?? sharedStartLimiter(this.scheduler, resolved.endpoint));
+    this.probe = new StreamProbe(this.clock, resolved.api);
+    this.slots = new StartSlots(this.probe.limiter(resolved.startLimiter === false ? undefined : resolved.startLimiter ?? sharedStartLimiter(this.scheduler, resolved.endpoint)));
     this.intake = new AudioIntake(resolved, resolved.chunkMs);
     this.pacer = new Pacer(resolved.pace, resolved.chunkMs, SEND_EARLY_MS);
     // Silence goes as a message of its duration only where the API has one (v3).
@@ -154,6 +156,17 @@ export class RecognizeStream extends Duplex {
     });
     this.transport = internals.transport ?? createGrpcTransport({ endpoint: resolved.endpoint, tls: resolved.tls, ca: resolved.ca });
     this.creationStack = new Error().stack?.split('\n').slice(2).join('\n');
+    this.sessions = new SessionFactory({
+      options: resolved,
+      api: this.api,
+      intake: this.intake,
+      credentials: this.credentials,
+      transport: this.transport,
+      random: this.random,
+      observer: this.probe,
+      onHeaders: (info) => this.emit('session', info),
+      destroyed: () => this.destroyed,
+    });
     this.repairs = new Repairs(this.repairHost());
     this.recovery = new RecoveryPolicy(resolved.retry, this.random, this.credentials.refresh !== undefined);
     this.startWait = {
@@ -172,7 +185,7 @@ export class RecognizeStream extends Duplex {
 
   /** Sessions opened so far. */
   get sessionCount(): number {
-    return this.sessionsOpened;
+    return this.sessions.count;
   }
 
   /**
@@ -255,10 +268,11 @@ export class RecognizeStream extends Duplex {
    * so gRPC flow control holds the service's responses there instead of in our memory.
    */
   private setReading(reading: boolean): void {
-    for (const session of this.liveSessions) session.setPaused(!reading);
+    this.sessions.setPaused(!reading);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (error) this.probe.error(error);
     this.options.signal?.removeEventListener('abort', this.onAbort);
     this.reopen.clear();
     this.wake.clear();
@@ -267,7 +281,7 @@ export class RecognizeStream extends Duplex {
     this.slots.cancel();
     this.cancelIdle?.();
     this.repairs.stop();
-    for (const session of this.liveSessions) {
+    for (const session of this.sessions.sessions()) {
       session.cancelDrain?.();
       session.cancelHealth?.();
       session.cancel();
@@ -534,7 +548,7 @@ export class RecognizeStream extends Duplex {
 
   /** Whether a half-closed session's last results are still awaited. */
   private draining(): boolean {
-    for (const session of this.liveSessions) if (session.cancelDrain) return true;
+    for (const session of this.sessions.sessions()) if (session.cancelDrain) return true;
     return false;
   }
 
@@ -584,6 +598,7 @@ export class RecognizeStream extends Duplex {
       runs: cut.owedRuns,
       frames: this.ledger.owedFrames(cut),
       attempts: 0,
+      refused: 0,
     };
     if (!failed) {
       this.gate.replace(from.index, cut.oldOwns ? cut.startMs : undefined, cut.owedFinals, ownedUntilMs);
@@ -592,7 +607,7 @@ export class RecognizeStream extends Duplex {
       // A failed session reports nothing more: what it owed is repaired at once.
       this.repairs.open(stretch, { reportedUntilMs: -Infinity, owedTimeless: cut.owedFinals }, ownedUntilMs);
     }
-    const seam = seamOf(cut, failed, from.index, this.sessionsOpened, atMs, this.ledger.confirmedMs);
+    const seam = seamOf(cut, failed, from.index, this.sessions.count, atMs, this.ledger.confirmedMs);
     if (seam && failed && !(stretch && cut.unreplayedFromMs === undefined)) this.emit('seam', seam);
     else if (seam && !failed) this.seams.set(from.index, seam);
     return cut.startMs;
@@ -632,7 +647,9 @@ export class RecognizeStream extends Duplex {
     this.requeueReplay(replayFromMs);
     this.cancelIdle?.();
     this.cancelIdle = undefined;
-    this.emit('rollover', { reason, fromSession: old.index, atMs, replayFromMs } satisfies RolloverEvent);
+    const event: RolloverEvent = { reason, fromSession: old.index, atMs, replayFromMs };
+    this.probe.rollover(event);
+    this.emit('rollover', event);
     this.openNext();
   }
 
@@ -660,36 +677,22 @@ export class RecognizeStream extends Duplex {
   private openSession(): void {
     const first = this.peekFrame();
     const baseOffsetMs = first?.streamMs ?? this.intake.positionMs;
-    const session = new Session(this.sessionsOpened++, baseOffsetMs, this.random(), this.api, {
+    const session = this.sessions.create(baseOffsetMs, {
       onResponse: (s, response) => this.onResponse(s, response),
-      onHeaders: (s) => this.emit('session', sessionInfo(s)),
       onDrain: () => this.pump(),
       onEnd: (s, status) => this.onSessionEnd(s, status),
-      scrub: (text) => redact(text, this.credentials.secrets()),
     }, this.stalls.livenessFor(livenessExpectation(this.api.version, this.options.partialResults)));
-    this.liveSessions.add(session);
-    if (this.readerBlocked) session.setPaused(true);
     this.gate.open(session.index);
     this.current = session;
     this.endFlush.newSession();
     this.ledger.newSession();
     this.feeder.newSession();
-    const metadata = { ...this.options.metadata, ...this.api.metadata(this.options) };
-    const config = this.api.configMessage(this.options, this.intake.format!);
-    Promise.all([this.credentials.authorization(), this.slots.slot(this.startWait)]).then(
-      ([authorization]) => {
-        if (this.destroyed || session.state !== 'opening') return;
-        session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession(this.peekFrame()));
-        this.armHealthTimer(session);
-        this.pacer.newSession();
-        this.idleGap.opened(this.clock.now());
-        this.pump();
-      },
-      (error: unknown) => {
-        const message = redact(error instanceof Error ? error.message : String(error), this.credentials.secrets());
-        this.fail(new SpeechKitError(ErrorCodes.AUTH, `Could not get credentials: ${message}`, { session: session.index }));
-      },
-    );
+    this.sessions.open(session, this.slots.slot(this.startWait), () => this.peekFrame(), () => {
+      this.armHealthTimer(session);
+      this.pacer.newSession();
+      this.idleGap.opened(this.clock.now());
+      this.pump();
+    }, (error) => this.fail(error));
   }
 
   /** Health is earned by a session that runs: the timer starts when it opens, not while it queues. */
@@ -711,17 +714,7 @@ export class RecognizeStream extends Duplex {
     if (this.destroyed) return;
     if (response.status) this.emit('status', { session: session.index, ...response.status } satisfies StatusEvent);
     if (session === this.current) this.stalls.arm(session);
-    let results = this.options.partialResults ? response.results : response.results.filter((r) => r.type !== 'partial');
-    for (const result of results) {
-      const wrong = checkResultTimes(result, session.baseOffsetMs, session.streamEndMs);
-      if (!wrong) continue;
-      // Without its times a final of a session that heard reported audio again cannot be told
-      // from a repeat of it: it goes, said in the warning, rather than risk saying words twice.
-      const unplaceable = result.final && session.baseOffsetMs < this.reportedByOthersMs(session);
-      if (unplaceable) results = results.filter((r) => r !== result);
-      const message = unplaceable ? `${wrong}, and the final was dropped: its session heard reported audio again, so it cannot be placed` : wrong;
-      this.emit('warning', new SpeechKitError(ErrorCodes.RESULT_TIMES, message, { session: session.index }));
-    }
+    const results = this.router.screen(session, this.options.partialResults ? response.results : response.results.filter((r) => r.type !== 'partial'));
     // What the session has finalized is settled first, so a rollover this response brings replays from it.
     if (session === this.current) {
       this.noteProgress(session, results);
@@ -764,28 +757,17 @@ export class RecognizeStream extends Duplex {
     }
   }
 
-  /** End of the audio reported by finals of sessions older than `session`. */
-  private reportedByOthersMs(session: Session): number {
-    return this.lastReport.session === session.index ? this.lastReport.priorEndMs : this.lastReport.endMs;
-  }
-
   /** Pushes what the gate released to the reader. */
   private deliver(session: Session, results: RecognitionResult[]): void {
     for (const result of results) {
-      // After a single utterance only refinements of its finals still belong to the job.
-      if (this.utteranceDone && !(result.type === 'refinement' && result.finalIndex < this.finalsEmitted)) continue;
+      if (!this.router.deliverable(session, result, this.utteranceDone)) continue;
       if (result.type === 'final') {
-        this.finalsEmitted++;
-        if (result.endMs !== undefined) {
-          if (this.lastReport.session !== session.index) this.lastReport.priorEndMs = this.lastReport.endMs;
-          this.lastReport.session = session.index;
-          this.lastReport.endMs = Math.max(this.lastReport.endMs, result.endMs);
-        }
         // A final without times covers what the stream placed it on (the ledger confirmed that
         // far), not everything its session was sent: a final for an earlier utterance must not
         // make the end of the stream look finalized.
         this.endFlush.finalled(result.endMs ?? this.ledger.confirmedMs);
       }
+      this.probe.result(result);
       if (!this.push(result) && !this.readerBlocked) {
         this.readerBlocked = true;
         this.setReading(false);
@@ -806,7 +788,7 @@ export class RecognizeStream extends Duplex {
   }
 
   private onSessionEnd(session: Session, status: CallStatus): void {
-    this.liveSessions.delete(session);
+    this.sessions.ended(session);
     session.cancelDrain?.();
     session.cancelDrain = undefined;
     session.cancelHealth?.();
@@ -857,6 +839,7 @@ export class RecognizeStream extends Duplex {
     this.requeueReplay(this.cutAfter(session, true));
     this.cancelIdle?.();
     this.cancelIdle = undefined;
+    this.probe.retry(decision.event);
     this.emit('retry', decision.event);
     this.reopenAfter(decision);
   }
@@ -887,33 +870,17 @@ export class RecognizeStream extends Duplex {
     const usage = { audioMs: 0, bytes: 0 };
     return {
       gate: this.gate,
+      retry: this.options.retry,
+      random: this.random,
       scheduler: this.scheduler,
       clock: this.clock,
       pace,
       chunkMs,
       drainTimeoutMs,
       earlyMs: SEND_EARLY_MS,
-      newSession: (baseOffsetMs, handlers) => {
-        const session = new Session(this.sessionsOpened++, baseOffsetMs, this.random(), this.api, {
-          ...handlers,
-          onHeaders: (s) => this.emit('session', sessionInfo(s)),
-          scrub: (text) => redact(text, this.credentials.secrets()),
-        });
-        this.liveSessions.add(session);
-        if (this.readerBlocked) session.setPaused(true);
-        return session;
-      },
+      newSession: (baseOffsetMs, handlers) => this.sessions.create(baseOffsetMs, handlers),
       start: (session, first, onOpen) => {
-        const metadata = { ...this.options.metadata, ...this.api.metadata(this.options) };
-        const config = this.api.configMessage(this.options, this.intake.format!);
-        Promise.all([this.credentials.authorization(), this.slots.extra()]).then(
-          ([authorization]) => {
-            if (this.destroyed || session.state !== 'opening') return;
-            session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession(first));
-            onOpen();
-          },
-          () => session.cancel('No credentials for the repair session'),
-        );
+        this.sessions.open(session, this.slots.extra(), () => first, onOpen, () => session.cancel('No credentials for the repair session'));
       },
       room: (session, ms, bytes) => {
         usage.audioMs = ms;
@@ -927,8 +894,10 @@ export class RecognizeStream extends Duplex {
       deliver: (session, results) => {
         if (!this.destroyed) this.deliver(session, results);
       },
+      // A repair hears only speech no final reported: none of its finals can be a repeat.
+      screen: (session, results) => (this.destroyed ? results : this.router.screen(session, results, true)),
       ended: (session) => {
-        this.liveSessions.delete(session);
+        this.sessions.ended(session);
         if (this.destroyed) return;
         this.pump();
         this.maybeEndReadable();
@@ -962,19 +931,6 @@ export interface RecognizeStream {
 }
 
 type WriteCallback = (error?: Error | null) => void;
-
-function sessionIds(session: Session) {
-  return {
-    session: session.index,
-    clientRequestId: session.clientRequestId,
-    ...(session.requestId !== undefined && { requestId: session.requestId }),
-    ...(session.traceId !== undefined && { traceId: session.traceId }),
-  };
-}
-
-function sessionInfo(session: Session): SessionInfo {
-  return { ...sessionIds(session), baseOffsetMs: session.baseOffsetMs };
-}
 
 function describeChunk(chunk: unknown): string {
   if (chunk === null) return 'null';

@@ -48,7 +48,7 @@ export interface StreamReport {
   rollovers: number;
   recoveries: number;
   faultsStruck: number;
-  /** `seam` and `unconfirmed` events: losses the stream declared (still counted as lost). */
+  /** `seam` and `unconfirmed` events and dropped-final warnings: losses the stream declared (still counted as lost). */
   declared: number;
   lost: DigitFault[];
   repeated: DigitFault[];
@@ -105,6 +105,10 @@ export async function runJob(job: number, o: SoakOptions, faults: string[]): Pro
     stream.on('retry', (_: RetryEvent) => recoveries++);
     stream.on('seam', () => declared++);
     stream.on('unconfirmed', () => declared++);
+    // A final with bogus times that cannot be told from a repeat is dropped, said in a warning.
+    stream.on('warning', (w: { code?: string; message: string }) => {
+      if (w.code === 'SPEECHKIT_ERR_RESULT_TIMES' && w.message.includes('the final was dropped')) declared++;
+    });
     stream.on('data', (r: RecognitionResult) => {
       // Keep finals only: a long soak must not hold every partial.
       if (r.type === 'final') results.push(r);
@@ -173,7 +177,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       o.log(
         `[soak ${streams.length}/${jobs}] job ${r.job} ${r.profile} ${r.api} ${r.rate} Hz: ${(r.audioMs / 60_000).toFixed(1)} min in ${(r.wallMs / 1000).toFixed(1)} s, ` +
           `${r.sessions} sessions, ${r.rollovers} rollovers, ${r.recoveries} recoveries, ${r.faultsStruck} faults, ` +
-          `lost ${r.lost.length}${r.declared ? ` (${r.declared} seam/unconfirmed events)` : ''}, repeated ${r.repeated.length}${r.error ? `, ERROR ${r.error}` : ''}` +
+          `lost ${r.lost.length}${r.declared ? ` (${r.declared} declared: seam, unconfirmed, dropped final)` : ''}, repeated ${r.repeated.length}${r.error ? `, ERROR ${r.error}` : ''}` +
           `${r.lost.length ? ` lost ${describeFaults(r.lost)}` : ''}${r.repeated.length ? ` repeated ${describeFaults(r.repeated)}` : ''} ` +
           `(total ${simulated.toFixed(2)} h simulated, ${((performance.now() - started) / 60_000).toFixed(1)} min wall)`,
       );
