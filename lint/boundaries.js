@@ -42,6 +42,8 @@ export const LAYERS = [
   // `speechkit-stream/metrics`: OpenTelemetry instruments fed by the diagnostics channels. An entry
   // of its own, never imported by the core, so only its users load @opentelemetry/api.
   { name: 'metrics', files: ['metrics/'] },
+  // Media-server bridges (`speechkit-stream/serve`): protocols in front of the public API.
+  { name: 'serve', files: ['serve/'] },
   // The command line; the only client module that may use the emulator (through its entry).
   { name: 'cli', files: ['cli/'] },
 ];
