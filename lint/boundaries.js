@@ -37,6 +37,9 @@ export const LAYERS = [
   { name: 'stream', files: ['stream/', 'recognize-stream.ts', 'stream-events.ts'] },
   // The package's entry point.
   { name: 'entry', files: ['index.ts'] },
+  // `speechkit-stream/redis`: the fleet's shared start limiter, an entry point of its own (its
+  // ioredis is an optional peer dependency the core never loads). It implements the session layer's limiter.
+  { name: 'redis', files: ['redis/'] },
   // The command line; the only client module that may use the emulator (through its entry).
   { name: 'cli', files: ['cli/'] },
 ];

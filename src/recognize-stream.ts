@@ -699,7 +699,7 @@ export class RecognizeStream extends Duplex {
     });
     const metadata = { ...this.options.metadata, ...this.api.metadata(this.options) };
     const config = this.api.configMessage(this.options, this.intake.format!);
-    Promise.all([this.credentials.authorization(), this.slots.slot(wait)]).then(
+    Promise.all([this.credentials.authorization(), this.slots.slot(wait, session)]).then(
       ([authorization]) => {
         if (this.destroyed || session.state !== 'opening') return;
         session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession(this.peekFrame()));
@@ -831,6 +831,7 @@ export class RecognizeStream extends Duplex {
 
   private onSessionEnd(session: Session, status: CallStatus): void {
     this.liveSessions.delete(session);
+    this.slots.ended(session);
     this.drainTimers.get(session)?.();
     this.drainTimers.delete(session);
     if (this.destroyed) return;
@@ -935,7 +936,7 @@ export class RecognizeStream extends Duplex {
       start: (session, first, onOpen) => {
         const metadata = { ...this.options.metadata, ...this.api.metadata(this.options) };
         const config = this.api.configMessage(this.options, this.intake.format!);
-        Promise.all([this.credentials.authorization(), this.slots.extra()]).then(
+        Promise.all([this.credentials.authorization(), this.slots.extra(session)]).then(
           ([authorization]) => {
             if (this.destroyed || session.state !== 'opening') return;
             session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession(first));
@@ -958,6 +959,7 @@ export class RecognizeStream extends Duplex {
       },
       ended: (session) => {
         this.liveSessions.delete(session);
+        this.slots.ended(session);
         if (this.destroyed) return;
         this.pump();
         this.maybeEndReadable();
