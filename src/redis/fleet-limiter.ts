@@ -30,21 +30,26 @@ export interface RedisStartLimiterEvents {
 
 /** The scheduler may run a timer up to 1 ms early; a slot that close is on time. */
 const EARLY_MS = 1;
-/**
- * A late slot is given up and another taken; after this many in a row (a process that pauses all
- * the time) one is used late, so its streams still start.
- */
-const MAX_LATE_IN_A_ROW = 3;
 /** With the concurrency cap full, how often to ask again (a release here asks at once). */
 const CAP_POLL_MS = 200;
+/**
+ * While slots wait and the server's clock is known here only to within more than this (every
+ * answer so far came slowly, as in a burst), it is asked the time every `CLOCK_PROBE_MS`: one
+ * quick answer pins it, and the slots go when the server meant them to.
+ */
+const CLOCK_GOOD_MS = 4;
+const CLOCK_PROBE_MS = 100;
 
 interface Waiter {
   granted: (() => void) | undefined;
 }
 
 interface Slot {
-  /** Local clock time at which the start may go. */
-  at: number;
+  /** When the start may go: on the server's clock (mapped here when it is due), or, for a local slot, on the local one. */
+  serverMs: number | undefined;
+  localMs: number;
+  /** The schedule was free when it was taken (no wait): nothing came after it to crowd, so lateness does not matter. */
+  free: boolean;
   /** The concurrency lease taken with it, if there is a cap. */
   lease: string | undefined;
 }
@@ -55,8 +60,9 @@ type Mode = 'shared' | 'fallback' | 'closed';
  * A session start limiter that every process of a fleet shares through Redis. Each waiting start
  * asks Redis for a slot (one script call, `FLEET_SCRIPT`), in the order they came; slots are
  * granted, in this process, to its waiters first come first served, when their time comes. A slot
- * whose wait ended late (the process paused) is given up: a start that goes late could make a
- * second hold more than the quota as the service counts it.
+ * of a busy schedule whose wait ended late (the process paused, or its answer sat unread) is given
+ * up and another asked for: a start that goes late lands among the starts of the slots after it,
+ * and the second after it could hold more than the quota as the service counts it.
  *
  * When Redis does not answer, starts go through a local limiter at `fallbackPerSecond` until a
  * probe finds Redis again; slots already reserved are still used. Nothing waits on Redis longer
@@ -84,12 +90,13 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
   /** Redis said the cap is full: one question at a time until it says otherwise, none before `#capFullUntil`. */
   #capFull = false;
   #capFullUntil = -Infinity;
-  #lateInRow = 0;
   /** Leases of sessions that started and have not ended. */
   readonly #held: string[] = [];
   readonly #leasePrefix = randomUUID();
   #leaseSeq = 0;
   #probing = false;
+  #clockProbing = false;
+  readonly #clockProbe: SchedulerTimer;
   readonly #due: SchedulerTimer;
   readonly #poll: SchedulerTimer;
   readonly #renew: SchedulerTimer;
@@ -111,6 +118,7 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
     this.#poll = scheduler.timer(() => this.#pump());
     this.#renew = scheduler.timer(() => this.#renewLeases());
     this.#probe = scheduler.timer(() => this.#tryRedis());
+    this.#clockProbe = scheduler.timer(() => this.#askTime());
   }
 
   /** `'shared'` while Redis answers, `'fallback'` while this process runs on its local rate, `'closed'` after `close()`. */
@@ -168,7 +176,7 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
     if (this.#mode === 'closed') return;
     const wasShared = this.#mode === 'shared';
     this.#mode = 'closed';
-    for (const timer of [this.#poll, this.#renew, this.#probe]) timer.clear();
+    for (const timer of [this.#poll, this.#renew, this.#probe, this.#clockProbe]) timer.clear();
     const leases = [...this.#held, ...this.#slots.map((s) => s.lease)].filter((l): l is string => l !== undefined);
     this.#held.length = 0;
     for (const slot of this.#slots) slot.lease = undefined;
@@ -216,13 +224,14 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
     const lease = this.#newLease();
     const { intervalUs, leaseTtlMs } = this.#options;
     const args = ['reserve', intervalUs, this.maxConcurrent ?? 0, lease ?? '', Math.round(leaseTtlMs * 1000)];
+    const sentMs = this.#scheduler.clock.now();
     this.#link.script(args, (late) => {
       // Given up on when it timed out: its slot is lost, its lease need not wait for the TTL.
       if (late.kind === 'slot' && lease !== undefined) this.#link.release([lease]).catch(() => {});
     }).then(
       (reply) => {
         this.#asking--;
-        this.#reserved(reply, lease);
+        this.#reserved(reply, lease, sentMs);
       },
       (error: unknown) => {
         this.#asking--;
@@ -232,20 +241,21 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
     );
   }
 
-  #reserved(reply: ScriptReply, lease: string | undefined): void {
+  #reserved(reply: ScriptReply, lease: string | undefined, sentMs: number): void {
     const now = this.#scheduler.clock.now();
-    this.#serverClock.sample(now, reply.nowMs);
+    this.#serverClock.sample(sentMs, now, reply.nowMs);
     if (this.#mode === 'closed') {
       if (reply.kind === 'slot' && lease !== undefined) void this.#link.release([lease]).catch(() => {});
       return;
     }
     if (reply.kind === 'full') {
-      const lapses = this.#serverClock.toLocal(reply.expiresMs) - now;
+      const lapses = this.#serverClock.toLocal(reply.expiresMs, now) - now;
       this.#capFull = true;
       this.#capFullUntil = now + Math.max(1, Math.min(CAP_POLL_MS, lapses + 1));
     } else if (reply.kind === 'slot') {
       this.#capFull = false;
-      this.#insert({ at: this.#serverClock.toLocal(reply.slotMs), lease });
+      this.#insert({ serverMs: reply.slotMs, localMs: 0, free: reply.slotMs <= reply.nowMs, lease });
+      this.#checkClock();
       this.#trim();
     }
     this.#pump();
@@ -254,18 +264,56 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
   #askLocal(): void {
     const done = () => {
       this.#localAsks.delete(cancel);
-      this.#insert({ at: this.#scheduler.clock.now(), lease: this.#newLease() });
+      this.#insert({ serverMs: undefined, localMs: this.#scheduler.clock.now(), free: true, lease: this.#newLease() });
       this.#trim();
     };
     const cancel = this.#local.acquire(done);
     this.#localAsks.add(cancel);
   }
 
+  /** Local time at which `slot` may go, as the server's clock is known now. */
+  #at(slot: Slot, now: number): number {
+    return slot.serverMs === undefined ? slot.localMs : this.#serverClock.toLocal(slot.serverMs, now);
+  }
+
   #insert(slot: Slot): void {
+    const now = this.#scheduler.clock.now();
+    const at = this.#at(slot, now);
     let i = this.#slots.length;
-    while (i > 0 && this.#slots[i - 1]!.at > slot.at) i--;
+    while (i > 0 && this.#at(this.#slots[i - 1]!, now) > at) i--;
     this.#slots.splice(i, 0, slot);
-    this.#due.set(this.#slots[0]!.at);
+    this.#armDue();
+  }
+
+  #armDue(): void {
+    if (this.#slots.length > 0) this.#due.set(this.#at(this.#slots[0]!, this.#scheduler.clock.now()));
+    else this.#due.clear();
+  }
+
+  /** Slots wait on a server clock known only roughly: ask it the time, soon. */
+  #checkClock(): void {
+    const now = this.#scheduler.clock.now();
+    if (this.#mode !== 'shared' || this.#clockProbing || this.#clockProbe.pending || this.#slots.length === 0) return;
+    if (this.#serverClock.uncertainty(now) > CLOCK_GOOD_MS) this.#clockProbe.set(now + CLOCK_PROBE_MS);
+  }
+
+  #askTime(): void {
+    if (this.#mode !== 'shared' || this.#slots.length === 0) return;
+    this.#clockProbing = true;
+    const sentMs = this.#scheduler.clock.now();
+    this.#link.script(['time']).then(
+      (reply) => {
+        this.#clockProbing = false;
+        if (this.#mode === 'closed') return;
+        this.#serverClock.sample(sentMs, this.#scheduler.clock.now(), reply.nowMs);
+        this.#armDue();
+        this.#checkClock();
+      },
+      (error: unknown) => {
+        this.#clockProbing = false;
+        this.#toFallback(error);
+      },
+    );
   }
 
   /** Slots beyond the waiters that are left go (the latest first), their leases with them, and so do local asks no waiter needs. */
@@ -294,28 +342,20 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
 
   #grantDue(): void {
     const now = this.#scheduler.clock.now();
-    let usedLate = false;
-    while (this.#slots.length > 0 && this.#slots[0]!.at <= now + EARLY_MS) {
+    while (this.#slots.length > 0 && this.#at(this.#slots[0]!, now) <= now + EARLY_MS) {
       const slot = this.#slots.shift()!;
-      const late = now - slot.at > this.#options.lateMs;
-      if (late && (usedLate || this.#lateInRow < MAX_LATE_IN_A_ROW)) {
-        this.#lateInRow++;
-        this.#drop(slot);
-        continue;
-      }
-      const waiter = this.#nextWaiter();
+      const late = now - this.#at(slot, now) > this.#options.lateMs;
+      const waiter = late && !slot.free ? undefined : this.#nextWaiter();
       if (!waiter) {
         this.#drop(slot);
         continue;
       }
-      if (late) usedLate = true;
-      this.#lateInRow = 0;
       this.#hold(slot.lease);
       const granted = waiter.granted!;
       waiter.granted = undefined;
       granted();
     }
-    if (this.#slots.length > 0) this.#due.set(this.#slots[0]!.at);
+    this.#armDue();
     this.#pump();
   }
 
@@ -353,10 +393,11 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
 
   #renewLeases(): void {
     if (this.#held.length === 0) return;
-    this.#renew.set(this.#scheduler.clock.now() + this.#options.leaseTtlMs / 3);
+    const sentMs = this.#scheduler.clock.now();
+    this.#renew.set(sentMs + this.#options.leaseTtlMs / 3);
     if (this.#mode !== 'shared') return;
     this.#link.script(['renew', Math.round(this.#options.leaseTtlMs * 1000), ...this.#held]).then(
-      (reply) => this.#serverClock.sample(this.#scheduler.clock.now(), reply.nowMs),
+      (reply) => this.#serverClock.sample(sentMs, this.#scheduler.clock.now(), reply.nowMs),
       (error: unknown) => this.#toFallback(error),
     );
   }
@@ -377,12 +418,14 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
   #tryRedis(): void {
     if (this.#mode !== 'fallback' || this.#probing) return;
     this.#probing = true;
+    const sentMs = this.#scheduler.clock.now();
     this.#link.script(['time']).then(
       (reply) => {
         this.#probing = false;
         if (this.#mode !== 'fallback') return;
+        this.#freezeSlots();
         this.#serverClock.reset();
-        this.#serverClock.sample(this.#scheduler.clock.now(), reply.nowMs);
+        this.#serverClock.sample(sentMs, this.#scheduler.clock.now(), reply.nowMs);
         this.#toShared();
       },
       () => {
@@ -390,6 +433,15 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
         if (this.#mode === 'fallback') this.#probe.set(this.#scheduler.clock.now() + this.#options.probeEveryMs);
       },
     );
+  }
+
+  /** Slots reserved before an outage keep the times they had: the server that comes back may be another, with another clock. */
+  #freezeSlots(): void {
+    const now = this.#scheduler.clock.now();
+    for (const slot of this.#slots) {
+      slot.localMs = this.#at(slot, now);
+      slot.serverMs = undefined;
+    }
   }
 
   #toShared(): void {

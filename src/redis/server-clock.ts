@@ -1,36 +1,52 @@
-/** Replies whose offsets are kept: enough that one unhurried reply is among them. */
-const SAMPLES = 16;
+/**
+ * How fast two clocks may drift apart, at most: 500 ppm is the most NTP slews a clock (real
+ * quartz drifts far less). An old sample's bounds loosen by this much per ms of its age.
+ */
+const MAX_DRIFT = 0.0005;
 
 /**
- * The Redis server's clock as seen from this process. A reply stamped `serverMs` that is read at
- * `localMs` says local − server = offset + the reply's delay. The smallest of the recent ones is
- * the least delayed, and never below the true offset, so a server time mapped with it is never
- * earlier than that moment really is here: a slot is never taken early, and a reply that sat
- * unread (a paused event loop) shows as lateness instead of moving the schedule.
+ * The Redis server's clock as seen from this process, NTP-style. A script stamped `serverMs`,
+ * sent at `sentMs` and answered at `readMs` (local clock), ran in between: local − server lies in
+ * [sentMs − serverMs, readMs − serverMs]. The tightest bounds of all samples so far (old ones
+ * loosened by the most the clocks can have drifted since) give the offset to within `uncertainty`.
+ *
+ * Server times are mapped with the upper bound: never earlier here than they really are, and
+ * later by at most the uncertainty. A burst of answers that all sat unread (a busy event loop)
+ * cannot drag the mapping late, since an earlier, quicker answer keeps its bound; and one answer
+ * that sat unread shows as a slot come late, instead of moving the schedule.
  */
 export class ServerClock {
-  readonly #offsets: number[] = [];
-  #next = 0;
-  #best = Infinity;
+  /** max over samples of (sentMs − serverMs + MAX_DRIFT × sentMs): the lower bound at t is this − MAX_DRIFT × t. */
+  #low = -Infinity;
+  /** min over samples of (readMs − serverMs − MAX_DRIFT × readMs): the upper bound at t is this + MAX_DRIFT × t. */
+  #high = Infinity;
 
-  /** A reply stamped `serverMs` was read at `localMs`. */
-  sample(localMs: number, serverMs: number): void {
-    const offset = localMs - serverMs;
-    if (this.#offsets.length < SAMPLES) this.#offsets.push(offset);
-    else this.#offsets[this.#next] = offset;
-    this.#next = (this.#next + 1) % SAMPLES;
-    this.#best = Math.min(...this.#offsets);
+  sample(sentMs: number, readMs: number, serverMs: number): void {
+    const low = sentMs - serverMs + MAX_DRIFT * sentMs;
+    const high = readMs - serverMs - MAX_DRIFT * readMs;
+    // Bounds that exclude each other mean the server's clock jumped (or it is another server): start over from this sample.
+    if (Math.max(this.#low, low) - Math.min(this.#high, high) > 2 * MAX_DRIFT * readMs) {
+      this.#low = low;
+      this.#high = high;
+      return;
+    }
+    this.#low = Math.max(this.#low, low);
+    this.#high = Math.min(this.#high, high);
   }
 
-  /** Local time of server time `serverMs` (call after at least one `sample`). */
-  toLocal(serverMs: number): number {
-    return serverMs + this.#best;
+  /** How far the mapping may be late, at local time `nowMs` (Infinity before any sample). */
+  uncertainty(nowMs: number): number {
+    return this.#high - this.#low + 2 * MAX_DRIFT * nowMs;
+  }
+
+  /** Local time of server time `serverMs`, as known at local time `nowMs` (call after a `sample`). */
+  toLocal(serverMs: number, nowMs: number): number {
+    return serverMs + this.#high + MAX_DRIFT * nowMs;
   }
 
   /** Forgets every sample: the server may be another one now (a restart, a failover) with another clock. */
   reset(): void {
-    this.#offsets.length = 0;
-    this.#next = 0;
-    this.#best = Infinity;
+    this.#low = -Infinity;
+    this.#high = Infinity;
   }
 }

@@ -154,38 +154,44 @@ describe('the fleet start limiter (fake Redis, fake clock)', () => {
     queue(l, 1, clock, grants, 'p');
     await runClock(clock, 200, 1);
     expect(grants).toHaveLength(1);
-    // The next answer is read 300 ms after the script ran: the slot it names (the server's "now"
-    // then) is long gone, however fresh the answer looks here.
+    // Other processes hold the next 200 ms. The next answer is read 300 ms after the script ran:
+    // the slot it names is gone by then, however fresh the answer looks here.
+    redis.occupy(2, 105_000);
     client.replyDelayMs = 300;
     queue(l, 1, clock, grants, 'p');
     while (redis.reservations.length < 2) await runClock(clock, 1, 1);
     client.replyDelayMs = 0;
-    await runClock(clock, 305, 1);
+    await runClock(clock, 400, 1);
     // It was given up, and the start went in a new slot.
     expect(grants).toHaveLength(2);
     expect(redis.reservations).toHaveLength(3);
     expect(grants[1]!.at).toBeCloseTo(redis.reservations[2]! / 1000 - redis.serverOffsetMs, 0);
   });
 
-  it('uses a late slot after three in a row, so a process that keeps pausing still starts its sessions', async () => {
+  it('never uses a late slot of a busy schedule, however often; a slot of a free one is used even late', async () => {
     const clock = new FakeClock();
     const redis = new FakeRedis(clock);
+    const client = redis.connect();
     const intervalUs = 105_000;
-    const l = limiter(redis.connect(), clock, { perSecond: 10 }).limiter;
+    const l = limiter(client, clock, { perSecond: 10 }).limiter;
     const grants: { who: string; i: number; at: number }[] = [];
     queue(l, 1, clock, grants, 'p');
     // Other processes hold the next second each time; this one's slot comes after, and it pauses past it.
     redis.occupy(10, intervalUs);
-    for (let round = 0; round < 4; round++) {
-      expect(grants).toHaveLength(0);
+    for (let round = 0; round < 6; round++) {
       while (redis.reservations.length < round + 1) await runClock(clock, 1, 1);
       const slotLocal = redis.reservations[round]! / 1000 - redis.serverOffsetMs;
-      clock.pause(slotLocal - clock.now() + 100);
-      redis.occupy(10, intervalUs);
+      clock.pause(slotLocal - clock.now() + 200);
+      if (round < 5) redis.occupy(10, intervalUs);
+      else client.replyDelayMs = 200;
       await runClock(clock, 3, 1);
+      expect(grants).toHaveLength(0);
     }
+    // The last time the schedule was left free: the slot was "now", and its answer was read 200 ms
+    // late. Nothing was scheduled after it to crowd, so it went.
+    await runClock(clock, 300, 1);
+    expect(redis.reservations).toHaveLength(7);
     expect(grants).toHaveLength(1);
-    expect(redis.reservations).toHaveLength(4);
   });
 
   it('falls back to its local rate when Redis refuses, says so, and goes back to the shared schedule when Redis answers', async () => {
