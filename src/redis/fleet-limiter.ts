@@ -203,7 +203,9 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
         this.#ask();
         if (this.#capFull) break;
       } else {
-        if (!this.#localRoom()) break;
+        // Slots reserved before Redis went away are used first: the local rate comes on top of
+        // nothing, so this process never starts faster than either.
+        if (!this.#localRoom() || this.#slots.some((s) => s.serverMs !== undefined)) break;
         this.#askLocal();
       }
     }

@@ -223,6 +223,28 @@ describe('the fleet start limiter (fake Redis, fake clock)', () => {
     expect(shared[1]! - shared[0]!).toBeCloseTo(INTERVAL_40, 0);
   });
 
+  it('uses the slots it reserved before Redis went away first, and only then its local rate', async () => {
+    const clock = new FakeClock();
+    const redis = new FakeRedis(clock);
+    const client = redis.connect();
+    const { limiter: l, events } = limiter(client, clock, { perSecond: 40 });
+    const grants: { who: string; i: number; at: number }[] = [];
+    queue(l, 10, clock, grants, 'reserved');
+    await runClock(clock, 5, 1);
+    expect(redis.reservations).toHaveLength(10);
+    client.state = 'refusing';
+    queue(l, 4, clock, grants, 'local');
+    await runClock(clock, 10, 1);
+    expect(events.map(([name]) => name)).toEqual(['fallback']);
+    await runClock(clock, 900, 1);
+    expect(grants.map((g) => g.who)).toEqual([...Array(10).fill('reserved'), ...Array(4).fill('local')]);
+    const times = grants.map((g) => g.at);
+    // 26 ms apart on the shared schedule, then 107 ms apart at the local rate (10 a second, with the margin and the local 2 %), never both at once.
+    for (let k = 1; k < 10; k++) expect(times[k]! - times[k - 1]!).toBeCloseTo(INTERVAL_40, 0);
+    for (let k = 11; k < 14; k++) expect(times[k]! - times[k - 1]!).toBeCloseTo(107.1, 0);
+    expect(times[10]!).toBeGreaterThanOrEqual(times[9]!);
+  });
+
   it('bounds every command in time: a Redis that never answers means fallback after commandTimeoutMs, never a hang', async () => {
     const clock = new FakeClock();
     const redis = new FakeRedis(clock);

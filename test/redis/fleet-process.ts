@@ -85,3 +85,36 @@ export async function forkEmulator() {
     kill: () => child.kill('SIGKILL'),
   };
 }
+
+/**
+ * How well this process can tell when something it handles arrived. Its event loop stamps a call
+ * when it gets to it; a loop held up (garbage collection, a CPU taken by other processes) stamps
+ * everything that arrived meanwhile at once, later. A heartbeat every 2 ms bounds that: what the
+ * loop handles at `at` arrived after the heartbeat before the last one before `at` (the loop ran
+ * then, and handled what had come).
+ */
+export class Heartbeat {
+  readonly #beats: number[] = [];
+  readonly #timer = setInterval(() => this.#beats.push(Date.now()), 2);
+
+  /** The earliest an event stamped `at` (epoch ms, this process) can have arrived. */
+  earliest(at: number): number {
+    const beats = this.#beats;
+    let lo = 0;
+    let hi = beats.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (beats[mid]! <= at) lo = mid + 1;
+      else hi = mid;
+    }
+    return beats[lo - 2] ?? -Infinity;
+  }
+
+  reset(): void {
+    this.#beats.length = 0;
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+}
