@@ -172,7 +172,7 @@ export default tseslint.config(
     plugins: { boundaries },
     rules: {
       // A client module imports its own layer and the layers below (core < timing < transport <
-      // auth < audio < options < api < session < stream < entry < cli), not the emulator.
+      // auth < audio < options < api < session < stream < entry < redis < cli), not the emulator.
       'boundaries/layers': 'error',
       // The emulator imports nothing from the client: only src/emulator, src/generated, src/vendor.
       'boundaries/emulator-apart': 'error',

@@ -119,6 +119,8 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
     this.#renew = scheduler.timer(() => this.#renewLeases());
     this.#probe = scheduler.timer(() => this.#tryRedis());
     this.#clockProbe = scheduler.timer(() => this.#askTime());
+    // Knowing the server's clock before the first burst of starts: answers in a burst come slowly.
+    this.#clockProbe.set(scheduler.clock.now());
   }
 
   /** `'shared'` while Redis answers, `'fallback'` while this process runs on its local rate, `'closed'` after `close()`. */
@@ -300,7 +302,7 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
   }
 
   #askTime(): void {
-    if (this.#mode !== 'shared' || this.#slots.length === 0) return;
+    if (this.#mode !== 'shared' || this.#clockProbing || (this.#slots.length === 0 && this.#serverClock.known)) return;
     this.#clockProbing = true;
     const sentMs = this.#scheduler.clock.now();
     this.#link.script(['time']).then(

@@ -37,6 +37,9 @@ export class RedisLink {
   readonly #scheduler: Scheduler;
   readonly #timeoutMs: number;
   #closed = false;
+  /** Whether the server has the script: 'send' when it may not be loaded (its text goes with each call). */
+  #script: 'unknown' | 'loaded' | 'send' = 'unknown';
+  #loading: Promise<unknown> | undefined;
 
   constructor(redis: RedisClientLike | string, key: string, scheduler: Scheduler, timeoutMs: number) {
     this.#keys = fleetKeys(key);
@@ -98,13 +101,37 @@ export class RedisLink {
 
   async #evalScript(args: (string | number)[]): Promise<unknown> {
     const { client } = await this.#connection;
+    const call = [2, ...this.#keys, ...args];
+    // Loaded once, before the first call (a burst of starts must not all miss it and send it again).
+    if (this.#script === 'unknown') await (this.#loading ??= this.#load(client));
+    if (this.#script === 'send') return client.call('EVAL', [FLEET_SCRIPT, ...call]);
     try {
-      return await client.call('EVALSHA', [FLEET_SCRIPT_SHA, 2, ...this.#keys, ...args]);
+      return await client.call('EVALSHA', [FLEET_SCRIPT_SHA, ...call]);
     } catch (error) {
-      // A server that restarted (or never saw the script) asks for its text once.
+      // A server that restarted (or a cluster node that never saw it) asks for the text.
       if (!/NOSCRIPT/.test(messageOf(error))) throw error;
-      return client.call('EVAL', [FLEET_SCRIPT, 2, ...this.#keys, ...args]);
+      if (this.#script === 'loaded') this.#script = 'unknown';
+      return client.call('EVAL', [FLEET_SCRIPT, ...call]);
     }
+  }
+
+  /** SCRIPT LOAD, settled within the timeout whatever happens (a load that hangs must not hold every later call). */
+  #load(client: RedisClientLike): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        cancel();
+        this.#loading = undefined;
+        resolve();
+      };
+      const cancel = this.#scheduler.at(this.#scheduler.clock.now() + this.#timeoutMs, done);
+      client.call('SCRIPT', ['LOAD', FLEET_SCRIPT]).then(
+        () => (this.#script = 'loaded'),
+        (error: unknown) => {
+          // Not allowed (an ACL without SCRIPT): the text goes with every call instead.
+          if (/NOPERM|unknown command/i.test(messageOf(error))) this.#script = 'send';
+        },
+      ).finally(done);
+    });
   }
 
   #bounded<T>(work: () => Promise<T>, onLate?: (value: T) => void): Promise<T> {

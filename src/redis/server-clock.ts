@@ -1,8 +1,9 @@
 /**
- * How fast two clocks may drift apart, at most: 500 ppm is the most NTP slews a clock (real
- * quartz drifts far less). An old sample's bounds loosen by this much per ms of its age.
+ * How fast this process's clock and the server's may drift apart: 100 ppm, ten times what
+ * NTP-kept clocks drift (a clock being slewed by NTP may briefly go faster; the error that
+ * leaves, a few ms, is far inside the margin). An old sample's bounds loosen by this much per ms of its age.
  */
-const MAX_DRIFT = 0.0005;
+const MAX_DRIFT = 0.0001;
 
 /**
  * The Redis server's clock as seen from this process, NTP-style. A script stamped `serverMs`,
@@ -32,6 +33,11 @@ export class ServerClock {
     }
     this.#low = Math.max(this.#low, low);
     this.#high = Math.min(this.#high, high);
+  }
+
+  /** Whether a sample has been taken. */
+  get known(): boolean {
+    return this.#high !== Infinity;
   }
 
   /** How far the mapping may be late, at local time `nowMs` (Infinity before any sample). */

@@ -90,6 +90,10 @@ export class FakeRedis {
   }
 
   execute(command: string, args: (string | number)[]): unknown {
+    if (command === 'SCRIPT') {
+      this.scriptLoaded = true;
+      return 'sha';
+    }
     if (command === 'ZREM') {
       for (const lease of args.slice(1)) this.leases.delete(String(lease));
       return 1;
