@@ -33,9 +33,10 @@ const EARLY_MS = 1;
 /** With the concurrency cap full, how often to ask again (a release here asks at once). */
 const CAP_POLL_MS = 200;
 /**
- * While slots wait and the server's clock is known here only to within more than this (every
- * answer so far came slowly, as in a burst), it is asked the time every `CLOCK_PROBE_MS`: one
- * quick answer pins it, and the slots go when the server meant them to.
+ * While slots wait and the server's clock is known here only to within more than this (or twice
+ * the quickest round trip, for a Redis far away), as when every answer so far came slowly in a
+ * burst, it is asked the time every `CLOCK_PROBE_MS`: one quick answer pins it, and the slots go
+ * when the server meant them to.
  */
 const CLOCK_GOOD_MS = 4;
 const CLOCK_PROBE_MS = 100;
@@ -298,7 +299,9 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
   #checkClock(): void {
     const now = this.#scheduler.clock.now();
     if (this.#mode !== 'shared' || this.#clockProbing || this.#clockProbe.pending || this.#slots.length === 0) return;
-    if (this.#serverClock.uncertainty(now) > CLOCK_GOOD_MS) this.#clockProbe.set(now + CLOCK_PROBE_MS);
+    // Far from Redis, every round trip is slow: as good as its quickest one is as good as it gets.
+    const good = Math.max(CLOCK_GOOD_MS, 2 * this.#serverClock.quickestRoundTrip);
+    if (this.#serverClock.uncertainty(now) > good) this.#clockProbe.set(now + CLOCK_PROBE_MS);
   }
 
   #askTime(): void {

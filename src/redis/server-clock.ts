@@ -21,10 +21,13 @@ export class ServerClock {
   #low = -Infinity;
   /** min over samples of (readMs − serverMs − MAX_DRIFT × readMs): the upper bound at t is this + MAX_DRIFT × t. */
   #high = Infinity;
+  /** The quickest round trip seen: the best any sample can do. */
+  #quickest = Infinity;
 
   sample(sentMs: number, readMs: number, serverMs: number): void {
     const low = sentMs - serverMs + MAX_DRIFT * sentMs;
     const high = readMs - serverMs - MAX_DRIFT * readMs;
+    this.#quickest = Math.min(this.#quickest, readMs - sentMs);
     // Bounds that exclude each other mean the server's clock jumped (or it is another server): start over from this sample.
     if (Math.max(this.#low, low) - Math.min(this.#high, high) > 2 * MAX_DRIFT * readMs) {
       this.#low = low;
@@ -38,6 +41,11 @@ export class ServerClock {
   /** Whether a sample has been taken. */
   get known(): boolean {
     return this.#high !== Infinity;
+  }
+
+  /** The quickest round trip seen (ms): a bound tighter than that cannot be had. */
+  get quickestRoundTrip(): number {
+    return this.#quickest;
   }
 
   /** How far the mapping may be late, at local time `nowMs` (Infinity before any sample). */
@@ -54,5 +62,6 @@ export class ServerClock {
   reset(): void {
     this.#low = -Infinity;
     this.#high = Infinity;
+    this.#quickest = Infinity;
   }
 }
