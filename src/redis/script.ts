@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
  *   and nothing taken.
  * ARGV[1] = 'renew', lease TTL µs, lease ids...: the leases live until now plus the TTL (added
  *   again if they had lapsed meanwhile: they are sessions that still run). Returns {2, 0, now µs}.
+ *   A release (ZREM) sent after a renewal runs after it: one connection keeps their order.
  * ARGV[1] = 'time': nothing changes. Returns {2, 0, now µs} (the probe while Redis was away).
  */
 export const FLEET_SCRIPT = `

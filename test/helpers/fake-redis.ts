@@ -11,6 +11,8 @@ export class FakeRedisClient {
   latency: (() => number) | undefined;
   /** How long an answer takes to be read after the command ran (it ran on time, its answer sat unread). */
   replyDelayMs = 0;
+  /** One connection keeps order, as TCP does: a command never runs before one sent ahead of it. */
+  private lastRunAt = -Infinity;
 
   constructor(
     private readonly server: FakeRedis,
@@ -23,6 +25,8 @@ export class FakeRedisClient {
     const state = this.state;
     return new Promise((resolve, reject) => {
       if (state === 'silent') return;
+      const runAt = Math.max(this.clock.now() + (this.latency?.() ?? this.latencyMs), this.lastRunAt);
+      this.lastRunAt = runAt;
       this.clock.setTimeout(() => {
         if (state === 'refusing') {
           reject(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
@@ -37,7 +41,7 @@ export class FakeRedisClient {
         }
         if (this.replyDelayMs > 0) this.clock.setTimeout(() => resolve(answer), this.replyDelayMs);
         else resolve(answer);
-      }, this.latency?.() ?? this.latencyMs);
+      }, runAt - this.clock.now());
     });
   }
 }
