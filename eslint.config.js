@@ -22,6 +22,8 @@ const PURE = [
   'src/audio/**',
   'src/api/**',
   'src/session/**',
+  'src/stream/feeder.ts',
+  'src/stream/result-router.ts',
   'src/**/*-policy.ts',
 ];
 const NOT_PURE = [
@@ -30,9 +32,8 @@ const NOT_PURE = [
   'src/timing/scheduler.ts',
   // Spawns ffmpeg.
   'src/audio/ffmpeg.ts',
-  // Drives p-retry and backoff waits on the injected scheduler (the lead's recovery policy is to
-  // take the deciding out of it into a pure *-policy.ts).
-  'src/session/recovery.ts',
+  // Retries the IAM token exchange with p-retry (a plain retried promise, on p-retry's timers).
+  'src/auth/token-cache.ts',
   // The process-wide start limiter: its default instance runs on the system clock.
   'src/session/start-limiter.ts',
 ];
@@ -43,9 +44,14 @@ const TIMER_MODULES = ['node:timers', 'node:timers/promises', 'timers', 'timers/
 }));
 const TIMER_GLOBALS = ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate'];
 
+const OPENTELEMETRY = {
+  name: '@opentelemetry/api',
+  message: 'Only src/metrics (the speechkit-stream/metrics entry) loads OpenTelemetry, an optional peer dependency; the core publishes to diagnostics channels.',
+};
 const clientImports = {
   paths: [
     { name: '@grpc/grpc-js', message: 'Only src/transport (and the emulator) speak gRPC; the client sees the SttCall interface.' },
+    OPENTELEMETRY,
     { name: '@grpc/proto-loader', message: 'Only src/transport (and the emulator) load .proto files.' },
     ...TIMER_MODULES,
   ],
@@ -172,7 +178,7 @@ export default tseslint.config(
     plugins: { boundaries },
     rules: {
       // A client module imports its own layer and the layers below (core < timing < transport <
-      // auth < audio < options < api < session < stream < entry < redis < cli), not the emulator.
+      // auth < audio < options < api < session < diagnostics < stream < entry < metrics < redis < cli), not the emulator.
       'boundaries/layers': 'error',
       // The emulator imports nothing from the client: only src/emulator, src/generated, src/vendor.
       'boundaries/emulator-apart': 'error',
@@ -188,6 +194,13 @@ export default tseslint.config(
       // No client module outside the time seams and the transport calls the runtime's timers.
       'no-restricted-globals': ['error', ...timerGlobals],
       'no-restricted-properties': ['error', ...timerProperties],
+    },
+  },
+  {
+    files: ['src/metrics/**/*.ts'],
+    rules: {
+      // The one place OpenTelemetry is imported (the client's other rules still hold).
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: clientImports.paths.filter((path) => path !== OPENTELEMETRY) }],
     },
   },
   {

@@ -6,6 +6,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^speechkit-stream\/emulator$/, replacement: fileURLToPath(new URL('./src/emulator/index.ts', import.meta.url)) },
+      { find: /^speechkit-stream\/metrics$/, replacement: fileURLToPath(new URL('./src/metrics/index.ts', import.meta.url)) },
       { find: /^speechkit-stream$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
     ],
   },

@@ -33,10 +33,15 @@ export const LAYERS = [
   { name: 'api', files: ['api/'] },
   // One session and the policies around it: rollover, replay, gate, recovery, idle, liveness.
   { name: 'session', files: ['session/'] },
+  // The diagnostics channels' names and payloads, and the probe each stream publishes them with.
+  { name: 'diagnostics', files: ['diagnostics/'] },
   // The Duplex, its glue and its typed events.
   { name: 'stream', files: ['stream/', 'recognize-stream.ts', 'stream-events.ts'] },
   // The package's entry point.
   { name: 'entry', files: ['index.ts'] },
+  // `speechkit-stream/metrics`: OpenTelemetry instruments fed by the diagnostics channels. An entry
+  // of its own, never imported by the core, so only its users load @opentelemetry/api.
+  { name: 'metrics', files: ['metrics/'] },
   // `speechkit-stream/redis`: the fleet's shared start limiter, an entry point of its own (its
   // ioredis is an optional peer dependency the core never loads). It implements the session layer's limiter.
   { name: 'redis', files: ['redis/'] },

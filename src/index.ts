@@ -11,7 +11,7 @@ export type {
   RolloverEvent,
   IdleEvent,
 } from './stream-events.js';
-export type { RetryEvent } from './session/recovery.js';
+export type { RetryEvent } from './session/recovery-policy.js';
 export type { SeamEvent } from './session/seam.js';
 export type { UnconfirmedEvent } from './session/end-flush.js';
 export type { CredentialsEvent } from './auth/token-cache.js';
@@ -55,6 +55,24 @@ export type { Clock, TimerHandle } from './timing/clock.js';
 export type { AuthOptions } from './auth/auth-options.js';
 export type { IamTokenProvider, IamTokenRequest } from './auth/token-provider.js';
 export type { ServiceAccountKey, ServiceAccountKeyFile, ServiceAccountKeyFields } from './auth/service-account-key.js';
+
+// Diagnostics: the node:diagnostics_channel channels every stream publishes to, and their payloads
+// (OpenTelemetry metrics on them: `speechkit-stream/metrics`).
+export {
+  DiagnosticsChannels,
+  type DiagnosticsChannelName,
+  type DiagnosticsMessages,
+  type DiagnosticsMessageBase,
+  type DiagnosticsSessionIds,
+  type SessionOpenMessage,
+  type SessionEndMessage,
+  type SentAudio,
+  type SessionRolloverMessage,
+  type SessionRetryMessage,
+  type SessionStartSlotMessage,
+  type StreamResultMessage,
+  type StreamErrorMessage,
+} from './diagnostics/channels.js';
 
 // Session starts across streams (the service's quota).
 export { createSessionStartLimiter, type SessionStartLimiter, type SessionStartLimiterOptions } from './session/start-limiter.js';

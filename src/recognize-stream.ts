@@ -2,32 +2,32 @@ import { Duplex } from 'node:stream';
 import { adapterFor, type ApiAdapter, type ApiResponse } from './api/adapter.js';
 import type { AudioFrame } from './audio/frame.js';
 import { AudioIntake, type AudioFormat } from './audio/intake.js';
-import { isSilentPcm } from './audio/level.js';
 import { createCredentials, type Credentials } from './auth/credentials.js';
 import { unsealAuth } from './auth/sealed-auth.js';
-import { ErrorCodes, fromGrpcStatus, GrpcStatus, invalidAudio, redact, SpeechKitError } from './errors.js';
+import { StreamProbe } from './diagnostics/stream-probe.js';
+import { ErrorCodes, fromGrpcStatus, GrpcStatus, invalidAudio, SpeechKitError } from './errors.js';
 import { resolveOptions, type RecognizeStreamOptions, type ResolvedOptions } from './options.js';
-import type { RecognitionResult, SessionInfo, StatusEvent } from './results.js';
+import type { RecognitionResult, StatusEvent } from './results.js';
 import { Ledger } from './session/ledger.js';
 import { defaultIdlePolicy, IdleGap, keepAliveMs, keepAliveStep, MIN_KEEPALIVE_MS, type IdlePolicy } from './session/idle.js';
-import { episodeFailure, markRefreshRetry, runEpisode, type RetryEvent, type StartWait } from './session/recovery.js';
+import { RecoveryPolicy, type RecoveryDecision } from './session/recovery-policy.js';
 import { ResultGate } from './session/result-gate.js';
 import type { OwedStretch } from './session/repair.js';
 import { Repairs, type RepairHost } from './session/repairs.js';
-import { checkResultTimes } from './session/result-times.js';
-import { classify } from './session/retry-policy.js';
 import { rolloverDecision, type RolloverReason } from './session/rollover.js';
 import { seamOf, type SeamEvent } from './session/seam.js';
 import { Session } from './session/session.js';
 import { UTTERANCE_GAP_MS } from './session/speech-runs.js';
-import { sendAsSilence } from './session/silence.js';
 import { livenessExpectation } from './session/liveness.js';
 import { StallGuard, stalledError } from './session/stall-guard.js';
 import { EndFlush, type UnconfirmedEvent } from './session/end-flush.js';
 import { sharedStartLimiter } from './session/start-limiter.js';
-import { StartSlots } from './session/start-slots.js';
+import { StartSlots, type StartWait } from './session/start-slots.js';
 import { systemClock, type Clock } from './timing/clock.js';
 import { Pacer } from './timing/pacer.js';
+import { Feeder } from './stream/feeder.js';
+import { ResultRouter } from './stream/result-router.js';
+import { SessionFactory, sessionIds } from './stream/session-factory.js';
 import { schedulerFor, type Scheduler, type SchedulerTimer } from './timing/scheduler.js';
 import type { CallStatus, Transport } from './transport/call.js';
 import { createGrpcTransport } from './transport/grpc-transport.js';
@@ -76,33 +76,29 @@ export class RecognizeStream extends Duplex {
   private readonly repairs: Repairs;
   /** Seams waiting for their replaced session to end (for the finals it dropped). */
   private readonly seams = new Map<number, SeamEvent>();
-  /** Sessions whose call has not ended; ended ones are let go so a days-long stream stays small. */
-  private readonly liveSessions = new Set<Session>();
-  private sessionsOpened = 0;
+  /** Makes, numbers, opens and pauses the sessions; holds the ones whose call has not ended. */
+  private readonly sessions: SessionFactory;
   private current: Session | undefined;
-  /** Audio sent to a replaced session that the next one must hear again, oldest first. */
-  private replayQueue: AudioFrame[] = [];
-  private nextFrame: AudioFrame | undefined;
-  private silentRunMs = 0;
+  /** The replay and the written audio on their way to the current session (see `Feeder`). */
+  private readonly feeder: Feeder;
   /** Where the current session's gaps are: keep-alive fills only those. */
   private readonly idleGap: IdleGap;
   private idlePolicy: IdlePolicy | undefined;
-  private episodeActive = false;
-  /** A forced credential refresh was tried since the last healthy session. */
-  private authRefreshed = false;
-  private readonly episodeAbort = new AbortController();
-  private readonly healthWaiters = new Map<Session, { resolve: () => void; reject: (error: Error) => void; cancelTimer: () => void }>();
-  private readonly drainTimers = new Map<Session, () => void>();
+  /** Decides, alone, whether and when a failed session is followed by a new one. */
+  private readonly recovery: RecoveryPolicy;
+  /** The backoff before the next session, or a forced credential refresh, is running. */
+  private reopening = false;
+  private readonly reopen: SchedulerTimer;
+  /** How sessions queued for a start slot tell the recovery budget (queueing is the quota's time). */
+  private readonly startWait: StartWait;
   private heldWrite: (() => void) | undefined;
   private heldFinal: ((error?: Error | null) => void) | undefined;
   private ending = false;
   private readableDone = false;
   private readerBlocked = false;
   private utteranceDone = false;
-  /** The session of the last timed final pushed, where it ended, and where older sessions' finals ended. */
-  private readonly lastReport = { session: -1, endMs: -Infinity, priorEndMs: -Infinity };
-  /** Finals pushed to the reader (the gate numbers them 0, 1, … in the same order). */
-  private finalsEmitted = 0;
+  /** Checks results' times before the gate and accounts for what reaches the reader after it. */
+  private readonly router = new ResultRouter((warning) => this.emit('warning', warning));
   /** The pacing wake-up: one reusable scheduler entry, moved per frame (no allocation). */
   private readonly wake: SchedulerTimer;
   /** Notices a current session whose connection went silently dead (see `LivenessWatch`). */
@@ -122,6 +118,8 @@ export class RecognizeStream extends Duplex {
   private readonly onAbort = () => this.destroy(abortError(this.options.signal));
   /** Kept so async failures point at the code that created the stream. */
   private creationStack: string | undefined;
+  /** Publishes to the diagnostics channels (see `DiagnosticsChannels`). */
+  private readonly probe: StreamProbe;
 
   constructor(options: RecognizeStreamOptions);
   /** @internal Tests hand in fakes (see `StreamInternals`); not in the published types. */
@@ -136,10 +134,19 @@ export class RecognizeStream extends Duplex {
     this.scheduler = schedulerFor(this.clock);
     this.wake = this.scheduler.timer(() => this.pump());
     this.flushTimer = this.scheduler.timer(() => this.pump());
+    this.reopen = this.scheduler.timer(() => {
+      this.reopening = false;
+      this.pump();
+      this.maybeEndReadable();
+    });
     this.stalls = new StallGuard(this.scheduler, this.clock, resolved.stallTimeoutMs, (session) => session.cancel());
-    this.slots = new StartSlots(resolved.startLimiter === false ? undefined : resolved.startLimiter ?? sharedStartLimiter(this.scheduler, resolved.endpoint));
+    this.probe = new StreamProbe(this.clock, resolved.api);
+    this.slots = new StartSlots(this.probe.limiter(resolved.startLimiter === false ? undefined : resolved.startLimiter ?? sharedStartLimiter(this.scheduler, resolved.endpoint)));
     this.intake = new AudioIntake(resolved, resolved.chunkMs);
     this.pacer = new Pacer(resolved.pace, resolved.chunkMs, SEND_EARLY_MS);
+    // Silence goes as a message of its duration only where the API has one (v3).
+    const compress = this.api.silenceMessage !== undefined ? resolved.v3.compressSilence : undefined;
+    this.feeder = new Feeder(this.intake, this.ledger.eouMarks, this.pacer, compress, resolved.encode !== undefined);
     this.idleGap = new IdleGap(resolved.pace === 0 ? resolved.chunkMs : Infinity);
     this.random = internals.random ?? Math.random;
     this.credentials = internals.credentials ?? createCredentials(unsealAuth(resolved.auth), {
@@ -149,7 +156,23 @@ export class RecognizeStream extends Duplex {
     });
     this.transport = internals.transport ?? createGrpcTransport({ endpoint: resolved.endpoint, tls: resolved.tls, ca: resolved.ca });
     this.creationStack = new Error().stack?.split('\n').slice(2).join('\n');
+    this.sessions = new SessionFactory({
+      options: resolved,
+      api: this.api,
+      intake: this.intake,
+      credentials: this.credentials,
+      transport: this.transport,
+      random: this.random,
+      observer: this.probe,
+      onHeaders: (info) => this.emit('session', info),
+      destroyed: () => this.destroyed,
+    });
     this.repairs = new Repairs(this.repairHost());
+    this.recovery = new RecoveryPolicy(resolved.retry, this.random, this.credentials.refresh !== undefined);
+    this.startWait = {
+      queued: () => this.recovery.queued(this.clock.now()),
+      granted: () => this.recovery.granted(this.clock.now()),
+    };
     const { signal } = resolved;
     if (signal?.aborted) process.nextTick(this.onAbort);
     else signal?.addEventListener('abort', this.onAbort, { once: true });
@@ -162,7 +185,7 @@ export class RecognizeStream extends Duplex {
 
   /** Sessions opened so far. */
   get sessionCount(): number {
-    return this.sessionsOpened;
+    return this.sessions.count;
   }
 
   /**
@@ -245,22 +268,24 @@ export class RecognizeStream extends Duplex {
    * so gRPC flow control holds the service's responses there instead of in our memory.
    */
   private setReading(reading: boolean): void {
-    for (const session of this.liveSessions) session.setPaused(!reading);
+    this.sessions.setPaused(!reading);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (error) this.probe.error(error);
     this.options.signal?.removeEventListener('abort', this.onAbort);
-    this.episodeAbort.abort();
+    this.reopen.clear();
     this.wake.clear();
     this.stalls.stop();
     this.flushTimer.clear();
     this.slots.cancel();
     this.cancelIdle?.();
-    for (const cancel of this.drainTimers.values()) cancel();
     this.repairs.stop();
-    for (const waiter of this.healthWaiters.values()) waiter.cancelTimer();
-    this.healthWaiters.clear();
-    for (const session of this.liveSessions) session.cancel();
+    for (const session of this.sessions.sessions()) {
+      session.cancelDrain?.();
+      session.cancelHealth?.();
+      session.cancel();
+    }
     this.transport.close();
     this.intake.close();
     this.credentials.release?.();
@@ -296,25 +321,7 @@ export class RecognizeStream extends Duplex {
   }
 
   private peekFrame(): AudioFrame | undefined {
-    if (this.replayQueue.length > 0) return this.replayQueue[0];
-    this.nextFrame ??= this.intake.next(this.ending) ?? this.flushForEou();
-    return this.nextFrame;
-  }
-
-  /** For sources that cannot cut (see `FrameSource.cut`), a mark must not wait for a frame to fill up. */
-  private flushForEou(): AudioFrame | undefined {
-    if (!this.intake.format || !this.ledger.eouMarks.waitsBeyond(this.intake.positionMs)) return undefined;
-    try {
-      return this.intake.next(true);
-    } catch {
-      // Half a sample or half an Ogg page held back: the mark waits for the rest of it.
-      return undefined;
-    }
-  }
-
-  private takeFrame(): void {
-    if (this.replayQueue.length > 0) this.replayQueue.shift();
-    else this.nextFrame = undefined;
+    return this.feeder.peek(this.ending);
   }
 
   private pumpFrames(): void {
@@ -328,7 +335,7 @@ export class RecognizeStream extends Duplex {
         break;
       }
       if (!session) {
-        this.startEpisode(undefined);
+        this.openNext();
         break;
       }
       if (session.state !== 'open' || session.blocked || this.readerBlocked) break;
@@ -343,34 +350,21 @@ export class RecognizeStream extends Duplex {
       }
       if (decision === 'at-boundary') {
         session.inSoftWindow = true;
-        if (this.silentRunMs >= rollover.silenceMs && this.requestRollover('silence')) continue;
+        if (this.feeder.silentRunMs >= rollover.silenceMs && this.requestRollover('silence')) continue;
       }
       const now = this.clock.now();
-      let due = this.pacer.dueAt(frame.streamMs, now);
-      // Faster than real time, the service's finals fall behind the audio; past the replay bound
-      // a failure could no longer be replayed in full, so wait for them at real time.
-      if (this.ledger.unconfirmedMs(session.streamEndMs) >= this.ledger.replayBound()) due = Math.max(due, this.pacer.realTimeDueAt(now));
+      const due = this.feeder.dueAt(frame, now, this.ledger.unconfirmedMs(session.streamEndMs) >= this.ledger.replayBound());
       if (due > now + SEND_EARLY_MS) {
         this.wakeAt(due);
         break;
       }
-      this.takeFrame();
-      const pcm = this.intake.format?.encoding === 'LINEAR16_PCM';
-      // Only raw PCM may skip bytes: a container's pages must all arrive.
-      const compress = pcm && this.api.silenceMessage !== undefined && this.options.v3.compressSilence !== undefined;
-      // Every PCM frame is scanned (speech answers within a few samples): silence is confirmed by the
-      // stream itself, finals without word times are placed by it, stall detection (v2 owes a final
-      // after a pause) and the end-of-stream flush read it. Ogg pages cannot be: undefined.
-      const silent = frame.silent ?? (pcm ? isSilentPcm(frame.data) : undefined);
-      session.send(frame, compress && sendAsSilence(this.options.v3.compressSilence, this.silentRunMs, frame, silent === true), silent);
-      // Ogg Opus as written is judged by packet size: good enough to place rollovers and finals,
-      // not to claim that its last packets (an encoder's tail) still await a final.
-      const level = pcm || this.options.encode !== undefined ? silent : undefined;
-      this.endFlush.sent(frame.streamMs, frame.durationMs, level === undefined ? undefined : !level);
+      this.feeder.take();
+      const { silent, asSilence, speech } = this.feeder.level(frame);
+      session.send(frame, asSilence, silent);
+      this.endFlush.sent(frame.streamMs, frame.durationMs, speech);
       this.ledger.sent(frame, silent, now);
-      this.pacer.sent(frame.streamMs, frame.durationMs, now);
+      this.feeder.sent(frame, silent, now);
       this.idleGap.audioSent(frame.durationMs, now);
-      this.silentRunMs = silent ? this.silentRunMs + frame.durationMs : 0;
     }
     if (this.current) this.stalls.arm(this.current);
     if (this.heldWrite && this.hasRoom()) {
@@ -459,7 +453,7 @@ export class RecognizeStream extends Duplex {
   }
 
   private maybeEndReadable(): void {
-    if (this.readableDone || this.episodeActive || this.drainTimers.size > 0 || this.repairs.size > 0) return;
+    if (this.readableDone || this.reopening || this.draining() || this.repairs.size > 0) return;
     const done = this.utteranceDone || (this.ending && !this.peekFrame());
     if (!done || (this.current && this.current.state !== 'ended')) return;
     this.readableDone = true;
@@ -552,14 +546,20 @@ export class RecognizeStream extends Duplex {
     return this.idlePolicy;
   }
 
+  /** Whether a half-closed session's last results are still awaited. */
+  private draining(): boolean {
+    for (const session of this.sessions.sessions()) if (session.cancelDrain) return true;
+    return false;
+  }
+
   private startDrainTimer(session: Session): void {
-    if (this.drainTimers.has(session) || session.state === 'ended') return;
+    if (session.cancelDrain || session.state === 'ended') return;
     const expire = () => {
-      this.drainTimers.delete(session);
+      session.cancelDrain = undefined;
       if (session.state === 'ended') return;
       if (session.paused) {
         // Its last results wait behind the reader's backpressure, not on the service.
-        this.drainTimers.set(session, this.scheduler.at(this.clock.now() + this.options.drainTimeoutMs, expire));
+        session.cancelDrain = this.scheduler.at(this.clock.now() + this.options.drainTimeoutMs, expire);
         return;
       }
       if (session.retired) {
@@ -573,12 +573,12 @@ export class RecognizeStream extends Duplex {
         sessionIds(session),
       ));
     };
-    this.drainTimers.set(session, this.scheduler.at(this.clock.now() + this.options.drainTimeoutMs, expire));
+    session.cancelDrain = this.scheduler.at(this.clock.now() + this.options.drainTimeoutMs, expire);
   }
 
   /** Moves the audio since `replayFromMs` back in line for the next session. */
   private requeueReplay(replayFromMs: number): void {
-    this.replayQueue = [...this.ledger.takeReplay(replayFromMs), ...this.replayQueue];
+    this.feeder.requeue(this.ledger.takeReplay(replayFromMs));
   }
 
   /**
@@ -598,6 +598,7 @@ export class RecognizeStream extends Duplex {
       runs: cut.owedRuns,
       frames: this.ledger.owedFrames(cut),
       attempts: 0,
+      refused: 0,
     };
     if (!failed) {
       this.gate.replace(from.index, cut.oldOwns ? cut.startMs : undefined, cut.owedFinals, ownedUntilMs);
@@ -606,7 +607,7 @@ export class RecognizeStream extends Duplex {
       // A failed session reports nothing more: what it owed is repaired at once.
       this.repairs.open(stretch, { reportedUntilMs: -Infinity, owedTimeless: cut.owedFinals }, ownedUntilMs);
     }
-    const seam = seamOf(cut, failed, from.index, this.sessionsOpened, atMs, this.ledger.confirmedMs);
+    const seam = seamOf(cut, failed, from.index, this.sessions.count, atMs, this.ledger.confirmedMs);
     if (seam && failed && !(stretch && cut.unreplayedFromMs === undefined)) this.emit('seam', seam);
     else if (seam && !failed) this.seams.set(from.index, seam);
     return cut.startMs;
@@ -646,107 +647,74 @@ export class RecognizeStream extends Duplex {
     this.requeueReplay(replayFromMs);
     this.cancelIdle?.();
     this.cancelIdle = undefined;
-    this.emit('rollover', { reason, fromSession: old.index, atMs, replayFromMs } satisfies RolloverEvent);
-    this.startEpisode(undefined);
+    const event: RolloverEvent = { reason, fromSession: old.index, atMs, replayFromMs };
+    this.probe.rollover(event);
+    this.emit('rollover', event);
+    this.openNext();
   }
 
-  /** Opens sessions until one is healthy (see `runEpisode`); a no-op while one is running. */
-  private startEpisode(cause: SpeechKitError | undefined): void {
-    if (this.episodeActive || this.current || this.destroyed) return;
-    this.episodeActive = true;
-    let attempts = 0;
-    runEpisode(this.options.retry, cause, this.scheduler, this.episodeAbort.signal, {
-      open: (wait) => {
-        attempts++;
-        return this.openSession(wait);
-      },
-      onRetry: (event: RetryEvent) => this.emit('retry', event),
-    }, this.random).then(
-      () => {
-        this.episodeActive = false;
-        this.pump();
-        this.maybeEndReadable();
-      },
-      (error: unknown) => {
-        this.episodeActive = false;
-        if (this.destroyed) return;
-        const unconfirmed = error instanceof Error ? this.flushFailures.get(error) : undefined;
-        if (unconfirmed) this.giveUpFlush(unconfirmed);
-        else this.fail(episodeFailure(error, attempts));
-      },
-    );
+  /** Opens the next session, unless one is current or a backoff still runs. */
+  private openNext(): void {
+    if (this.current || this.reopening || this.destroyed) return;
+    this.openSession();
   }
 
-  private openSession(wait: StartWait): Promise<void> {
+  /**
+   * The new session opens when the backoff is over and there is audio to send it (the replay, or
+   * audio still to come); a stream whose audio all ended confirmed just ends.
+   */
+  private reopenAfter(decision: Extract<RecoveryDecision, { action: 'retry' }>): void {
+    this.reopening = true;
+    if (decision.refresh) {
+      // An expired or revoked token: one forced refresh, then a new session at once.
+      const now = () => this.reopen.set(this.clock.now());
+      this.credentials.refresh!().then(now, now);
+    } else {
+      this.reopen.set(this.clock.now() + decision.delayMs);
+    }
+  }
+
+  private openSession(): void {
     const first = this.peekFrame();
     const baseOffsetMs = first?.streamMs ?? this.intake.positionMs;
-    const session = new Session(this.sessionsOpened++, baseOffsetMs, this.random(), this.api, {
+    const session = this.sessions.create(baseOffsetMs, {
       onResponse: (s, response) => this.onResponse(s, response),
-      onHeaders: (s) => this.emit('session', sessionInfo(s)),
       onDrain: () => this.pump(),
       onEnd: (s, status) => this.onSessionEnd(s, status),
-      scrub: (text) => redact(text, this.credentials.secrets()),
     }, this.stalls.livenessFor(livenessExpectation(this.api.version, this.options.partialResults)));
-    this.liveSessions.add(session);
-    if (this.readerBlocked) session.setPaused(true);
     this.gate.open(session.index);
     this.current = session;
     this.endFlush.newSession();
     this.ledger.newSession();
-    this.silentRunMs = 0;
-    const healthy = new Promise<void>((resolve, reject) => {
-      this.healthWaiters.set(session, { resolve, reject, cancelTimer: () => {} });
-    });
-    const metadata = { ...this.options.metadata, ...this.api.metadata(this.options) };
-    const config = this.api.configMessage(this.options, this.intake.format!);
-    Promise.all([this.credentials.authorization(), this.slots.slot(wait, session)]).then(
-      ([authorization]) => {
-        if (this.destroyed || session.state !== 'opening') return;
-        session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession(this.peekFrame()));
-        this.armHealthTimer(session);
-        this.pacer.newSession();
-        this.idleGap.opened(this.clock.now());
-        this.pump();
-      },
-      (error: unknown) => {
-        const message = redact(error instanceof Error ? error.message : String(error), this.credentials.secrets());
-        this.fail(new SpeechKitError(ErrorCodes.AUTH, `Could not get credentials: ${message}`, { session: session.index }));
-      },
-    );
-    return healthy;
+    this.feeder.newSession();
+    this.sessions.open(session, this.slots.slot(this.startWait, session), () => this.peekFrame(), () => {
+      this.armHealthTimer(session);
+      this.pacer.newSession();
+      this.idleGap.opened(this.clock.now());
+      this.pump();
+    }, (error) => this.fail(error));
   }
 
   /** Health is earned by a session that runs: the timer starts when it opens, not while it queues. */
   private armHealthTimer(session: Session): void {
-    const waiter = this.healthWaiters.get(session);
-    if (!waiter || this.options.retry === false) return;
-    waiter.cancelTimer = this.scheduler.at(this.clock.now() + this.options.retry.healthyAfterMs, () => this.resolveHealthy(session));
+    if (!session.healthPending || this.options.retry === false) return;
+    session.cancelHealth = this.scheduler.at(this.clock.now() + this.options.retry.healthyAfterMs, () => this.resolveHealthy(session));
   }
 
+  /** The session ran long enough, or delivered a final: any recovery episode is over. */
   private resolveHealthy(session: Session): void {
-    const waiter = this.healthWaiters.get(session);
-    if (!waiter) return;
-    this.authRefreshed = false;
-    this.healthWaiters.delete(session);
-    waiter.cancelTimer();
-    waiter.resolve();
+    if (!session.healthPending) return;
+    session.healthPending = false;
+    session.cancelHealth?.();
+    session.cancelHealth = undefined;
+    this.recovery.onHealthy();
   }
 
   private onResponse(session: Session, response: ApiResponse): void {
     if (this.destroyed) return;
     if (response.status) this.emit('status', { session: session.index, ...response.status } satisfies StatusEvent);
     if (session === this.current) this.stalls.arm(session);
-    let results = this.options.partialResults ? response.results : response.results.filter((r) => r.type !== 'partial');
-    for (const result of results) {
-      const wrong = checkResultTimes(result, session.baseOffsetMs, session.streamEndMs);
-      if (!wrong) continue;
-      // Without its times a final of a session that heard reported audio again cannot be told
-      // from a repeat of it: it goes, said in the warning, rather than risk saying words twice.
-      const unplaceable = result.final && session.baseOffsetMs < this.reportedByOthersMs(session);
-      if (unplaceable) results = results.filter((r) => r !== result);
-      const message = unplaceable ? `${wrong}, and the final was dropped: its session heard reported audio again, so it cannot be placed` : wrong;
-      this.emit('warning', new SpeechKitError(ErrorCodes.RESULT_TIMES, message, { session: session.index }));
-    }
+    const results = this.router.screen(session, this.options.partialResults ? response.results : response.results.filter((r) => r.type !== 'partial'));
     // What the session has finalized is settled first, so a rollover this response brings replays from it.
     if (session === this.current) {
       this.noteProgress(session, results);
@@ -756,14 +724,16 @@ export class RecognizeStream extends Duplex {
         this.ledger.offerConfirm(Math.min(session.timeline.toStreamMs(response.finalCursorMs), session.streamEndMs));
       }
     }
-    // The end of the stream waits for the final covering the last speech (see `EndFlush`).
-    if (this.flushTimer.pending && session === this.current) this.pump();
-    if (results.length === 0) return;
-    this.deliver(session, this.gate.accept(session.index, results));
+    if (results.length > 0) this.deliver(session, this.gate.accept(session.index, results));
     const boundary = results.some((r) => r.endOfUtterance) && this.cheapBoundary(session);
     if (boundary && session === this.current && session.inSoftWindow && !this.utteranceDone && session.state === 'open') {
       if (this.requestRollover('end-of-utterance')) this.pump();
     }
+    // The end of the stream waits for the final covering the last speech (see `EndFlush`), and
+    // unpaced audio past the replay bound waits for finals: either may go on now. Only after this
+    // response's results went through the gate: a rollover the pump brings replaces the session,
+    // and the gate would then take the finals that just confirmed its audio for the next one's.
+    if ((this.flushTimer.pending || this.wake.pending) && session === this.current) this.pump();
   }
 
   /**
@@ -772,7 +742,7 @@ export class RecognizeStream extends Duplex {
    * can come deep inside the next utterance: rolling over there replays all of it so far.
    */
   private cheapBoundary(session: Session): boolean {
-    return this.silentRunMs >= UTTERANCE_GAP_MS || this.ledger.unconfirmedMs(session.streamEndMs) <= Math.min(this.ledger.replayBound(), MAX_EOU_REPLAY_MS);
+    return this.feeder.silentRunMs >= UTTERANCE_GAP_MS || this.ledger.unconfirmedMs(session.streamEndMs) <= Math.min(this.ledger.replayBound(), MAX_EOU_REPLAY_MS);
   }
 
   /** Finals confirm the audio they cover, once what follows them (v3) has come too. */
@@ -787,28 +757,17 @@ export class RecognizeStream extends Duplex {
     }
   }
 
-  /** End of the audio reported by finals of sessions older than `session`. */
-  private reportedByOthersMs(session: Session): number {
-    return this.lastReport.session === session.index ? this.lastReport.priorEndMs : this.lastReport.endMs;
-  }
-
   /** Pushes what the gate released to the reader. */
   private deliver(session: Session, results: RecognitionResult[]): void {
     for (const result of results) {
-      // After a single utterance only refinements of its finals still belong to the job.
-      if (this.utteranceDone && !(result.type === 'refinement' && result.finalIndex < this.finalsEmitted)) continue;
+      if (!this.router.deliverable(session, result, this.utteranceDone)) continue;
       if (result.type === 'final') {
-        this.finalsEmitted++;
-        if (result.endMs !== undefined) {
-          if (this.lastReport.session !== session.index) this.lastReport.priorEndMs = this.lastReport.endMs;
-          this.lastReport.session = session.index;
-          this.lastReport.endMs = Math.max(this.lastReport.endMs, result.endMs);
-        }
         // A final without times covers what the stream placed it on (the ledger confirmed that
         // far), not everything its session was sent: a final for an earlier utterance must not
         // make the end of the stream look finalized.
         this.endFlush.finalled(result.endMs ?? this.ledger.confirmedMs);
       }
+      this.probe.result(result);
       if (!this.push(result) && !this.readerBlocked) {
         this.readerBlocked = true;
         this.setReading(false);
@@ -820,8 +779,7 @@ export class RecognizeStream extends Duplex {
   /** singleUtterance: the service stops listening after one utterance and waits for the client to close. */
   private finishUtterance(session: Session): void {
     this.utteranceDone = true;
-    this.nextFrame = undefined;
-    this.replayQueue = [];
+    this.feeder.clear();
     this.ledger.eouMarks.clear();
     session.halfClose();
     this.startDrainTimer(session);
@@ -830,10 +788,12 @@ export class RecognizeStream extends Duplex {
   }
 
   private onSessionEnd(session: Session, status: CallStatus): void {
-    this.liveSessions.delete(session);
+    this.sessions.ended(session);
     this.slots.ended(session);
-    this.drainTimers.get(session)?.();
-    this.drainTimers.delete(session);
+    session.cancelDrain?.();
+    session.cancelDrain = undefined;
+    session.cancelHealth?.();
+    session.cancelHealth = undefined;
     if (this.destroyed) return;
     // Before the gate lets the next session's results pass: a repair's come first.
     this.repairs.sessionEnded(session.index);
@@ -866,12 +826,11 @@ export class RecognizeStream extends Duplex {
       : status.code === GrpcStatus.OK
       ? new SpeechKitError(ErrorCodes.SESSION_ENDED, `SpeechKit ended session ${session.index} while audio was still being sent`, sessionIds(session))
       : fromGrpcStatus(status, sessionIds(session), this.credentials.secrets());
-    if (error.code === ErrorCodes.UNAUTHENTICATED && this.credentials.refresh && !this.authRefreshed) {
-      // An expired or revoked token: one forced refresh and a new session; a second refusal fails.
-      this.authRefreshed = true;
-      markRefreshRetry(error, this.credentials.refresh());
-    } else if (this.options.retry === false || classify(error.code) === 'fail') {
-      this.fail(error);
+    const decision = this.recovery.onFailure(error, this.clock.now());
+    if (decision.action === 'fail') {
+      const unconfirmed = this.flushFailures.get(error);
+      if (unconfirmed) this.giveUpFlush(unconfirmed);
+      else this.fail(decision.error);
       return;
     }
     // Recoverable: the next session hears again everything since the last final.
@@ -881,14 +840,9 @@ export class RecognizeStream extends Duplex {
     this.requeueReplay(this.cutAfter(session, true));
     this.cancelIdle?.();
     this.cancelIdle = undefined;
-    const waiter = this.healthWaiters.get(session);
-    if (waiter) {
-      this.healthWaiters.delete(session);
-      waiter.cancelTimer();
-      waiter.reject(error);
-    } else {
-      this.startEpisode(error);
-    }
+    this.probe.retry(decision.event);
+    this.emit('retry', decision.event);
+    this.reopenAfter(decision);
   }
 
   /** An OK before the last speech was finalized: recovered like a failure, but never fatal (see `giveUpFlush`). */
@@ -905,7 +859,7 @@ export class RecognizeStream extends Duplex {
    */
   private giveUpFlush(stretch: Omit<UnconfirmedEvent, 'recoveries'>): void {
     this.emit('unconfirmed', { ...stretch, recoveries: this.endFlush.recoveryCount } satisfies UnconfirmedEvent);
-    this.replayQueue = [];
+    this.feeder.dropReplay();
     this.ledger.clear();
     this.ledger.confirm(stretch.toMs);
     this.maybeEndReadable();
@@ -917,33 +871,17 @@ export class RecognizeStream extends Duplex {
     const usage = { audioMs: 0, bytes: 0 };
     return {
       gate: this.gate,
+      retry: this.options.retry,
+      random: this.random,
       scheduler: this.scheduler,
       clock: this.clock,
       pace,
       chunkMs,
       drainTimeoutMs,
       earlyMs: SEND_EARLY_MS,
-      newSession: (baseOffsetMs, handlers) => {
-        const session = new Session(this.sessionsOpened++, baseOffsetMs, this.random(), this.api, {
-          ...handlers,
-          onHeaders: (s) => this.emit('session', sessionInfo(s)),
-          scrub: (text) => redact(text, this.credentials.secrets()),
-        });
-        this.liveSessions.add(session);
-        if (this.readerBlocked) session.setPaused(true);
-        return session;
-      },
+      newSession: (baseOffsetMs, handlers) => this.sessions.create(baseOffsetMs, handlers),
       start: (session, first, onOpen) => {
-        const metadata = { ...this.options.metadata, ...this.api.metadata(this.options) };
-        const config = this.api.configMessage(this.options, this.intake.format!);
-        Promise.all([this.credentials.authorization(), this.slots.extra(session)]).then(
-          ([authorization]) => {
-            if (this.destroyed || session.state !== 'opening') return;
-            session.open(this.transport, { ...metadata, authorization }, config, this.intake.openSession(first));
-            onOpen();
-          },
-          () => session.cancel('No credentials for the repair session'),
-        );
+        this.sessions.open(session, this.slots.extra(session), () => first, onOpen, () => session.cancel('No credentials for the repair session'));
       },
       room: (session, ms, bytes) => {
         usage.audioMs = ms;
@@ -957,8 +895,10 @@ export class RecognizeStream extends Duplex {
       deliver: (session, results) => {
         if (!this.destroyed) this.deliver(session, results);
       },
+      // A repair hears only speech no final reported: none of its finals can be a repeat.
+      screen: (session, results) => (this.destroyed ? results : this.router.screen(session, results, true)),
       ended: (session) => {
-        this.liveSessions.delete(session);
+        this.sessions.ended(session);
         this.slots.ended(session);
         if (this.destroyed) return;
         this.pump();
@@ -993,19 +933,6 @@ export interface RecognizeStream {
 }
 
 type WriteCallback = (error?: Error | null) => void;
-
-function sessionIds(session: Session) {
-  return {
-    session: session.index,
-    clientRequestId: session.clientRequestId,
-    ...(session.requestId !== undefined && { requestId: session.requestId }),
-    ...(session.traceId !== undefined && { traceId: session.traceId }),
-  };
-}
-
-function sessionInfo(session: Session): SessionInfo {
-  return { ...sessionIds(session), baseOffsetMs: session.baseOffsetMs };
-}
 
 function describeChunk(chunk: unknown): string {
   if (chunk === null) return 'null';

@@ -3,7 +3,7 @@ import type { CredentialsEvent } from './auth/token-cache.js';
 import type { SpeechKitError } from './errors.js';
 import type { RecognitionResult, SessionInfo, StatusEvent } from './results.js';
 import type { UnconfirmedEvent } from './session/end-flush.js';
-import type { RetryEvent } from './session/recovery.js';
+import type { RetryEvent } from './session/recovery-policy.js';
 import type { RolloverReason } from './session/rollover.js';
 import type { SeamEvent } from './session/seam.js';
 

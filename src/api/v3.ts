@@ -83,11 +83,16 @@ export function v3Metadata(options: ResolvedOptions): Record<string, string> {
  */
 export function v3ResponseMapper(session: number, toStreamMs: (sessionMs: number) => number): ResponseMapper {
   let finalsSeen = 0;
+  let finalsReceived = 0;
   return (message) => {
     const response = message as StreamingResponse__Output;
     const out: ApiResponse = { results: [] };
     const cursors = response.audio_cursors;
-    if (cursors) out.finalCursorMs = Number(cursors.final_time_ms ?? 0);
+    if (response.Event === 'final') finalsReceived++;
+    // The cursor counts the finals it covers: one that counts finals not received yet (a loaded
+    // service may send a partial or a status before the final it has already made) would confirm
+    // audio whose words are still on their way, and a replay after a failure would skip them.
+    if (cursors && Number(cursors.final_index ?? 0) <= finalsReceived) out.finalCursorMs = Number(cursors.final_time_ms ?? 0);
     const common = { session, channelTag: response.channel_tag || MONO_CHANNEL };
     switch (response.Event) {
       case 'partial': {

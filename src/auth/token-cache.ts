@@ -1,3 +1,4 @@
+import pRetry from 'p-retry';
 import { trace } from '../debug.js';
 import { ErrorCodes, redact, SpeechKitError } from '../errors.js';
 import type { Clock, TimerHandle } from '../timing/clock.js';
@@ -9,8 +10,12 @@ export const REFRESH_EVERY_MS = 60 * 60 * 1_000;
 export const MAX_TOKEN_LIFETIME_MS = 12 * 60 * 60 * 1_000;
 /** A token this close to its expiry is not handed to a new session (capped at 10 % of its life). */
 export const EXPIRY_MARGIN_MS = 5 * 60 * 1_000;
-/** Attempts of one token request when the failures are transient, and the waits between them. */
-const ATTEMPT_DELAYS_MS = [500, 2_000];
+/**
+ * One token request, retried on transient failures (network, timeout, 5xx, 429): three attempts,
+ * 500 ms and then 2 s apart. A plain retried promise, so p-retry runs it with its own timers; the
+ * exchange's timeout and the token's lifetimes stay on the injected clock.
+ */
+const EXCHANGE_RETRY = { retries: 2, minTimeout: 500, factor: 4, maxTimeout: 2_000, randomize: false } as const;
 /** Background refreshes that fail are retried with backoff up to this. */
 const MAX_BACKGROUND_RETRY_MS = 60_000;
 const MIN_BACKGROUND_RETRY_MS = 100;
@@ -138,17 +143,20 @@ export class TokenCache {
   }
 
   private async obtain(background: boolean): Promise<string> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const issued = await this.source.fetch(background);
-        return this.store(issued);
-      } catch (error) {
-        const transient = error instanceof ExchangeFailure && error.transient;
-        const wait = ATTEMPT_DELAYS_MS[attempt];
-        if (!transient || wait === undefined) throw this.authError(error);
-        trace('auth', `token request for ${this.source.label} failed (${this.messageOf(error)}); trying again in ${wait} ms`, this.secrets());
-        await this.sleep(wait, background);
-      }
+    try {
+      return await pRetry(async () => this.store(await this.source.fetch(background)), {
+        ...EXCHANGE_RETRY,
+        // A background refresh must not keep the process alive while it waits to try again.
+        unref: background,
+        shouldRetry: ({ error }) => error instanceof ExchangeFailure && error.transient,
+        onFailedAttempt: ({ error, retriesLeft }) => {
+          if (retriesLeft > 0 && error instanceof ExchangeFailure && error.transient) {
+            trace('auth', `token request for ${this.source.label} failed (${this.messageOf(error)}); trying again`, this.secrets());
+          }
+        },
+      });
+    } catch (error) {
+      throw this.authError(error);
     }
   }
 
@@ -204,13 +212,6 @@ export class TokenCache {
   private cancelTimer(): void {
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
-  }
-
-  private sleep(ms: number, background: boolean): Promise<void> {
-    return new Promise((resolve) => {
-      const handle = this.clock.setTimeout(resolve, ms);
-      if (background) (handle as { unref?: () => void }).unref?.();
-    });
   }
 
   private authError(error: unknown): SpeechKitError {

@@ -25,11 +25,13 @@ export interface OwedStretch {
   frames: AudioFrame[];
   /** Attempts made so far. */
   attempts: number;
+  /** Of them, attempts the service refused or cut off with a retryable failure (they heard nothing to count). */
+  refused: number;
 }
 
 /** Silence sent after the stretch, at most, waiting for its finals before the half-close. */
 export const REPAIR_FLUSH_MS = 3_000;
-/** Attempts at one stretch before its loss is declared (a `seam` event). */
+/** Attempts at one stretch that ran (not refused) before its loss is declared (a `seam` event). */
 export const REPAIR_ATTEMPTS = 2;
 
 /**

@@ -16,6 +16,18 @@ export interface SessionHandlers {
    * before the session stores or passes it on: a server or proxy may echo the credential.
    */
   scrub(text: string): string;
+  /** Follows the session for the diagnostics channels; it changes nothing. */
+  observer?: SessionObserver;
+}
+
+/** What the diagnostics probe hears of a session (src/diagnostics/stream-probe.ts). */
+export interface SessionObserver {
+  /** The call started. */
+  opened(session: Session): void;
+  /** A frame of the stream's audio went out, `bytes` on the wire (0 when sent as a duration). */
+  sent(session: Session, frame: AudioFrame, bytes: number): void;
+  /** Right before `onEnd`. */
+  ended(session: Session, status: CallStatus): void;
 }
 
 export type SessionState = 'opening' | 'open' | 'half-closed' | 'ended';
@@ -47,6 +59,13 @@ export class Session {
   stalled: 'no-response' | 'unacknowledged' | undefined;
   /** The stream stopped reading this call's responses (reader backpressure). */
   paused = false;
+  /** Opened and not yet proven healthy (see `RecoveryPolicy`); its timer's cancel, once armed. */
+  healthPending = true;
+  cancelHealth: (() => void) | undefined;
+  /** The bound on waiting for this session's last results after its half-close; cancels it. */
+  cancelDrain: (() => void) | undefined;
+  /** End of the latest final with plausible times this session sent, whole-stream ms. */
+  finalsEndMs = -Infinity;
   readonly timeline: SessionTimeline;
   private call: SttCall | undefined;
   private silenceSinceMs: number | undefined;
@@ -65,7 +84,9 @@ export class Session {
   ) {
     this.streamEndMs = baseOffsetMs;
     this.timeline = new SessionTimeline(baseOffsetMs);
-    this.mapResponse = api.responseMapper(index, (ms) => this.timeline.toStreamMs(ms));
+    // A time past everything the session was sent is not clamped into it (into trailing keep-alive
+    // silence, say): it stays past the end, so the result's times are seen to be wrong.
+    this.mapResponse = api.responseMapper(index, (ms) => (ms > this.audioMs ? this.streamEndMs + (ms - this.audioMs) : this.timeline.toStreamMs(ms)));
   }
 
   private wire: SessionWire | undefined;
@@ -98,6 +119,7 @@ export class Session {
     this.blocked = !this.call.write(config, this.acknowledged);
     if (this.paused) this.call.pause();
     if (wire?.prelude) this.write(wire.prelude, 0);
+    this.handlers.observer?.opened(this);
   }
 
   /**
@@ -105,6 +127,7 @@ export class Session {
    * API must offer that); it stays on the stream timeline either way.
    */
   send(frame: AudioFrame, asSilence = false, silent?: boolean): void {
+    const bytes = this.bytes;
     if (this.silenceSinceMs !== undefined) {
       this.timeline.mark(this.audioMs, frame.streamMs);
       this.silenceSinceMs = undefined;
@@ -113,6 +136,7 @@ export class Session {
     else this.write(this.wire ? this.wire.encode(frame) : frame.data, frame.durationMs);
     this.streamEndMs = frame.streamMs + frame.durationMs;
     this.liveness?.watch.sentAudio(this.liveness.now(), frame.durationMs, silent === undefined ? undefined : !silent);
+    this.handlers.observer?.sent(this, frame, this.bytes - bytes);
   }
 
   /**
@@ -186,6 +210,7 @@ export class Session {
     this.state = 'ended';
     const scrubbed = { code: status.code, details: this.scrub(status.details) ?? '' };
     this.status = scrubbed;
+    this.handlers.observer?.ended(this, scrubbed);
     this.handlers.onEnd(this, scrubbed);
   }
 

@@ -1,7 +1,13 @@
-import type { StartWait } from './recovery.js';
 import type { RolloverReason } from './rollover.js';
 import type { Session } from './session.js';
 import type { SessionStartLimiter } from './start-limiter.js';
+
+/** How a session tells the stream that it waits in the start limiter's queue. */
+export interface StartWait {
+  queued(): void;
+  /** The slot came, or the wait ended without one. */
+  granted(): void;
+}
 
 /** A rollover queued for a start slot. */
 interface PendingRollover {

@@ -78,6 +78,8 @@ export interface ServiceOptions {
   minToneMs?: number;
   /** Word times in finals (one word per digit), as a v2 service may or may not send them. */
   wordTimes?: boolean;
+  /** Shifts the word times of the first final of the calls it picks (by index) by this much, ms (a misbehaving service). */
+  bogusFirstFinal?: (callIndex: number) => number | undefined;
 }
 
 interface Heard {
@@ -90,6 +92,7 @@ interface Heard {
   silenceMs: number;
   due: { at: number; message: unknown }[];
   flushed: boolean;
+  finals: number;
 }
 
 /**
@@ -116,7 +119,7 @@ export class DigitService {
       if (call.ended || this.stalled.has(call)) continue;
       let h = this.heard.get(call);
       if (!h) {
-        h = { call, seen: 0, ms: 0, digits: [], tone: undefined, silenceMs: 0, due: [], flushed: false };
+        h = { call, seen: 0, ms: 0, digits: [], tone: undefined, silenceMs: 0, due: [], flushed: false, finals: 0 };
         this.heard.set(call, h);
       }
       for (; h.seen < call.writes.length; h.seen++) {
@@ -158,7 +161,8 @@ export class DigitService {
   private finalize(h: Heard, at: number): void {
     if (h.digits.length === 0) return;
     const text = h.digits.map((d) => String(d.digit)).join('');
-    const d = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 });
+    const shift = h.finals++ === 0 ? this.o.bogusFirstFinal?.(this.transport.calls.indexOf(h.call)) ?? 0 : 0;
+    const d = (ms: number) => ({ seconds: Math.floor((ms + shift) / 1000), nanos: ((ms + shift) % 1000) * 1e6 });
     const words = this.o.wordTimes ? h.digits.map((w) => ({ word: String(w.digit), start_time: d(w.startMs), end_time: d(w.endMs), confidence: 1 })) : [];
     h.due.push({ at: Math.max(at, h.due[h.due.length - 1]?.at ?? 0), message: { chunks: [{ alternatives: [{ text, confidence: 1, words }], final: true, end_of_utterance: true }] } });
     h.digits = [];

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { RecognizeStream, RolloverEvent } from '../../src/recognize-stream.js';
-import type { RetryEvent } from '../../src/session/recovery.js';
+import type { RetryEvent } from '../../src/session/recovery-policy.js';
 
 export interface Tally {
   rollovers: RolloverEvent[];

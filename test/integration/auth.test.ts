@@ -9,7 +9,7 @@ import {
   EMULATOR_IAM_TOKEN,
   type Emulator,
 } from '../../src/emulator/index.js';
-import type { RetryEvent } from '../../src/session/recovery.js';
+import type { RetryEvent } from '../../src/session/recovery-policy.js';
 import { RecognizeStream } from '../../src/recognize-stream.js';
 import type { AuthOptions, RecognizeStreamOptions } from '../../src/options.js';
 import { expectFailure, writeKeyFile } from '../helpers/auth.js';

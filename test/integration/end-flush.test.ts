@@ -4,7 +4,7 @@ import { dialledDigitsPcm } from '../../src/emulator/index.js';
 import { sttV2ServiceDefinition } from '../../src/emulator/v2/proto.js';
 import { RecognizeStream } from '../../src/recognize-stream.js';
 import type { UnconfirmedEvent } from '../../src/session/end-flush.js';
-import type { RetryEvent } from '../../src/session/recovery.js';
+import type { RetryEvent } from '../../src/session/recovery-policy.js';
 import { recognize, streamOptions, withEmulator } from '../helpers/emulator.js';
 
 const RATE = 8000;

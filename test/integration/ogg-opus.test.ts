@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dialledDigitsLayout, dialledDigitsPcm, pcmToWav, type Emulator } from '../../src/emulator/index.js';
 import { RecognizeStream } from '../../src/recognize-stream.js';
-import type { RetryEvent } from '../../src/session/recovery.js';
+import type { RetryEvent } from '../../src/session/recovery-policy.js';
 import { finalsText, recognize, streamOptions, withEmulator } from '../helpers/emulator.js';
 import { encodeOggOpus, externalOggOpus, needs } from '../helpers/ogg.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dialledDigitsPcm, startTcpProxy, type TcpProxy } from '../../src/emulator/index.js';
 import { RecognizeStream } from '../../src/recognize-stream.js';
 import type { RecognitionResult } from '../../src/results.js';
-import type { RetryEvent } from '../../src/session/recovery.js';
+import type { RetryEvent } from '../../src/session/recovery-policy.js';
 import { seededRandom } from '../helpers/dialled.js';
 import { streamOptions, withEmulator } from '../helpers/emulator.js';
 

@@ -2,7 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startEmulator, type Emulator, type EmulatorOptions, type FaultRule } from '../../src/emulator/index.js';
 import { RecognizeStream, type RolloverEvent } from '../../src/recognize-stream.js';
 import type { RecognitionResult } from '../../src/results.js';
-import type { RetryEvent } from '../../src/session/recovery.js';
+import type { RetryEvent } from '../../src/session/recovery-policy.js';
 import { streamOptions } from '../helpers/emulator.js';
 import { buildMaterial, effectiveLimitMs, type Material } from './audio.js';
 import { capabilities, FAULT_ACTION, PROFILE_FAULTS, type TcpProxy } from './capabilities.js';

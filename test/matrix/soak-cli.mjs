@@ -1,4 +1,4 @@
-// npm run soak -- --hours 24 [--parallel 12] [--minutes 10] [--fault-every-min 3] [--faults fail,drop,...] [--session-ms 15000] [--out file]
+// npm run soak -- --hours 24 [--parallel 12] [--minutes 10] [--fault-every-min 3] [--faults fail,drop,...] [--session-ms 15000] [--jobs 5,13] [--out file]
 // Runs test/matrix/soak.run.ts under vitest (the soak reuses the TypeScript test helpers), passing
 // the flags as SOAK_* environment variables.
 import { spawnSync } from 'node:child_process';
@@ -12,6 +12,7 @@ const { values } = parseArgs({
     'fault-every-min': { type: 'string' },
     faults: { type: 'string' },
     'session-ms': { type: 'string' },
+    jobs: { type: 'string' },
     out: { type: 'string' },
   },
 });

@@ -14,6 +14,7 @@ const options: SoakOptions = {
   faultEveryMin: Number(env('FAULT_EVERY_MIN', '3')),
   faults: env('FAULTS', SOAK_FAULTS.join(',')).split(',').filter(Boolean),
   maxAudioMs: Number(env('SESSION_MS', '15000')),
+  ...(process.env['SOAK_JOBS'] ? { only: process.env['SOAK_JOBS'].split(',').map(Number) } : {}),
   log: (line) => process.stdout.write(`${line}\n`),
   progress: (partial, jobs) => {
     mkdirSync(dirname(out), { recursive: true });

@@ -1,7 +1,7 @@
 import { startEmulator, type FaultRule, type PcmSampleRate, type ServiceProfileInput } from '../../src/emulator/index.js';
 import { RecognizeStream, type RolloverEvent } from '../../src/recognize-stream.js';
 import type { RecognitionResult } from '../../src/results.js';
-import type { RetryEvent } from '../../src/session/recovery.js';
+import type { RetryEvent } from '../../src/session/recovery-policy.js';
 import { seededRandom } from '../helpers/dialled.js';
 import { streamOptions } from '../helpers/emulator.js';
 import { render } from './audio.js';
@@ -31,6 +31,8 @@ export interface SoakOptions {
   /** Session audio limit (short, so sessions roll over often), ms. */
   maxAudioMs: number;
   log: (line: string) => void;
+  /** Run only these jobs (to replay a failing stream alone); all when undefined. */
+  only?: readonly number[];
   /** Called after every stream with the report so far (a long run that is stopped still leaves its figures). */
   progress?: (partial: SoakReport, jobs: number) => void;
 }
@@ -46,7 +48,7 @@ export interface StreamReport {
   rollovers: number;
   recoveries: number;
   faultsStruck: number;
-  /** `seam` and `unconfirmed` events: losses the stream declared (still counted as lost). */
+  /** `seam` and `unconfirmed` events and dropped-final warnings: losses the stream declared (still counted as lost). */
   declared: number;
   lost: DigitFault[];
   repeated: DigitFault[];
@@ -67,7 +69,7 @@ function heapMb(): number {
   return process.memoryUsage().heapUsed / 2 ** 20;
 }
 
-async function runJob(job: number, o: SoakOptions, faults: string[]): Promise<StreamReport> {
+export async function runJob(job: number, o: SoakOptions, faults: string[]): Promise<StreamReport> {
   const names = Object.keys(SOAK_PROFILES);
   const profile = names[job % names.length]!;
   const api = Math.floor(job / names.length) % 2 === 0 ? 'v2' : 'v3';
@@ -103,6 +105,10 @@ async function runJob(job: number, o: SoakOptions, faults: string[]): Promise<St
     stream.on('retry', (_: RetryEvent) => recoveries++);
     stream.on('seam', () => declared++);
     stream.on('unconfirmed', () => declared++);
+    // A final with bogus times that cannot be told from a repeat is dropped, said in a warning.
+    stream.on('warning', (w: { code?: string; message: string }) => {
+      if (w.code === 'SPEECHKIT_ERR_RESULT_TIMES' && w.message.includes('the final was dropped')) declared++;
+    });
     stream.on('data', (r: RecognitionResult) => {
       // Keep finals only: a long soak must not hold every partial.
       if (r.type === 'final') results.push(r);
@@ -155,21 +161,23 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const caps = await capabilities();
   const faults = o.faults.filter((f) => caps.faultActions.has(f));
   const unavailable = o.faults.filter((f) => !caps.faultActions.has(f));
-  const jobs = Math.ceil((o.hours * 60) / o.minutesPerStream);
+  const all = Math.ceil((o.hours * 60) / o.minutesPerStream);
+  const queue = o.only ? [...o.only] : Array.from({ length: all }, (_, i) => i);
+  const jobs = queue.length;
   const heapBeforeMb = heapMb();
   const started = performance.now();
   const streams: StreamReport[] = [];
   let next = 0;
   async function worker(): Promise<void> {
     while (next < jobs) {
-      const job = next++;
+      const job = queue[next++]!;
       const r = await runJob(job, o, faults);
       streams.push(r);
       const simulated = streams.reduce((n, s) => n + s.audioMs, 0) / 3_600_000;
       o.log(
-        `[soak ${streams.length}/${jobs}] ${r.profile} ${r.api} ${r.rate} Hz: ${(r.audioMs / 60_000).toFixed(1)} min in ${(r.wallMs / 1000).toFixed(1)} s, ` +
+        `[soak ${streams.length}/${jobs}] job ${r.job} ${r.profile} ${r.api} ${r.rate} Hz: ${(r.audioMs / 60_000).toFixed(1)} min in ${(r.wallMs / 1000).toFixed(1)} s, ` +
           `${r.sessions} sessions, ${r.rollovers} rollovers, ${r.recoveries} recoveries, ${r.faultsStruck} faults, ` +
-          `lost ${r.lost.length}${r.declared ? ` (${r.declared} seam/unconfirmed events)` : ''}, repeated ${r.repeated.length}${r.error ? `, ERROR ${r.error}` : ''}` +
+          `lost ${r.lost.length}${r.declared ? ` (${r.declared} declared: seam, unconfirmed, dropped final)` : ''}, repeated ${r.repeated.length}${r.error ? `, ERROR ${r.error}` : ''}` +
           `${r.lost.length ? ` lost ${describeFaults(r.lost)}` : ''}${r.repeated.length ? ` repeated ${describeFaults(r.repeated)}` : ''} ` +
           `(total ${simulated.toFixed(2)} h simulated, ${((performance.now() - started) / 60_000).toFixed(1)} min wall)`,
       );

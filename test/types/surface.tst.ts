@@ -11,6 +11,7 @@ describe('the public surface', () => {
       | 'ErrorCodes'
       | 'SpeechKitError'
       | 'createSessionStartLimiter'
+      | 'DiagnosticsChannels'
       | 'decodeAudio'
       | 'createOggOpusEncoder'
       | 'encodeOggOpus'

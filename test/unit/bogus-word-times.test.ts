@@ -63,4 +63,28 @@ describe('word times validated against the audio sent', () => {
     expect(warnings.map((w) => w.code)).toEqual([ErrorCodes.RESULT_TIMES]);
     expect(warnings[0]!.message).toMatch(/dropped/);
   });
+
+  it('keeps a final with bogus times that follows, in its session, a final past everything older sessions reported (it is news)', async () => {
+    const { clock, transport, stream, results, errors } = fakeStream({ sampleRateHertz: rate, audioEncoding: 'LINEAR16_PCM', pace: 0, sessionLimits: { maxAudioMs: 4_000 } });
+    const warnings: SpeechKitError[] = [];
+    stream.on('warning', (w: SpeechKitError) => warnings.push(w));
+    const rollovers: { replayFromMs: number }[] = [];
+    stream.on('rollover', (e: { replayFromMs: number }) => rollovers.push(e));
+    stream.write(loud(6_000));
+    await runClock(clock, 3_000);
+    expect(rollovers).toHaveLength(1);
+    transport.calls[0]!.respond(v2Final('a', 100, 2_500));
+    transport.calls[0]!.finish({ code: 0, details: '' });
+    await runClock(clock, 1_000);
+    const next = transport.calls[1]!;
+    const base = rollovers[0]!.replayFromMs;
+    // 'b' (3.0–3.5 s) is past the 2.5 s the old session reported: what this session says next is news.
+    next.respond(v2Final('b', 3_000 - base, 3_500 - base));
+    next.respond(v2Final('c', 3_600 - base, 3_600_000));
+    await runClock(clock, 50);
+    expect(errors).toEqual([]);
+    expect(results.filter((r) => r.final).map((r) => r.text)).toEqual(['a', 'b', 'c']);
+    expect(warnings.map((w) => w.code)).toEqual([ErrorCodes.RESULT_TIMES]);
+    expect(warnings[0]!.message).not.toMatch(/the final was dropped/);
+  });
 });

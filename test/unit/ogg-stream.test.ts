@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RetryEvent } from '../../src/session/recovery.js';
+import type { RetryEvent } from '../../src/session/recovery-policy.js';
 import { dialledDigitsPcm } from '../../src/emulator/index.js';
 import { OggOpusDecoder } from '../../src/emulator/audio/ogg-opus-decoder.js';
 import { flushMicrotasks, v2Final, type FakeCall, fakeStream, runClock } from '../helpers/fake-transport.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RecognizeStream } from '../../src/recognize-stream.js';
-import type { RetryEvent } from '../../src/session/recovery.js';
+import type { RetryEvent } from '../../src/session/recovery-policy.js';
 import { createSessionStartLimiter, type SessionStartLimiter } from '../../src/session/start-limiter.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { FakeTransport, fakeCredentials, runClock, v2Final, type FakeCall } from '../helpers/fake-transport.js';

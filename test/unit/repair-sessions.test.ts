@@ -51,4 +51,96 @@ describe('repair sessions: speech a replaced session kept and then did not repor
     }
     expect(repaired).toBeGreaterThan(2);
   });
+
+  it('places a repair session\'s final whose times are wrong (an hour ahead) instead of letting it hide the next session\'s finals', async () => {
+    let repaired = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const script = digitScript({ rate, seed, totalMs: 15_000, digits: [3, 8], toneMs: [80, 150], gapMs: [80, 150], pauseMs: [900, 1_500] });
+      const { clock, transport, stream, results, errors } = fakeStream({ sampleRateHertz: rate, audioEncoding: 'LINEAR16_PCM', pace: 1, sessionLimits: { maxAudioMs: 4_000 }, retry: { minDelayMs: 5, maxDelayMs: 20 } });
+      const latency = seededRandom(seed * 31);
+      const rollovers: RolloverEvent[] = [];
+      const sessions: SessionInfo[] = [];
+      const warnings: { code?: string }[] = [];
+      const isRepair = (index: number) => rollovers.length > 0 && sessions.some((s) => s.session === index && s.session >= 2 && s.baseOffsetMs < rollovers[0]!.replayFromMs);
+      const service = new DigitService(transport, clock, { rate, wordTimes: true, latencyMs: () => latency() * 300, bogusFirstFinal: (index) => (isRepair(index) ? 3_600_000 : undefined) });
+      stream.on('rollover', (e: RolloverEvent) => rollovers.push(e));
+      stream.on('session', (e: SessionInfo) => sessions.push(e));
+      stream.on('warning', (e: { code?: string }) => warnings.push(e));
+      let ended = false;
+      stream.on('end', () => (ended = true));
+      stream.write(script.pcm);
+      stream.end();
+      let failed = false;
+      for (let t = 0; t < script.durationMs + 30_000 && !ended; t += 10) {
+        await flushMicrotasks();
+        const first = transport.calls[0];
+        if (first && t === 1_500) service.stalled.add(first);
+        if (first && !failed && rollovers.length > 0) {
+          failed = true;
+          first.finish({ code: 14, details: 'gone' });
+        }
+        service.tick();
+        clock.advance(10);
+      }
+      await flushMicrotasks();
+      expect(errors, `seed ${seed}`).toEqual([]);
+      expect(ended, `seed ${seed}`).toBe(true);
+      expect(results.filter((r) => r.final).map((r) => r.text), `seed ${seed}`).toEqual(script.utterances);
+      if (sessions.some((s) => isRepair(s.session))) {
+        repaired++;
+        expect(warnings.map((w) => w.code), `seed ${seed}`).toContain('SPEECHKIT_ERR_RESULT_TIMES');
+      }
+    }
+    expect(repaired).toBeGreaterThan(2);
+  });
+
+  it('a repair the service refuses is tried again after a backoff, without using up its attempts', async () => {
+    let refusedRepairs = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const script = digitScript({ rate, seed, totalMs: 15_000, digits: [3, 8], toneMs: [80, 150], gapMs: [80, 150], pauseMs: [900, 1_500] });
+      const { clock, transport, stream, results, errors } = fakeStream({ sampleRateHertz: rate, audioEncoding: 'LINEAR16_PCM', pace: 1, sessionLimits: { maxAudioMs: 4_000 }, retry: { minDelayMs: 5, maxDelayMs: 20 } });
+      const latency = seededRandom(seed * 31);
+      const service = new DigitService(transport, clock, { rate, wordTimes: seed % 2 === 0, latencyMs: () => latency() * 300 });
+      const rollovers: RolloverEvent[] = [];
+      const sessions: SessionInfo[] = [];
+      const seams: SeamEvent[] = [];
+      stream.on('rollover', (e: RolloverEvent) => rollovers.push(e));
+      stream.on('session', (e: SessionInfo) => sessions.push(e));
+      stream.on('seam', (e: SeamEvent) => seams.push(e));
+      let ended = false;
+      stream.on('end', () => (ended = true));
+      stream.write(script.pcm);
+      stream.end();
+      const refused = new Set<number>();
+      let failed = false;
+      for (let t = 0; t < script.durationMs + 30_000 && !ended; t += 10) {
+        await flushMicrotasks();
+        const first = transport.calls[0];
+        if (first && t === 1_500) service.stalled.add(first);
+        if (first && !failed && rollovers.length > 0) {
+          failed = true;
+          first.finish({ code: 14, details: 'gone' });
+        }
+        // The first three repair sessions are refused as soon as they start (more than REPAIR_ATTEMPTS).
+        for (const s of sessions) {
+          const call = transport.calls[s.session];
+          if (!call || call.ended || refused.has(s.session) || refused.size >= 3) continue;
+          if (s.session >= 2 && s.baseOffsetMs < rollovers[0]!.replayFromMs) {
+            refused.add(s.session);
+            call.finish({ code: 14, details: 'refused' });
+          }
+        }
+        service.tick();
+        clock.advance(10);
+      }
+      await flushMicrotasks();
+      expect(errors, `seed ${seed}`).toEqual([]);
+      expect(ended, `seed ${seed}`).toBe(true);
+      expect(results.filter((r) => r.final).map((r) => r.text), `seed ${seed}`).toEqual(script.utterances);
+      expect(seams, `seed ${seed}`).toEqual([]);
+      if (refused.size === 3) refusedRepairs++;
+    }
+    expect(refusedRepairs).toBeGreaterThan(2);
+  });
 });
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RetryEvent } from '../../src/session/recovery.js';
+import type { RetryEvent } from '../../src/session/recovery-policy.js';
 import { fakeStream, flushMicrotasks, runClock } from '../helpers/fake-transport.js';
 
 const rate = 8000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveOptions, type RecognizeStreamOptions } from '../../src/options.js';
-import type { RetryEvent } from '../../src/session/recovery.js';
+import type { RetryEvent } from '../../src/session/recovery-policy.js';
 import { fakeStream, runClock, v2Final } from '../helpers/fake-transport.js';
 
 const rate = 8000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RolloverEvent } from '../../src/recognize-stream.js';
-import type { RetryEvent } from '../../src/session/recovery.js';
+import type { RetryEvent } from '../../src/session/recovery-policy.js';
 import { flushMicrotasks, v2Final, fakeStream, runClock } from '../helpers/fake-transport.js';
 
 const run = runClock;

@@ -241,4 +241,20 @@ describe('API v3 on a fake clock', () => {
     expect(results.map((r) => r.type)).toEqual(['final', 'endOfUtterance', 'refinement']);
     expect(ended).toBe(true);
   });
+
+  it('does not confirm audio on a cursor that counts finals not received yet (a loaded service sends the final later than a partial that already counts it)', async () => {
+    const { clock, transport, stream, results } = setup({ pace: 0 });
+    stream.write(Buffer.concat([loud(1_000), quiet(1_000), loud(1_000)]));
+    await run(clock, 20);
+    const first = transport.calls[0]!;
+    // A partial whose cursors say one final is made, up to 2 s: the final itself is still on its way.
+    first.respond({ Event: 'partial', partial: alt('four', 2_000, 2_500), ...cursors(2_000, 1) });
+    await flushMicrotasks();
+    first.finish({ code: 14, details: 'unavailable' });
+    await run(clock, 1_000);
+    // Nothing was finalized that the stream has seen: the next session hears everything again.
+    expect(chunkBytes(transport.calls[1]!).length).toBe(loud(3_000).length);
+    expect(results.filter((r) => r.final)).toEqual([]);
+  });
 });
+

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ExchangeFailure, type IssuedToken } from '../../src/auth/iam-exchange.js';
 import { TokenCache, type CredentialsEvent, type TokenSource } from '../../src/auth/token-cache.js';
 import { SpeechKitError } from '../../src/errors.js';
@@ -119,23 +119,31 @@ describe('token cache', () => {
   });
 
   it('tries a transient failure three times (after 500 ms and 2 s), then fails with SPEECHKIT_ERR_AUTH', async () => {
-    const { cache, fetches, clock } = setup();
-    const outcome = cache.token().then(() => undefined, (error: unknown) => error);
-    await settle(clock);
-    fetches[0]!.reject(new ExchangeFailure('could not reach https://iam.example: ECONNREFUSED', true));
-    await settle(clock, 499);
-    expect(fetches).toHaveLength(1);
-    await settle(clock, 1);
-    expect(fetches).toHaveLength(2);
-    fetches[1]!.reject(new ExchangeFailure('no answer within 15000 ms', true));
-    await settle(clock, 2_000);
-    expect(fetches).toHaveLength(3);
-    fetches[2]!.reject(new ExchangeFailure(`IAM answered HTTP 503: ${KEY_SECRET}`, true));
-    const error = (await outcome) as SpeechKitError;
-    expect(error).toBeInstanceOf(SpeechKitError);
-    expect(error.code).toBe('SPEECHKIT_ERR_AUTH');
-    expect(error.message).toMatch(/service account sa1 \(key k1\).*HTTP 503/);
-    expect(error.message).not.toContain(KEY_SECRET);
+    // The waits between attempts are p-retry's, on the global timers.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { cache, fetches, clock } = setup();
+      const outcome = cache.token().then(() => undefined, (error: unknown) => error);
+      await settle(clock);
+      fetches[0]!.reject(new ExchangeFailure('could not reach https://iam.example: ECONNREFUSED', true));
+      await vi.advanceTimersByTimeAsync(499);
+      expect(fetches).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(fetches).toHaveLength(2);
+      fetches[1]!.reject(new ExchangeFailure('no answer within 15000 ms', true));
+      await vi.advanceTimersByTimeAsync(1_999);
+      expect(fetches).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(fetches).toHaveLength(3);
+      fetches[2]!.reject(new ExchangeFailure(`IAM answered HTTP 503: ${KEY_SECRET}`, true));
+      const error = (await outcome) as SpeechKitError;
+      expect(error).toBeInstanceOf(SpeechKitError);
+      expect(error.code).toBe('SPEECHKIT_ERR_AUTH');
+      expect(error.message).toMatch(/service account sa1 \(key k1\).*HTTP 503/);
+      expect(error.message).not.toContain(KEY_SECRET);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('fails at once on a permanent failure', async () => {
