@@ -27,8 +27,12 @@ describe.skipIf(!installed)('a fleet sharing one Redis (real redis-server, real 
 
   it('4 processes × 300 streams started at once: never more than the quota in any second as the emulator saw them, every stream exact', async () => {
     const perSecond = 100;
+    // Room for what no limiter can space: on this 2-core machine, shared with the rest of the
+    // suite, a client process sometimes stalls for 100 ms or more between opening a call and its
+    // first bytes leaving. Every start still counts; the margin only spaces them wider.
+    const marginMs = Number(process.env.FLEET_MARGIN_MS ?? 100);
     const fleet = Array.from({ length: 4 }, (_, id) =>
-      forkFleetProcess({ mode: 'streams', id: id + 1, redis: redis.url, address: emulator.address, streams: 300, limiter: { perSecond, key: 'quota-test' } }),
+      forkFleetProcess({ mode: 'streams', id: id + 1, redis: redis.url, address: emulator.address, streams: 300, limiter: { perSecond, key: 'quota-test', marginMs } }),
     );
     processes.push(...fleet);
     await Promise.all(fleet.map((p) => p.next('ready')));
@@ -52,7 +56,7 @@ describe.skipIf(!installed)('a fleet sharing one Redis (real redis-server, real 
     // As the fleet opened them, on the one machine clock of all four processes.
     const opened = mostInAnyWindow(done.flatMap((d) => d.opens));
     console.log(
-      `fleet of 4 × 300 at ${perSecond}/s: most starts in any second as the emulator saw them ${sure} (stamped ${stamped}; ` +
+      `fleet of 4 × 300 at ${perSecond}/s, margin ${marginMs} ms: most starts in any second as the emulator saw them ${sure} (stamped ${stamped}; ` +
         `${blurred} of 1,200 blurred by its event-loop delay, up to ${lagMaxMs.toFixed(0)} ms), as opened ${opened}`,
     );
     expect(sure).toBeLessThanOrEqual(perSecond);
