@@ -45,6 +45,8 @@ export const LAYERS = [
   // `speechkit-stream/redis`: the fleet's shared start limiter, an entry point of its own (its
   // ioredis is an optional peer dependency the core never loads). It implements the session layer's limiter.
   { name: 'redis', files: ['redis/'] },
+  // Media-server bridges (`speechkit-stream/serve`): protocols in front of the public API.
+  { name: 'serve', files: ['serve/'] },
   // The command line; the only client module that may use the emulator (through its entry).
   { name: 'cli', files: ['cli/'] },
 ];
