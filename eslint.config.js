@@ -178,7 +178,7 @@ export default tseslint.config(
     plugins: { boundaries },
     rules: {
       // A client module imports its own layer and the layers below (core < timing < transport <
-      // auth < audio < options < api < session < diagnostics < stream < entry < metrics < cli), not the emulator.
+      // auth < audio < options < api < session < diagnostics < stream < entry < metrics < redis < serve < cli), not the emulator.
       'boundaries/layers': 'error',
       // The emulator imports nothing from the client: only src/emulator, src/generated, src/vendor.
       'boundaries/emulator-apart': 'error',

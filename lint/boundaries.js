@@ -42,6 +42,9 @@ export const LAYERS = [
   // `speechkit-stream/metrics`: OpenTelemetry instruments fed by the diagnostics channels. An entry
   // of its own, never imported by the core, so only its users load @opentelemetry/api.
   { name: 'metrics', files: ['metrics/'] },
+  // `speechkit-stream/redis`: the fleet's shared start limiter, an entry point of its own (its
+  // ioredis is an optional peer dependency the core never loads). It implements the session layer's limiter.
+  { name: 'redis', files: ['redis/'] },
   // Media-server bridges (`speechkit-stream/serve`): protocols in front of the public API.
   { name: 'serve', files: ['serve/'] },
   // The command line; the only client module that may use the emulator (through its entry).

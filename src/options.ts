@@ -131,7 +131,8 @@ export interface RecognizeStreamOptions extends ApiOptions {
    * Paces the start of new sessions (first ones, rollovers, recoveries) to stay within the service's
    * quota of new streaming requests per second. Default: one limiter per endpoint shared by the
    * whole process, at 40 starts a second. Pass your own from `createSessionStartLimiter()` for a
-   * raised quota or a quota shared with other processes; `false` turns limiting off.
+   * raised quota, or from `createRedisStartLimiter()` (`speechkit-stream/redis`) for a quota that
+   * every process of a fleet shares; `false` turns limiting off.
    */
   startLimiter?: SessionStartLimiter | false;
   /**
@@ -272,7 +273,7 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
   }
   const startLimiter = input.startLimiter;
   if (startLimiter !== undefined && startLimiter !== false && !isSessionStartLimiter(startLimiter)) {
-    throw invalidOption('startLimiter', 'a limiter from createSessionStartLimiter(), or false', startLimiter);
+    throw invalidOption('startLimiter', 'a limiter from createSessionStartLimiter() or createRedisStartLimiter(), or false', startLimiter);
   }
   const rawResults = optionalBoolean(input, 'rawResults') ?? false;
   const { api, v3 } = resolveApiOptions(input, { rawResults, languageCode });

@@ -687,7 +687,7 @@ export class RecognizeStream extends Duplex {
     this.endFlush.newSession();
     this.ledger.newSession();
     this.feeder.newSession();
-    this.sessions.open(session, this.slots.slot(this.startWait), () => this.peekFrame(), () => {
+    this.sessions.open(session, this.slots.slot(this.startWait, session), () => this.peekFrame(), () => {
       this.armHealthTimer(session);
       this.pacer.newSession();
       this.idleGap.opened(this.clock.now());
@@ -789,6 +789,7 @@ export class RecognizeStream extends Duplex {
 
   private onSessionEnd(session: Session, status: CallStatus): void {
     this.sessions.ended(session);
+    this.slots.ended(session);
     session.cancelDrain?.();
     session.cancelDrain = undefined;
     session.cancelHealth?.();
@@ -880,7 +881,7 @@ export class RecognizeStream extends Duplex {
       earlyMs: SEND_EARLY_MS,
       newSession: (baseOffsetMs, handlers) => this.sessions.create(baseOffsetMs, handlers),
       start: (session, first, onOpen) => {
-        this.sessions.open(session, this.slots.extra(), () => first, onOpen, () => session.cancel('No credentials for the repair session'));
+        this.sessions.open(session, this.slots.extra(session), () => first, onOpen, () => session.cancel('No credentials for the repair session'));
       },
       room: (session, ms, bytes) => {
         usage.audioMs = ms;
@@ -898,6 +899,7 @@ export class RecognizeStream extends Duplex {
       screen: (session, results) => (this.destroyed ? results : this.router.screen(session, results, true)),
       ended: (session) => {
         this.sessions.ended(session);
+        this.slots.ended(session);
         if (this.destroyed) return;
         this.pump();
         this.maybeEndReadable();

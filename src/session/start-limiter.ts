@@ -23,6 +23,12 @@ export interface SessionStartLimiter {
   tryAcquire(): boolean;
   /** Queues for the next free slot; `onGranted` runs when it comes. Returns a cancel function. */
   acquire(onGranted: () => void): () => void;
+  /**
+   * A start this limiter granted (`tryAcquire()` true, or `onGranted`) is over: the session it
+   * opened has ended, or it went unused. Streams call it exactly once per grant. Only a limiter that
+   * also caps sessions open at once (`speechkit-stream/redis`) has it; it frees that place.
+   */
+  release?(): void;
 }
 
 /** Options of `createSessionStartLimiter()`. */
@@ -152,7 +158,16 @@ export function createSessionStartLimiter(options: SessionStartLimiterOptions = 
   return new StartLimiter(perSecond, schedulerFor(options.clock ?? systemClock));
 }
 
-/** Whether `value` is a limiter made by `createSessionStartLimiter()`. */
+/**
+ * @internal Marks a limiter made by another of this package's entry points (`speechkit-stream/redis`)
+ * as one the `startLimiter` option accepts.
+ */
+export function brandStartLimiter<T extends SessionStartLimiter>(limiter: T): T {
+  Object.defineProperty(limiter, LIMITER, { value: true });
+  return limiter;
+}
+
+/** Whether `value` is a limiter made by `createSessionStartLimiter()` (or `brandStartLimiter()`). */
 export function isSessionStartLimiter(value: unknown): value is SessionStartLimiter {
   return typeof value === 'object' && value !== null && (value as { [LIMITER]?: boolean })[LIMITER] === true;
 }

@@ -1,4 +1,5 @@
 import type { RolloverReason } from './rollover.js';
+import type { Session } from './session.js';
 import type { SessionStartLimiter } from './start-limiter.js';
 
 /** How a session tells the stream that it waits in the start limiter's queue. */
@@ -22,6 +23,9 @@ interface PendingRollover {
  * free waits for one while the current session keeps taking audio, so a busy quota delays the
  * switch instead of stalling the audio; a session that must end before its slot came hands the
  * slot, when it comes, to the next session.
+ *
+ * A limiter that caps sessions open at once (one with `release`) gets every grant back exactly
+ * once: when the session that opened in it ends, or at once if its session or the stream went first.
  */
 export class StartSlots {
   private pending: PendingRollover | undefined;
@@ -29,8 +33,26 @@ export class StartSlots {
   /** The next session's slot is already taken (by the rollover that opens it). */
   private granted = false;
   private cancelWait: (() => void) | undefined;
+  /** Sessions that opened, or are opening, in a slot of a limiter with `release`. */
+  private readonly holding = new Set<Session>();
 
   constructor(private readonly starts: SessionStartLimiter | undefined) {}
+
+  /** A session ended: the slot it was granted goes back to the limiter. */
+  ended(session: Session): void {
+    if (this.holding.delete(session)) this.release();
+  }
+
+  /** `session` got a slot: it holds it until it ends (or gives it back now if it already has). */
+  private hold(session: Session): void {
+    if (!this.starts?.release) return;
+    if (session.state === 'ended') this.release();
+    else this.holding.add(session);
+  }
+
+  private release(): void {
+    this.starts?.release?.();
+  }
 
   /** A rollover is waiting for its slot. */
   get rolloverPending(): boolean {
@@ -57,7 +79,10 @@ export class StartSlots {
       }
       this.pending = undefined;
       this.granted = true;
-      if (!onSlot(reason)) this.granted = false;
+      if (!onSlot(reason) && this.granted) {
+        this.granted = false;
+        this.release();
+      }
     });
     this.pending = pending;
     return false;
@@ -83,15 +108,21 @@ export class StartSlots {
   }
 
   /** Resolves when the session being opened may start: at once if its rollover took the slot, else in the limiter's turn. */
-  slot(wait: StartWait): Promise<void> {
+  slot(wait: StartWait, session: Session): Promise<void> {
     const queued = this.queued?.next;
     this.queued = undefined;
     if (queued) {
-      if (queued.granted) return Promise.resolve();
+      if (queued.granted) {
+        queued.granted = false;
+        this.hold(session);
+        return Promise.resolve();
+      }
       wait.queued();
       return new Promise<void>((resolve) => {
         queued.resolve = () => {
+          queued.granted = false;
           this.cancelWait = undefined;
+          this.hold(session);
           wait.granted();
           resolve();
         };
@@ -100,11 +131,16 @@ export class StartSlots {
     const granted = this.granted;
     this.granted = false;
     const starts = this.starts;
-    if (granted || !starts || starts.tryAcquire()) return Promise.resolve();
+    if (!starts) return Promise.resolve();
+    if (granted || starts.tryAcquire()) {
+      this.hold(session);
+      return Promise.resolve();
+    }
     wait.queued();
     return new Promise<void>((resolve) => {
       this.cancelWait = starts.acquire(() => {
         this.cancelWait = undefined;
+        this.hold(session);
         wait.granted();
         resolve();
       });
@@ -112,14 +148,31 @@ export class StartSlots {
   }
 
   /** A slot for a session outside the rollover chain (a repair): now if free, else in turn. */
-  extra(): Promise<void> {
+  extra(session: Session): Promise<void> {
     const starts = this.starts;
-    return !starts || starts.tryAcquire() ? Promise.resolve() : new Promise<void>((resolve) => starts.acquire(resolve));
+    if (!starts) return Promise.resolve();
+    if (starts.tryAcquire()) {
+      this.hold(session);
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) =>
+      starts.acquire(() => {
+        this.hold(session);
+        resolve();
+      }),
+    );
   }
 
-  /** The stream is gone: no slot is waited for any more. */
+  /** The stream is gone: no slot is waited for any more, and a slot taken for no session yet goes back. */
   cancel(): void {
     this.cancelWait?.();
+    this.cancelWait = undefined;
     this.pending?.cancel();
+    this.pending = undefined;
+    const unused = [this.granted, this.queued?.next?.granted ?? false].filter(Boolean).length;
+    this.granted = false;
+    if (this.queued?.next) this.queued.next.granted = false;
+    this.queued = undefined;
+    for (let i = 0; i < unused; i++) this.release();
   }
 }

@@ -46,6 +46,11 @@ export class FakeClock implements Clock {
     this.time = end;
   }
 
+  /** Moves time forward by `ms` without running any timer: the process was paused; what fell due runs late, on the next `advance`. */
+  pause(ms: number): void {
+    this.time += ms;
+  }
+
   /** Runs timers until none are left or `limitMs` passes; returns the time advanced. */
   runAll(limitMs = 3_600_000): number {
     const start = this.time;
