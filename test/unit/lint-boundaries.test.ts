@@ -1,7 +1,5 @@
-import { ESLint, type Linter } from 'eslint';
-import { fileURLToPath } from 'node:url';
-import tseslint from 'typescript-eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { plantedLinter } from '../helpers/planted-lint.js';
 
 /**
  * The boundary rules fail on a planted violation, and only where it is one: each case lints a
@@ -9,22 +7,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * eslint.config.js (type-aware rules off: the planted file is in no TypeScript program).
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-let eslint: ESLint;
+let violations: ReturnType<typeof plantedLinter>;
 
 beforeAll(() => {
-  eslint = new ESLint({
-    cwd: ROOT,
-    overrideConfig: tseslint.configs.disableTypeChecked as Linter.Config,
-    ruleFilter: ({ ruleId }) => ruleId.startsWith('boundaries/') || ruleId.includes('no-restricted-'),
-  });
+  violations = plantedLinter();
 });
-
-async function violations(path: string, text: string): Promise<string[]> {
-  const [result] = await eslint.lintText(text, { filePath: `${ROOT}${path}` });
-  expect(result!.fatalErrorCount).toBe(0);
-  return result!.messages.map((m) => `${m.ruleId}: ${m.message}`);
-}
 
 const GRPC = "import { credentials } from '@grpc/grpc-js';\nexport const c = credentials;\n";
 
