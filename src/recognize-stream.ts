@@ -9,7 +9,7 @@ import { ErrorCodes, fromGrpcStatus, GrpcStatus, invalidAudio, SpeechKitError } 
 import { resolveOptions, type RecognizeStreamOptions, type ResolvedOptions } from './options.js';
 import type { RecognitionResult, StatusEvent } from './results.js';
 import { Ledger } from './session/ledger.js';
-import { defaultIdlePolicy, IdleGap, keepAliveMs, keepAliveStep, MIN_KEEPALIVE_MS, type IdlePolicy } from './session/idle.js';
+import { IdleGap } from './session/idle.js';
 import { RecoveryPolicy, type RecoveryDecision } from './session/recovery-policy.js';
 import { ResultGate } from './session/result-gate.js';
 import type { OwedStretch } from './session/repair.js';
@@ -26,6 +26,7 @@ import { StartSlots, type StartWait } from './session/start-slots.js';
 import { systemClock, type Clock } from './timing/clock.js';
 import { Pacer } from './timing/pacer.js';
 import { Feeder } from './stream/feeder.js';
+import { IdleKeeper } from './stream/idle-keeper.js';
 import { ResultRouter } from './stream/result-router.js';
 import { SessionFactory, sessionIds } from './stream/session-factory.js';
 import { schedulerFor, type Scheduler, type SchedulerTimer } from './timing/scheduler.js';
@@ -39,8 +40,6 @@ const SEND_EARLY_MS = 0.5;
 const MAX_UNDECIDED_BYTES = 1024 * 1024;
 /** Longest replay an end-of-utterance rollover may cost (see `cheapBoundary`). */
 const MAX_EOU_REPLAY_MS = 5_000;
-/** Shortest wait before the idle check looks again. */
-const MIN_IDLE_RECHECK_MS = 10;
 
 export type { RolloverEvent } from './stream-events.js';
 
@@ -83,7 +82,7 @@ export class RecognizeStream extends Duplex {
   private readonly feeder: Feeder;
   /** Where the current session's gaps are: keep-alive fills only those. */
   private readonly idleGap: IdleGap;
-  private idlePolicy: IdlePolicy | undefined;
+  private readonly idle: IdleKeeper;
   /** Decides, alone, whether and when a failed session is followed by a new one. */
   private readonly recovery: RecoveryPolicy;
   /** The backoff before the next session, or a forced credential refresh, is running. */
@@ -106,7 +105,6 @@ export class RecognizeStream extends Duplex {
   /** Makes the service finalize the last speech before the last half-close (see `EndFlush`). */
   private readonly endFlush = new EndFlush();
   private readonly flushTimer: SchedulerTimer;
-  private cancelIdle: (() => void) | undefined;
   private pumping = false;
   private pumpAgain = false;
   /** Start slots for rollovers and the sessions they open (see `StartSlots`). */
@@ -148,6 +146,23 @@ export class RecognizeStream extends Duplex {
     const compress = this.api.silenceMessage !== undefined ? resolved.v3.compressSilence : undefined;
     this.feeder = new Feeder(this.intake, this.ledger.eouMarks, this.pacer, compress, resolved.encode !== undefined);
     this.idleGap = new IdleGap(resolved.pace === 0 ? resolved.chunkMs : Infinity);
+    this.idle = new IdleKeeper(resolved, this.api, this.intake, this.idleGap, this.pacer, this.clock, this.scheduler, SEND_EARLY_MS, {
+      current: () => this.current,
+      hasFrame: () => this.peekFrame() !== undefined,
+      readerBlocked: () => this.readerBlocked,
+      rolloverPending: () => this.slots.rolloverPending,
+      destroyed: () => this.destroyed,
+      rolloverAtLimit: () => this.requestRollover('limit'),
+      endAtLimit: () => this.endAtLimit(),
+      closeIdle: (session) => {
+        this.dropPendingRollover();
+        this.emit('idle', { session: session.index, atMs: session.streamEndMs });
+        session.halfClose();
+        this.startDrainTimer(session);
+      },
+      sent: (session) => this.stalls.arm(session),
+      pump: () => this.pump(),
+    });
     this.random = internals.random ?? Math.random;
     this.credentials = internals.credentials ?? createCredentials(unsealAuth(resolved.auth), {
       clock: this.clock,
@@ -279,7 +294,7 @@ export class RecognizeStream extends Duplex {
     this.stalls.stop();
     this.flushTimer.clear();
     this.slots.cancel();
-    this.cancelIdle?.();
+    this.idle.cancel();
     this.repairs.stop();
     for (const session of this.sessions.sessions()) {
       session.cancelDrain?.();
@@ -373,7 +388,7 @@ export class RecognizeStream extends Duplex {
       release();
     }
     if (this.ending && !this.peekFrame()) this.finishAudio();
-    else this.armIdleCheck();
+    else this.idle.arm();
   }
 
   /** Sends the next end-of-utterance mark if the session has heard all the audio before it. */
@@ -393,7 +408,7 @@ export class RecognizeStream extends Duplex {
 
   /** All audio is sent: half-close and wait (bounded) for the service's last results. */
   private finishAudio(): void {
-    this.cancelIdle?.();
+    this.idle.cancel();
     const session = this.current;
     if (session?.state === 'open') {
       if (!this.flushed(session)) return;
@@ -457,78 +472,8 @@ export class RecognizeStream extends Duplex {
     const done = this.utteranceDone || (this.ending && !this.peekFrame());
     if (!done || (this.current && this.current.state !== 'ended')) return;
     this.readableDone = true;
-    this.cancelIdle?.();
+    this.idle.cancel();
     this.push(null);
-  }
-
-  private armIdleCheck(): void {
-    const session = this.current;
-    if (!session || session.state !== 'open' || this.cancelIdle) return;
-    // Never in the past: a check that finds audio still held would otherwise re-run at once, forever.
-    const at = Math.max(this.idleGap.keepAliveAt(this.options.idle.afterMs, this.peekFrame() === undefined), this.clock.now() + MIN_IDLE_RECHECK_MS);
-    this.cancelIdle = this.scheduler.at(at, () => {
-      this.cancelIdle = undefined;
-      this.onIdleCheck(session);
-    });
-  }
-
-  private onIdleCheck(session: Session): void {
-    if (this.destroyed || session !== this.current || session.state !== 'open') return;
-    const now = this.clock.now();
-    // Audio ready to go is paced, not idle. A rollover waiting for its start slot at the hard
-    // margin holds audio back too (also after end()): keep the session alive meanwhile. A full
-    // transport is not a gap: silence written now would queue behind the speech already waiting
-    // and land between its frames. The drain pumps and re-arms this check; the stall watch handles
-    // a transport that never drains.
-    if (session.blocked) return;
-    const filling = this.peekFrame() === undefined;
-    const held = this.readerBlocked || filling || this.slots.rolloverPending;
-    const gapMs = held ? this.idleGap.gapMs(now, this.options.idle.afterMs, filling) : 0;
-    if (gapMs > 0 && this.idlePolicyFor() === 'close') {
-      this.dropPendingRollover();
-      this.emit('idle', { session: session.index, atMs: session.streamEndMs });
-      session.halfClose();
-      this.startDrainTimer(session);
-      return;
-    }
-    if (gapMs > 0 && !this.keepAlive(session, now, gapMs)) return;
-    this.pump();
-    this.armIdleCheck();
-  }
-
-  /** Fills a gap with silence, counted against the session's limits and pacing like audio. Returns whether the session is still current. */
-  private keepAlive(session: Session, now: number, gapMs: number): boolean {
-    const { sessionLimits, rollover, chunkMs } = this.options;
-    const plan = () => keepAliveStep({
-      wantedMs: keepAliveMs(gapMs, chunkMs),
-      usage: session,
-      limits: sessionLimits,
-      hardRatio: rollover.hardRatio,
-      bytesPerMs: this.silenceBytesPerMs(),
-      rolloverPending: this.slots.rolloverPending,
-    });
-    let step = plan();
-    if (step.kind === 'rollover') {
-      if (this.requestRollover('limit')) return false;
-      step = plan();
-    }
-    if (step.kind === 'end-session') {
-      this.endAtLimit();
-      return false;
-    }
-    if (step.kind !== 'silence' || this.pacer.silenceDueAt(now) > now + SEND_EARLY_MS) return true;
-    session.sendSilence(step.ms, () => this.intake.silence(step.ms));
-    this.pacer.silenceSent(step.ms, now);
-    this.idleGap.messageSent(now);
-    this.stalls.arm(session);
-    return true;
-  }
-
-  /** What keep-alive costs in bytes per ms (nothing when the API takes silence as a duration). */
-  private silenceBytesPerMs(): number {
-    if (this.api.silenceMessage) return 0;
-    const probe = this.intake.silence(MIN_KEEPALIVE_MS);
-    return probe.data.length / probe.durationMs;
   }
 
   /**
@@ -539,11 +484,6 @@ export class RecognizeStream extends Duplex {
   private endAtLimit(): void {
     this.slots.endAtLimit();
     this.rollover('limit');
-  }
-
-  private idlePolicyFor(): IdlePolicy {
-    this.idlePolicy ??= this.options.idle.policy ?? defaultIdlePolicy(this.intake.format!.encoding, this.api.silenceMessage !== undefined);
-    return this.idlePolicy;
   }
 
   /** Whether a half-closed session's last results are still awaited. */
@@ -645,8 +585,7 @@ export class RecognizeStream extends Duplex {
     this.startDrainTimer(old);
     this.current = undefined;
     this.requeueReplay(replayFromMs);
-    this.cancelIdle?.();
-    this.cancelIdle = undefined;
+    this.idle.cancel();
     const event: RolloverEvent = { reason, fromSession: old.index, atMs, replayFromMs };
     this.probe.rollover(event);
     this.emit('rollover', event);
@@ -838,8 +777,7 @@ export class RecognizeStream extends Duplex {
     if (flush === 'recover') this.ledger.confirm(this.endFlush.finalsUpToMs);
     this.current = undefined;
     this.requeueReplay(this.cutAfter(session, true));
-    this.cancelIdle?.();
-    this.cancelIdle = undefined;
+    this.idle.cancel();
     this.probe.retry(decision.event);
     this.emit('retry', decision.event);
     this.reopenAfter(decision);
