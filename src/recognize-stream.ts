@@ -26,6 +26,7 @@ import { StartSlots, type StartWait } from './session/start-slots.js';
 import { systemClock, type Clock } from './timing/clock.js';
 import { Pacer } from './timing/pacer.js';
 import { Feeder } from './stream/feeder.js';
+import { EndOfAudio } from './stream/end-of-audio.js';
 import { IdleKeeper } from './stream/idle-keeper.js';
 import { ResultRouter } from './stream/result-router.js';
 import { SessionFactory, sessionIds } from './stream/session-factory.js';
@@ -83,6 +84,7 @@ export class RecognizeStream extends Duplex {
   /** Where the current session's gaps are: keep-alive fills only those. */
   private readonly idleGap: IdleGap;
   private readonly idle: IdleKeeper;
+  private readonly endOfAudio: EndOfAudio;
   /** Decides, alone, whether and when a failed session is followed by a new one. */
   private readonly recovery: RecoveryPolicy;
   /** The backoff before the next session, or a forced credential refresh, is running. */
@@ -146,6 +148,7 @@ export class RecognizeStream extends Duplex {
     const compress = this.api.silenceMessage !== undefined ? resolved.v3.compressSilence : undefined;
     this.feeder = new Feeder(this.intake, this.ledger.eouMarks, this.pacer, compress, resolved.encode !== undefined);
     this.idleGap = new IdleGap(resolved.pace === 0 ? resolved.chunkMs : Infinity);
+    this.endOfAudio = new EndOfAudio(resolved, this.intake, this.endFlush, this.ledger, this.pacer, this.idleGap, this.clock, this.flushTimer, SEND_EARLY_MS, (session) => this.stalls.arm(session));
     this.idle = new IdleKeeper(resolved, this.api, this.intake, this.idleGap, this.pacer, this.clock, this.scheduler, SEND_EARLY_MS, {
       current: () => this.current,
       hasFrame: () => this.peekFrame() !== undefined,
@@ -411,7 +414,7 @@ export class RecognizeStream extends Duplex {
     this.idle.cancel();
     const session = this.current;
     if (session?.state === 'open') {
-      if (!this.flushed(session)) return;
+      if (!this.endOfAudio.flushed(session)) return;
       session.halfClose();
       this.startDrainTimer(session);
     }
@@ -421,50 +424,6 @@ export class RecognizeStream extends Duplex {
       final();
     }
     this.maybeEndReadable();
-  }
-
-  /** Whether the service has finalized the last speech, or we have waited long enough; else works towards it. */
-  private flushed(session: Session): boolean {
-    // A container's last page ends its stream: nothing may follow it.
-    if (this.intake.format?.encoding !== 'LINEAR16_PCM') return true;
-    for (;;) {
-      if (session.blocked) return false;
-      const now = this.clock.now();
-      const step = this.endFlush.next(now, this.ledger.confirmedMs, session.streamEndMs);
-      if (step.kind === 'half-close') {
-        this.flushTimer.clear();
-        return true;
-      }
-      if (step.kind === 'wait') {
-        this.flushTimer.set(step.untilMs);
-        return false;
-      }
-      const { chunkMs, sessionLimits, rollover } = this.options;
-      this.nextUsage.audioMs = chunkMs;
-      this.nextUsage.bytes = 0;
-      if (rolloverDecision(session, this.nextUsage, sessionLimits, rollover, session.jitter01) === 'now') {
-        // No room left in this session's limits: wait for the final without more silence.
-        this.endFlush.silenceSent(Infinity);
-        continue;
-      }
-      if (this.options.v3.eouClassifier?.type === 'external') {
-        // This service never ends an utterance on silence: tell it where this one ends.
-        session.sendEndOfUtterance();
-        this.endFlush.eouSent(session.streamEndMs);
-      } else {
-        // Paced like keep-alive silence: within the session's absolute bound.
-        const due = this.pacer.silenceDueAt(now);
-        if (due > now + SEND_EARLY_MS) {
-          this.flushTimer.set(due);
-          return false;
-        }
-        session.sendSilence(chunkMs, () => this.intake.silence(chunkMs));
-        this.pacer.silenceSent(chunkMs, now);
-        this.endFlush.silenceSent(chunkMs);
-      }
-      this.idleGap.messageSent(now);
-      this.stalls.arm(session);
-    }
   }
 
   private maybeEndReadable(): void {
