@@ -1,32 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createSessionStartLimiter, type SessionStartLimiter } from '../session/start-limiter.js';
 import type { Scheduler, SchedulerTimer } from '../timing/scheduler.js';
 import type { RedisLink } from './link.js';
 import type { ResolvedRedisLimiterOptions } from './options.js';
+import type { RedisFallbackEvent, RedisSharedEvent, RedisStartLimiterEvents } from './fleet-events.js';
+import { Leases } from './leases.js';
 import type { ScriptReply } from './script.js';
 import { ServerClock } from './server-clock.js';
+import { SlotSchedule } from './slot-schedule.js';
+import { Waiters } from './waiters.js';
 
-/** `'fallback'`: Redis stopped answering; this process starts sessions on its own, at its local rate. */
-export interface RedisFallbackEvent {
-  /** Why, e.g. `no answer from Redis within 1000 ms` or the connection's error (never a secret). */
-  reason: string;
-  /** Starts per second this process allows itself until Redis is back. */
-  perSecond: number;
-  /** Sessions open at once it allows itself meanwhile, if there is a fleet-wide cap. */
-  maxConcurrent: number | undefined;
-}
-
-/** `'shared'`: Redis answers again; starts go through the fleet's shared schedule again. */
-export interface RedisSharedEvent {
-  /** How long this process ran on its local rate. */
-  downMs: number;
-}
-
-export interface RedisStartLimiterEvents {
-  fallback: [event: RedisFallbackEvent];
-  shared: [event: RedisSharedEvent];
-}
+export type { RedisFallbackEvent, RedisSharedEvent, RedisStartLimiterEvents } from './fleet-events.js';
 
 /** The scheduler may run a timer up to 1 ms early; a slot that close is on time. */
 const EARLY_MS = 1;
@@ -40,20 +24,6 @@ const CAP_POLL_MS = 200;
  */
 const CLOCK_GOOD_MS = 4;
 const CLOCK_PROBE_MS = 100;
-
-interface Waiter {
-  granted: (() => void) | undefined;
-}
-
-interface Slot {
-  /** When the start may go: on the server's clock (mapped here when it is due), or, for a local slot, on the local one. */
-  serverMs: number | undefined;
-  localMs: number;
-  /** The schedule was free when it was taken (no wait): nothing came after it to crowd, so lateness does not matter. */
-  free: boolean;
-  /** The concurrency lease taken with it, if there is a cap. */
-  lease: string | undefined;
-}
 
 type Mode = 'shared' | 'fallback' | 'closed';
 
@@ -79,11 +49,9 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
   readonly #serverClock = new ServerClock();
   #mode: Mode = 'shared';
   #downSince = 0;
-  readonly #queue: Waiter[] = [];
-  #head = 0;
-  #live = 0;
+  readonly #waiters = new Waiters();
   /** Reserved slots not granted yet, earliest first. */
-  readonly #slots: Slot[] = [];
+  readonly #slots = new SlotSchedule(this.#serverClock);
   /** Reservations asked of Redis and not answered yet. */
   #asking = 0;
   /** Slots asked of the local limiter (fallback) and not come yet. */
@@ -92,15 +60,12 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
   #capFull = false;
   #capFullUntil = -Infinity;
   /** Leases of sessions that started and have not ended. */
-  readonly #held: string[] = [];
-  readonly #leasePrefix = randomUUID();
-  #leaseSeq = 0;
+  readonly #leases: Leases;
   #probing = false;
   #clockProbing = false;
   readonly #clockProbe: SchedulerTimer;
   readonly #due: SchedulerTimer;
   readonly #poll: SchedulerTimer;
-  readonly #renew: SchedulerTimer;
   readonly #probe: SchedulerTimer;
 
   constructor(options: ResolvedRedisLimiterOptions, link: RedisLink, scheduler: Scheduler) {
@@ -117,7 +82,11 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
     });
     this.#due = scheduler.timer(() => this.#grantDue());
     this.#poll = scheduler.timer(() => this.#pump());
-    this.#renew = scheduler.timer(() => this.#renewLeases());
+    this.#leases = new Leases(options.maxConcurrent !== undefined, options.leaseTtlMs, link, scheduler, {
+      shared: () => this.#mode === 'shared',
+      sampled: (sentMs, readMs, serverMs) => this.#serverClock.sample(sentMs, readMs, serverMs),
+      lost: (error) => this.#toFallback(error),
+    });
     this.#probe = scheduler.timer(() => this.#tryRedis());
     this.#clockProbe = scheduler.timer(() => this.#askTime());
     // Knowing the server's clock before the first burst of starts: answers in a burst come slowly.
@@ -131,41 +100,33 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
 
   /** Sessions waiting for a start slot in this process. */
   get waiting(): number {
-    return this.#live;
+    return this.#waiters.live;
   }
 
   /** Concurrency places held by this process's sessions now (0 without `maxConcurrent`). */
   get held(): number {
-    return this.#held.length;
+    return this.#leases.held.length;
   }
 
   /** Only in fallback: the shared schedule is always asked, and Redis cannot answer synchronously. */
   tryAcquire(): boolean {
-    if (this.#mode === 'shared' || this.#live > 0 || !this.#localRoom()) return false;
+    if (this.#mode === 'shared' || this.#waiters.live > 0 || !this.#localRoom()) return false;
     if (!this.#local.tryAcquire()) return false;
-    this.#hold(this.#newLease());
+    this.#leases.hold(this.#leases.create());
     return true;
   }
 
   acquire(onGranted: () => void): () => void {
-    const waiter: Waiter = { granted: onGranted };
-    this.#queue.push(waiter);
-    this.#live++;
+    const waiter = this.#waiters.add(onGranted);
     this.#pump();
     return () => {
-      if (!waiter.granted) return;
-      waiter.granted = undefined;
-      this.#live--;
-      this.#trim();
+      if (this.#waiters.cancel(waiter)) this.#trim();
     };
   }
 
   /** A session this limiter started has ended (or its start went unused): its concurrency place is free. */
   release(): void {
-    const lease = this.#held.pop();
-    if (lease === undefined) return;
-    this.#freeLeases([lease]);
-    if (this.#held.length === 0) this.#renew.clear();
+    if (!this.#leases.releaseOne()) return;
     // The place freed here is one the fleet can use: ask (once, if the cap was full) at once.
     this.#capFullUntil = -Infinity;
     this.#pump();
@@ -179,24 +140,22 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
     if (this.#mode === 'closed') return;
     const wasShared = this.#mode === 'shared';
     this.#mode = 'closed';
-    for (const timer of [this.#poll, this.#renew, this.#probe, this.#clockProbe]) timer.clear();
-    const leases = [...this.#held, ...this.#slots.map((s) => s.lease)].filter((l): l is string => l !== undefined);
-    this.#held.length = 0;
-    for (const slot of this.#slots) slot.lease = undefined;
+    for (const timer of [this.#poll, this.#probe, this.#clockProbe]) timer.clear();
+    const leases = [...this.#leases.takeAll(), ...this.#slots.takeLeases()];
     this.#pump();
     if (wasShared && leases.length > 0) await this.#link.release(leases).catch(() => {});
     await this.#link.close();
   }
 
   #pump(): void {
-    let needed = this.#live - this.#slots.length - this.#asking - this.#localAsks.size;
+    let needed = this.#waiters.live - this.#slots.length - this.#asking - this.#localAsks.size;
     const now = this.#scheduler.clock.now();
     for (; needed > 0; needed--) {
       if (this.#mode === 'shared') {
         const cap = this.maxConcurrent;
         if (cap !== undefined) {
           // This process alone fills the cap: only a release here can make room.
-          if (this.#held.length + this.#slots.length + this.#asking >= cap) break;
+          if (this.#leases.held.length + this.#slots.length + this.#asking >= cap) break;
           if (this.#capFull && now < this.#capFullUntil) {
             this.#poll.set(this.#capFullUntil);
             break;
@@ -208,7 +167,7 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
       } else {
         // Slots reserved before Redis went away are used first: the local rate comes on top of
         // nothing, so this process never starts faster than either.
-        if (!this.#localRoom() || this.#slots.some((s) => s.serverMs !== undefined)) break;
+        if (!this.#localRoom() || this.#slots.anyShared()) break;
         this.#askLocal();
       }
     }
@@ -217,16 +176,12 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
   /** Room under the fallback cap for one more start. */
   #localRoom(): boolean {
     const cap = this.#options.fallbackMaxConcurrent;
-    return cap === undefined || this.#held.length + this.#slots.length + this.#localAsks.size < cap;
-  }
-
-  #newLease(): string | undefined {
-    return this.maxConcurrent === undefined ? undefined : `${this.#leasePrefix}:${++this.#leaseSeq}`;
+    return cap === undefined || this.#leases.held.length + this.#slots.length + this.#localAsks.size < cap;
   }
 
   #ask(): void {
     this.#asking++;
-    const lease = this.#newLease();
+    const lease = this.#leases.create();
     const { intervalUs, leaseTtlMs } = this.#options;
     const args = ['reserve', intervalUs, this.maxConcurrent ?? 0, lease ?? '', Math.round(leaseTtlMs * 1000)];
     const sentMs = this.#scheduler.clock.now();
@@ -259,7 +214,8 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
       this.#capFullUntil = now + Math.max(1, Math.min(CAP_POLL_MS, lapses + 1));
     } else if (reply.kind === 'slot') {
       this.#capFull = false;
-      this.#insert({ serverMs: reply.slotMs, localMs: 0, free: reply.slotMs <= reply.nowMs, lease });
+      this.#slots.insert({ serverMs: reply.slotMs, localMs: 0, free: reply.slotMs <= reply.nowMs, lease }, now);
+      this.#armDue();
       this.#checkClock();
       this.#trim();
     }
@@ -269,29 +225,18 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
   #askLocal(): void {
     const done = () => {
       this.#localAsks.delete(cancel);
-      this.#insert({ serverMs: undefined, localMs: this.#scheduler.clock.now(), free: true, lease: this.#newLease() });
+      const now = this.#scheduler.clock.now();
+      this.#slots.insert({ serverMs: undefined, localMs: now, free: true, lease: this.#leases.create() }, now);
+      this.#armDue();
       this.#trim();
     };
     const cancel = this.#local.acquire(done);
     this.#localAsks.add(cancel);
   }
 
-  /** Local time at which `slot` may go, as the server's clock is known now. */
-  #at(slot: Slot, now: number): number {
-    return slot.serverMs === undefined ? slot.localMs : this.#serverClock.toLocal(slot.serverMs, now);
-  }
-
-  #insert(slot: Slot): void {
-    const now = this.#scheduler.clock.now();
-    const at = this.#at(slot, now);
-    let i = this.#slots.length;
-    while (i > 0 && this.#at(this.#slots[i - 1]!, now) > at) i--;
-    this.#slots.splice(i, 0, slot);
-    this.#armDue();
-  }
-
   #armDue(): void {
-    if (this.#slots.length > 0) this.#due.set(this.#at(this.#slots[0]!, this.#scheduler.clock.now()));
+    const at = this.#slots.firstAt(this.#scheduler.clock.now());
+    if (at !== undefined) this.#due.set(at);
     else this.#due.clear();
   }
 
@@ -325,9 +270,9 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
 
   /** Slots beyond the waiters that are left go (the latest first), their leases with them, and so do local asks no waiter needs. */
   #trim(): void {
-    while (this.#slots.length > this.#live) this.#drop(this.#slots.pop()!);
+    while (this.#slots.length > this.#waiters.live) this.#drop(this.#slots.pop()!);
     if (this.#slots.length === 0) this.#due.clear();
-    let surplus = this.#slots.length + this.#asking + this.#localAsks.size - this.#live;
+    let surplus = this.#slots.length + this.#asking + this.#localAsks.size - this.#waiters.live;
     if (surplus <= 0) return;
     const asks = [...this.#localAsks];
     while (surplus-- > 0 && asks.length > 0) {
@@ -343,70 +288,24 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
     return asks;
   }
 
-  #drop(slot: Slot): void {
-    if (slot.lease !== undefined) this.#freeLeases([slot.lease]);
+  #drop(slot: { lease: string | undefined }): void {
+    if (slot.lease !== undefined) this.#leases.free([slot.lease]);
   }
 
   #grantDue(): void {
     const now = this.#scheduler.clock.now();
-    while (this.#slots.length > 0 && this.#at(this.#slots[0]!, now) <= now + EARLY_MS) {
-      const slot = this.#slots.shift()!;
-      const late = now - this.#at(slot, now) > this.#options.lateMs;
-      const waiter = late && !slot.free ? undefined : this.#nextWaiter();
-      if (!waiter) {
+    for (let slot = this.#slots.takeDue(now, now + EARLY_MS); slot; slot = this.#slots.takeDue(now, now + EARLY_MS)) {
+      const late = now - this.#slots.at(slot, now) > this.#options.lateMs;
+      const granted = late && !slot.free ? undefined : this.#waiters.next();
+      if (!granted) {
         this.#drop(slot);
         continue;
       }
-      this.#hold(slot.lease);
-      const granted = waiter.granted!;
-      waiter.granted = undefined;
+      this.#leases.hold(slot.lease);
       granted();
     }
     this.#armDue();
     this.#pump();
-  }
-
-  #nextWaiter(): Waiter | undefined {
-    while (this.#head < this.#queue.length) {
-      const waiter = this.#queue[this.#head++]!;
-      if (waiter.granted) {
-        this.#live--;
-        this.#compact();
-        return waiter;
-      }
-    }
-    this.#compact();
-    return undefined;
-  }
-
-  #compact(): void {
-    if (this.#head > 64 && this.#head * 2 > this.#queue.length) {
-      this.#queue.splice(0, this.#head);
-      this.#head = 0;
-    }
-  }
-
-  #hold(lease: string | undefined): void {
-    if (lease === undefined) return;
-    this.#held.push(lease);
-    if (!this.#renew.pending) this.#renew.set(this.#scheduler.clock.now() + this.#options.leaseTtlMs / 3);
-  }
-
-  #freeLeases(leases: string[]): void {
-    // Away from Redis, a lease there lapses by itself; asking would only wait for the timeout.
-    if (this.#mode !== 'shared') return;
-    this.#link.release(leases).catch((error: unknown) => this.#toFallback(error));
-  }
-
-  #renewLeases(): void {
-    if (this.#held.length === 0) return;
-    const sentMs = this.#scheduler.clock.now();
-    this.#renew.set(sentMs + this.#options.leaseTtlMs / 3);
-    if (this.#mode !== 'shared') return;
-    this.#link.script(['renew', Math.round(this.#options.leaseTtlMs * 1000), ...this.#held]).then(
-      (reply) => this.#serverClock.sample(sentMs, this.#scheduler.clock.now(), reply.nowMs),
-      (error: unknown) => this.#toFallback(error),
-    );
   }
 
   #toFallback(error: unknown): void {
@@ -430,7 +329,7 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
       (reply) => {
         this.#probing = false;
         if (this.#mode !== 'fallback') return;
-        this.#freezeSlots();
+        this.#slots.freeze(this.#scheduler.clock.now());
         this.#serverClock.reset();
         this.#serverClock.sample(sentMs, this.#scheduler.clock.now(), reply.nowMs);
         this.#toShared();
@@ -442,25 +341,13 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
     );
   }
 
-  /** Slots reserved before an outage keep the times they had: the server that comes back may be another, with another clock. */
-  #freezeSlots(): void {
-    const now = this.#scheduler.clock.now();
-    for (const slot of this.#slots) {
-      slot.localMs = this.#at(slot, now);
-      slot.serverMs = undefined;
-    }
-  }
-
   #toShared(): void {
     this.#mode = 'shared';
     this.#emitLater('shared', { downMs: this.#scheduler.clock.now() - this.#downSince });
     // Waiters that had not got a local slot yet ask the shared schedule, in their order.
     for (const cancel of this.#takeLocalAsks()) cancel();
     // Leases taken or lapsed meanwhile are written back: those sessions still run.
-    if (this.#held.length > 0) {
-      this.#renew.clear();
-      this.#renewLeases();
-    }
+    this.#leases.renewNow();
     this.#pump();
   }
 
