@@ -648,7 +648,8 @@ export class RecognizeStream extends Duplex {
     for (const result of results) {
       if (result.type === 'final') {
         this.resolveHealthy(session);
-        this.ledger.final(result, session.streamEndMs);
+        const placed = this.ledger.final(result, session.streamEndMs);
+        if (placed) this.gate.placed(session.index, result.finalIndex, placed);
       } else {
         this.ledger.followUp(result);
       }

@@ -65,12 +65,21 @@ export class Ledger {
     this.speech.unclaim();
   }
 
-  /** A final of the current session: it confirms what it covers, once its follow-ups (v3) have come. */
-  final(result: RecognitionResult & { type: 'final' }, sessionEndMs: number): void {
+  /**
+   * A final of the current session: it confirms what it covers, once its follow-ups (v3) have
+   * come. Returns, for a final without times, the speech run the stream placed it on.
+   */
+  final(result: RecognitionResult & { type: 'final' }, sessionEndMs: number): { startMs: number; endMs: number } | undefined {
     this.finalHold.final(result.finalIndex);
-    if (result.startMs !== undefined && result.endMs !== undefined) this.speech.claimSpan(result.startMs, result.endMs);
+    if (result.endMs !== undefined) {
+      if (result.startMs !== undefined) this.speech.claimSpan(result.startMs, result.endMs);
+      this.offerConfirm(result.endMs);
+      return undefined;
+    }
     // Without word times the stream's own account of speech says what it finalized.
-    this.offerConfirm(result.endMs ?? this.speech.claimTimeless(sessionEndMs) ?? sessionEndMs);
+    const claim = this.speech.claimTimeless(sessionEndMs);
+    this.offerConfirm(claim?.confirmMs ?? sessionEndMs);
+    return claim?.run;
   }
 
   /** A refinement or end of utterance (v3) may release a held confirmation. */

@@ -36,6 +36,8 @@ interface GateSession {
   held: RecognitionResult[];
   /** The session's own final numbers → stream-wide numbers of the finals emitted. */
   finals: Map<number, number>;
+  /** Its finals without times, by its own final numbers → the speech the stream placed each on (see `placed`). */
+  placed: Map<number, { startMs: number; endMs: number }>;
 }
 
 /** Recent finals remembered for repeats, refinements and ends of utterance. */
@@ -67,7 +69,7 @@ export class ResultGate {
 
   /** Registers a session; call in session order. */
   open(index: number): void {
-    this.sessions.set(index, { index, keepBeforeMs: undefined, owedTimeless: 0, ownedUntilMs: -Infinity, reportedUntilMs: -Infinity, timed: false, replaced: false, ended: false, held: [], finals: new Map() });
+    this.sessions.set(index, { index, keepBeforeMs: undefined, owedTimeless: 0, ownedUntilMs: -Infinity, reportedUntilMs: -Infinity, timed: false, replaced: false, ended: false, held: [], finals: new Map(), placed: new Map() });
   }
 
   /**
@@ -95,6 +97,16 @@ export class ResultGate {
     if (!s || s.keepBeforeMs === undefined) return undefined;
     const paid = s.timed ? s.reportedUntilMs >= s.ownedUntilMs - SEAM_TOLERANCE_MS : s.owedTimeless <= 0;
     return paid ? undefined : { reportedUntilMs: s.reportedUntilMs, owedTimeless: s.owedTimeless };
+  }
+
+  /**
+   * The stream placed a final of this session that has no times on the speech at `span` (see
+   * `SpeechRuns.claimTimeless`): once emitted, it counts as reporting that audio, so a later
+   * session that hears it again (a replay reaching back to an earlier final still owed its
+   * follow-ups) does not say it twice. Call before `accept` of that final.
+   */
+  placed(index: number, sessionFinalIndex: number, span: { startMs: number; endMs: number }): void {
+    this.sessions.get(index)?.placed.set(sessionFinalIndex, span);
   }
 
   /** Finals a session replaced short of the last final had dropped (see `replace`); asked once, after it ended. */
@@ -174,10 +186,13 @@ export class ResultGate {
           this.lastFinalEndMs = r.endMs;
           this.lastWordStartMs = r.alternatives[0]?.words.at(-1)?.startMs ?? -Infinity;
         }
+        const placed = r.endMs === undefined ? s.placed.get(r.finalIndex) : undefined;
+        s.placed.delete(r.finalIndex);
+        if (placed) this.lastFinalEndMs = Math.max(this.lastFinalEndMs, placed.endMs);
         const index = this.nextFinalIndex++;
         s.finals.set(r.finalIndex, index);
         r.finalIndex = index;
-        this.recent.set(index, { startMs: r.startMs ?? r.endMs ?? 0, endMs: r.endMs ?? 0, refined: false });
+        this.recent.set(index, { startMs: r.startMs ?? placed?.startMs ?? r.endMs ?? 0, endMs: r.endMs ?? placed?.endMs ?? 0, refined: false });
         if (this.recent.size > MAX_RECENT_FINALS) this.recent.delete(this.recent.keys().next().value!);
         this.openUtterance = { session: s.index, finalIndex: index };
         return true;

@@ -132,17 +132,18 @@ export class SpeechRuns {
 
   /**
    * Where a final without word times lets the stream confirm: the end of the oldest run not yet
-   * finalized (up to the lead-in of the next one), or everything sent when it is the last one.
-   * Undefined when the audio cannot be scanned.
+   * finalized (up to the lead-in of the next one), or everything sent when it is the last one;
+   * and the run it was placed on, if any. Undefined when the audio cannot be scanned.
    */
-  claimTimeless(sessionEndMs: number): number | undefined {
+  claimTimeless(sessionEndMs: number): { confirmMs: number; run: { startMs: number; endMs: number } | undefined } | undefined {
     if (!this.known) return undefined;
     const i = this.runs.findIndex((r) => !r.claimed && !r.timed);
-    if (i < 0) return sessionEndMs;
-    this.runs[i]!.claimed = true;
+    const run = this.runs[i];
+    if (!run) return { confirmMs: sessionEndMs, run: undefined };
+    run.claimed = true;
     const next = this.runs[i + 1];
-    const at = next ? Math.max(this.runs[i]!.endMs, next.startMs - this.leadMs) : this.endMs;
-    return Math.min(at, sessionEndMs);
+    const at = next ? Math.max(run.endMs, next.startMs - this.leadMs) : this.endMs;
+    return { confirmMs: Math.min(at, sessionEndMs), run: { startMs: run.startMs, endMs: Math.min(run.endMs, sessionEndMs) } };
   }
 
   /**

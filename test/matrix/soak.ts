@@ -35,6 +35,8 @@ export interface SoakOptions {
   only?: readonly number[];
   /** Called after every stream with the report so far (a long run that is stopped still leaves its figures). */
   progress?: (partial: SoakReport, jobs: number) => void;
+  /** Sees each stream as it starts (a debugging run logs its events). */
+  watch?: (stream: RecognizeStream, job: number) => void;
 }
 
 export interface StreamReport {
@@ -101,6 +103,7 @@ export async function runJob(job: number, o: SoakOptions, faults: string[]): Pro
   let error: string | undefined;
   try {
     const stream = new RecognizeStream(streamOptions(emulator, { api, sampleRateHertz: rate, audioEncoding: 'LINEAR16_PCM', pace: 0, sessionLimits: limits, retry: QUICK_RETRY }));
+    o.watch?.(stream, job);
     stream.on('rollover', (_: RolloverEvent) => rollovers++);
     stream.on('retry', (_: RetryEvent) => recoveries++);
     stream.on('seam', () => declared++);

@@ -88,3 +88,41 @@ describe('word times validated against the audio sent', () => {
     expect(warnings[0]!.message).not.toMatch(/the final was dropped/);
   });
 });
+
+describe('a final whose bogus times were taken off (API v3, follow-ups owed)', () => {
+  const cursors = (finalTimeMs: number, finalIndex: number) => ({ audio_cursors: { final_time_ms: finalTimeMs, final_index: finalIndex } });
+  const alt = (text: string, startMs: number, endMs: number) => ({
+    alternatives: [{ text, start_time_ms: startMs, end_time_ms: endMs, words: [{ text, start_time_ms: startMs, end_time_ms: endMs }] }],
+  });
+  const final = (text: string, startMs: number, endMs: number, finalTimeMs: number, index: number) => ({ Event: 'final', final: alt(text, startMs, endMs), ...cursors(finalTimeMs, index) });
+  const quiet = (n: number) => Buffer.alloc((rate * 2 * n) / 1000);
+
+  it('is not said again by the session that replays it: the stream placed it on its speech, and the replay reaches back to an earlier final still owed its follow-ups', async () => {
+    const { clock, transport, stream, results, errors } = fakeStream({ api: 'v3', sampleRateHertz: rate, audioEncoding: 'LINEAR16_PCM', pace: 0 });
+    const warnings: SpeechKitError[] = [];
+    stream.on('warning', (w: SpeechKitError) => warnings.push(w));
+    const sessions: number[] = [];
+    stream.on('session', (info: { baseOffsetMs: number }) => sessions.push(info.baseOffsetMs));
+    // Utterance A 0–500 ms, B 1500–2000 ms, then silence.
+    stream.write(Buffer.concat([loud(500), quiet(1_000), loud(500), quiet(2_000)]));
+    await runClock(clock, 50);
+    const first = transport.calls[0]!;
+    // A's refinement and end of utterance are still owed (a late service): nothing is confirmed yet.
+    first.respond(final('A', 0, 500, 500, 0));
+    // B's times are an hour off: the stream takes them off, and places B on its own speech run.
+    first.respond(final('B', 3_601_500, 3_602_000, 2_000, 1));
+    await runClock(clock, 50);
+    expect(results.filter((r) => r.final).map((r) => r.text)).toEqual(['A', 'B']);
+    expect(warnings.map((w) => w.code)).toEqual([ErrorCodes.RESULT_TIMES]);
+    first.finish({ code: 14, details: 'gone' });
+    await runClock(clock, 1_000);
+    const second = transport.calls[1]!;
+    // The replay reaches back to A, whose follow-ups never came: the new session hears A and B again.
+    expect(sessions).toEqual([0, 0]);
+    second.respond(final('A', 0, 500, 500, 0));
+    second.respond(final('B', 1_500, 2_000, 2_000, 1));
+    await runClock(clock, 50);
+    expect(errors).toEqual([]);
+    expect(results.filter((r) => r.final).map((r) => r.text)).toEqual(['A', 'B']);
+  });
+});

@@ -20,7 +20,7 @@ describe('SpeechRuns', () => {
     expect(feed(runs, '..........')).toBe(1_000 - SILENCE_LEAD_MS);
     expect(feed(runs, 'sss......', 1_000, 500)).toBeUndefined();
     // Its final (no word times) ends the oldest run: confirm everything heard, then the pause flows again.
-    expect(runs.claimTimeless(1_900)).toBe(1_900);
+    expect(runs.claimTimeless(1_900)).toEqual({ confirmMs: 1_900, run: { startMs: 1_000, endMs: 1_300 } });
     runs.trim(1_900);
     expect(feed(runs, '......', 1_900, 1_900)).toBe(2_500 - SILENCE_LEAD_MS);
   });
@@ -51,8 +51,10 @@ describe('SpeechRuns', () => {
   it('a timeless final ends the oldest run only, up to the next one\'s lead-in', () => {
     const runs = new SpeechRuns(400);
     feed(runs, '..ss......ss..');
-    expect(runs.claimTimeless(1_400)).toBe(1_000 - SILENCE_LEAD_MS);
-    expect(runs.claimTimeless(1_400)).toBe(1_400);
+    expect(runs.claimTimeless(1_400)).toEqual({ confirmMs: 1_000 - SILENCE_LEAD_MS, run: { startMs: 200, endMs: 400 } });
+    expect(runs.claimTimeless(1_400)).toEqual({ confirmMs: 1_400, run: { startMs: 1_000, endMs: 1_200 } });
+    // More finals than runs: the last one confirms everything sent, and is placed on no run.
+    expect(runs.claimTimeless(1_400)).toEqual({ confirmMs: 1_400, run: undefined });
   });
 
   it('a timeless final after a timed one whose confirmation is held is taken for the next run, not that one', () => {
@@ -61,7 +63,7 @@ describe('SpeechRuns', () => {
     const runs = new SpeechRuns(400);
     feed(runs, '..ss......ss......');
     runs.claimSpan(200, 400);
-    expect(runs.claimTimeless(1_800)).toBe(1_800);
+    expect(runs.claimTimeless(1_800)).toEqual({ confirmMs: 1_800, run: { startMs: 1_000, endMs: 1_200 } });
   });
 
   it('gives up on a sound that never gets a final, once its final is long overdue in audio and in time', () => {
