@@ -5,35 +5,35 @@ import { AudioIntake, type AudioFormat } from './audio/intake.js';
 import { createCredentials, type Credentials } from './auth/credentials.js';
 import { unsealAuth } from './auth/sealed-auth.js';
 import { StreamProbe } from './diagnostics/stream-probe.js';
-import { ErrorCodes, fromGrpcStatus, GrpcStatus, invalidAudio, SpeechKitError } from './errors.js';
+import { ErrorCodes, invalidAudio, SpeechKitError } from './errors.js';
 import { resolveOptions, type RecognizeStreamOptions, type ResolvedOptions } from './options.js';
 import type { RecognitionResult, StatusEvent } from './results.js';
 import { Ledger } from './session/ledger.js';
 import { IdleGap } from './session/idle.js';
-import { RecoveryPolicy, type RecoveryDecision } from './session/recovery-policy.js';
+import { RecoveryPolicy } from './session/recovery-policy.js';
 import { ResultGate } from './session/result-gate.js';
-import type { OwedStretch } from './session/repair.js';
-import { Repairs, type RepairHost } from './session/repairs.js';
-import { rolloverDecision, type RolloverReason } from './session/rollover.js';
-import { seamOf, type SeamEvent } from './session/seam.js';
+import { Repairs } from './session/repairs.js';
+import { rolloverDecision } from './session/rollover.js';
 import { Session } from './session/session.js';
 import { UTTERANCE_GAP_MS } from './session/speech-runs.js';
-import { livenessExpectation } from './session/liveness.js';
-import { StallGuard, stalledError } from './session/stall-guard.js';
-import { EndFlush, type UnconfirmedEvent } from './session/end-flush.js';
+import { StallGuard } from './session/stall-guard.js';
+import { EndFlush } from './session/end-flush.js';
 import { sharedStartLimiter } from './session/start-limiter.js';
-import { StartSlots, type StartWait } from './session/start-slots.js';
+import { StartSlots } from './session/start-slots.js';
 import { systemClock, type Clock } from './timing/clock.js';
 import { Pacer } from './timing/pacer.js';
 import { Feeder } from './stream/feeder.js';
 import { EndOfAudio } from './stream/end-of-audio.js';
 import { IdleKeeper } from './stream/idle-keeper.js';
 import { ResultRouter } from './stream/result-router.js';
-import { SessionFactory, sessionIds } from './stream/session-factory.js';
+import { SessionFactory } from './stream/session-factory.js';
+import { SessionTimers } from './stream/session-timers.js';
+import { SessionController } from './stream/session-controller.js';
+import { repairHostFor } from './stream/repair-host.js';
 import { schedulerFor, type Scheduler, type SchedulerTimer } from './timing/scheduler.js';
-import type { CallStatus, Transport } from './transport/call.js';
+import type { Transport } from './transport/call.js';
 import { createGrpcTransport } from './transport/grpc-transport.js';
-import type { RecognizeStreamEventArgs, RecognizeStreamListener, RolloverEvent } from './stream-events.js';
+import type { RecognizeStreamEventArgs, RecognizeStreamListener } from './stream-events.js';
 
 /** Frames due within this much of now leave at once rather than through a timer. */
 const SEND_EARLY_MS = 0.5;
@@ -74,11 +74,8 @@ export class RecognizeStream extends Duplex {
   private readonly gate = new ResultGate();
   /** Speech replaced sessions owe, and the repair sessions that hear it again (see `Repair`). */
   private readonly repairs: Repairs;
-  /** Seams waiting for their replaced session to end (for the finals it dropped). */
-  private readonly seams = new Map<number, SeamEvent>();
   /** Makes, numbers, opens and pauses the sessions; holds the ones whose call has not ended. */
   private readonly sessions: SessionFactory;
-  private current: Session | undefined;
   /** The replay and the written audio on their way to the current session (see `Feeder`). */
   private readonly feeder: Feeder;
   /** Where the current session's gaps are: keep-alive fills only those. */
@@ -87,11 +84,10 @@ export class RecognizeStream extends Duplex {
   private readonly endOfAudio: EndOfAudio;
   /** Decides, alone, whether and when a failed session is followed by a new one. */
   private readonly recovery: RecoveryPolicy;
-  /** The backoff before the next session, or a forced credential refresh, is running. */
-  private reopening = false;
-  private readonly reopen: SchedulerTimer;
-  /** How sessions queued for a start slot tell the recovery budget (queueing is the quota's time). */
-  private readonly startWait: StartWait;
+  /** Each session's drain and health timers. */
+  private readonly timers: SessionTimers;
+  /** The current session, the next one's opening, rollovers and what a session's end means. */
+  private readonly ctl: SessionController;
   private heldWrite: (() => void) | undefined;
   private heldFinal: ((error?: Error | null) => void) | undefined;
   private ending = false;
@@ -113,8 +109,6 @@ export class RecognizeStream extends Duplex {
   private readonly slots: StartSlots;
   /** Scratch for the per-frame rollover check (no allocation per frame). */
   private readonly nextUsage = { audioMs: 0, bytes: 0 };
-  /** Errors of end-of-stream flush recoveries, with the stretch they were replaying. */
-  private readonly flushFailures = new WeakMap<Error, Omit<UnconfirmedEvent, 'recoveries'>>();
   private readonly onAbort = () => this.destroy(abortError(this.options.signal));
   /** Kept so async failures point at the code that created the stream. */
   private creationStack: string | undefined;
@@ -134,11 +128,6 @@ export class RecognizeStream extends Duplex {
     this.scheduler = schedulerFor(this.clock);
     this.wake = this.scheduler.timer(() => this.pump());
     this.flushTimer = this.scheduler.timer(() => this.pump());
-    this.reopen = this.scheduler.timer(() => {
-      this.reopening = false;
-      this.pump();
-      this.maybeEndReadable();
-    });
     this.stalls = new StallGuard(this.scheduler, this.clock, resolved.stallTimeoutMs, (session) => session.cancel());
     this.probe = new StreamProbe(this.clock, resolved.api);
     this.slots = new StartSlots(this.probe.limiter(resolved.startLimiter === false ? undefined : resolved.startLimiter ?? sharedStartLimiter(this.scheduler, resolved.endpoint)));
@@ -150,18 +139,18 @@ export class RecognizeStream extends Duplex {
     this.idleGap = new IdleGap(resolved.pace === 0 ? resolved.chunkMs : Infinity);
     this.endOfAudio = new EndOfAudio(resolved, this.intake, this.endFlush, this.ledger, this.pacer, this.idleGap, this.clock, this.flushTimer, SEND_EARLY_MS, (session) => this.stalls.arm(session));
     this.idle = new IdleKeeper(resolved, this.api, this.intake, this.idleGap, this.pacer, this.clock, this.scheduler, SEND_EARLY_MS, {
-      current: () => this.current,
+      current: () => this.ctl.current,
       hasFrame: () => this.peekFrame() !== undefined,
       readerBlocked: () => this.readerBlocked,
       rolloverPending: () => this.slots.rolloverPending,
       destroyed: () => this.destroyed,
-      rolloverAtLimit: () => this.requestRollover('limit'),
-      endAtLimit: () => this.endAtLimit(),
+      rolloverAtLimit: () => this.ctl.requestRollover('limit'),
+      endAtLimit: () => this.ctl.endAtLimit(),
       closeIdle: (session) => {
-        this.dropPendingRollover();
+        this.ctl.dropPendingRollover();
         this.emit('idle', { session: session.index, atMs: session.streamEndMs });
         session.halfClose();
-        this.startDrainTimer(session);
+        this.timers.drain(session);
       },
       sent: (session) => this.stalls.arm(session),
       pump: () => this.pump(),
@@ -185,12 +174,37 @@ export class RecognizeStream extends Duplex {
       onHeaders: (info) => this.emit('session', info),
       destroyed: () => this.destroyed,
     });
-    this.repairs = new Repairs(this.repairHost());
+    const repairParts = { options: resolved, gate: this.gate, random: this.random, scheduler: this.scheduler, clock: this.clock, earlyMs: SEND_EARLY_MS, sessions: this.sessions, slots: this.slots, intake: this.intake, router: this.router };
+    this.repairs = new Repairs(repairHostFor(repairParts, {
+      destroyed: () => this.destroyed,
+      status: (event) => this.emit('status', event),
+      seam: (event) => this.emit('seam', event),
+      deliver: (session, results) => this.deliver(session, results),
+      resume: () => {
+        this.pump();
+        this.maybeEndReadable();
+      },
+    }));
     this.recovery = new RecoveryPolicy(resolved.retry, this.random, this.credentials.refresh !== undefined);
-    this.startWait = {
-      queued: () => this.recovery.queued(this.clock.now()),
-      granted: () => this.recovery.granted(this.clock.now()),
-    };
+    const healthyAfterMs = resolved.retry === false ? undefined : resolved.retry.healthyAfterMs;
+    this.timers = new SessionTimers(this.scheduler, this.clock, resolved.drainTimeoutMs, healthyAfterMs, () => this.recovery.onHealthy(), (error) => this.fail(error));
+    this.ctl = new SessionController({
+      options: resolved, api: this.api, clock: this.clock, scheduler: this.scheduler, intake: this.intake, credentials: this.credentials,
+      ledger: this.ledger, gate: this.gate, repairs: this.repairs, sessions: this.sessions, feeder: this.feeder, slots: this.slots,
+      stalls: this.stalls, endFlush: this.endFlush, pacer: this.pacer, idleGap: this.idleGap, idle: this.idle, recovery: this.recovery,
+      timers: this.timers, probe: this.probe,
+    }, {
+      emit: (event, ...args) => this.emit(event, ...args),
+      destroyed: () => this.destroyed,
+      ending: () => this.ending,
+      utteranceDone: () => this.utteranceDone,
+      peekFrame: () => this.peekFrame(),
+      pump: () => this.pump(),
+      maybeEndReadable: () => this.maybeEndReadable(),
+      fail: (error) => this.fail(error),
+      onResponse: (session, response) => this.onResponse(session, response),
+      deliver: (session, results) => this.deliver(session, results),
+    });
     const { signal } = resolved;
     if (signal?.aborted) process.nextTick(this.onAbort);
     else signal?.addEventListener('abort', this.onAbort, { once: true });
@@ -292,7 +306,7 @@ export class RecognizeStream extends Duplex {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     if (error) this.probe.error(error);
     this.options.signal?.removeEventListener('abort', this.onAbort);
-    this.reopen.clear();
+    this.ctl.stop();
     this.wake.clear();
     this.stalls.stop();
     this.flushTimer.clear();
@@ -300,8 +314,7 @@ export class RecognizeStream extends Duplex {
     this.idle.cancel();
     this.repairs.stop();
     for (const session of this.sessions.sessions()) {
-      session.cancelDrain?.();
-      session.cancelHealth?.();
+      this.timers.ended(session);
       session.cancel();
     }
     this.transport.close();
@@ -347,13 +360,13 @@ export class RecognizeStream extends Duplex {
     for (;;) {
       if (this.utteranceDone) break;
       const frame = this.peekFrame();
-      const session = this.current;
+      const session = this.ctl.current;
       if (!frame) {
         if (session && this.sendDueEou(session)) continue;
         break;
       }
       if (!session) {
-        this.openNext();
+        this.ctl.openNext();
         break;
       }
       if (session.state !== 'open' || session.blocked || this.readerBlocked) break;
@@ -363,12 +376,12 @@ export class RecognizeStream extends Duplex {
       const decision = rolloverDecision(session, this.nextUsage, sessionLimits, rollover, session.jitter01);
       if (decision === 'now') {
         // Past the hard margin nothing more goes to this session, even while the next one waits.
-        if (this.requestRollover('limit')) continue;
+        if (this.ctl.requestRollover('limit')) continue;
         break;
       }
       if (decision === 'at-boundary') {
         session.inSoftWindow = true;
-        if (this.feeder.silentRunMs >= rollover.silenceMs && this.requestRollover('silence')) continue;
+        if (this.feeder.silentRunMs >= rollover.silenceMs && this.ctl.requestRollover('silence')) continue;
       }
       const now = this.clock.now();
       const due = this.feeder.dueAt(frame, now, this.ledger.unconfirmedMs(session.streamEndMs) >= this.ledger.replayBound());
@@ -384,7 +397,7 @@ export class RecognizeStream extends Duplex {
       this.feeder.sent(frame, silent, now);
       this.idleGap.audioSent(frame.durationMs, now);
     }
-    if (this.current) this.stalls.arm(this.current);
+    if (this.ctl.current) this.stalls.arm(this.ctl.current);
     if (this.heldWrite && this.hasRoom()) {
       const release = this.heldWrite;
       this.heldWrite = undefined;
@@ -412,11 +425,11 @@ export class RecognizeStream extends Duplex {
   /** All audio is sent: half-close and wait (bounded) for the service's last results. */
   private finishAudio(): void {
     this.idle.cancel();
-    const session = this.current;
+    const session = this.ctl.current;
     if (session?.state === 'open') {
       if (!this.endOfAudio.flushed(session)) return;
       session.halfClose();
-      this.startDrainTimer(session);
+      this.timers.drain(session);
     }
     if (this.heldFinal && (!session || session.halfClosed)) {
       const final = this.heldFinal;
@@ -427,194 +440,21 @@ export class RecognizeStream extends Duplex {
   }
 
   private maybeEndReadable(): void {
-    if (this.readableDone || this.reopening || this.draining() || this.repairs.size > 0) return;
+    if (this.readableDone || this.ctl.reopening || this.timers.draining(this.sessions.sessions()) || this.repairs.size > 0) return;
     const done = this.utteranceDone || (this.ending && !this.peekFrame());
-    if (!done || (this.current && this.current.state !== 'ended')) return;
+    if (!done || (this.ctl.current && this.ctl.current.state !== 'ended')) return;
     this.readableDone = true;
     this.idle.cancel();
     this.push(null);
   }
 
-  /**
-   * The session is at its limit and its rollover still waits for a start slot: it ends now (a
-   * clean half-close; the next session replays its audio since the last final), and the slot,
-   * when it comes, opens the next session.
-   */
-  private endAtLimit(): void {
-    this.slots.endAtLimit();
-    this.rollover('limit');
-  }
-
-  /** Whether a half-closed session's last results are still awaited. */
-  private draining(): boolean {
-    for (const session of this.sessions.sessions()) if (session.cancelDrain) return true;
-    return false;
-  }
-
-  private startDrainTimer(session: Session): void {
-    if (session.cancelDrain || session.state === 'ended') return;
-    const expire = () => {
-      session.cancelDrain = undefined;
-      if (session.state === 'ended') return;
-      if (session.paused) {
-        // Its last results wait behind the reader's backpressure, not on the service.
-        session.cancelDrain = this.scheduler.at(this.clock.now() + this.options.drainTimeoutMs, expire);
-        return;
-      }
-      if (session.retired) {
-        // A replaced session owes us nothing the next one does not cover.
-        session.cancel();
-        return;
-      }
-      this.fail(new SpeechKitError(
-        ErrorCodes.DRAIN_TIMEOUT,
-        `SpeechKit sent no final status within ${this.options.drainTimeoutMs} ms after the audio ended (session ${session.index})`,
-        sessionIds(session),
-      ));
-    };
-    session.cancelDrain = this.scheduler.at(this.clock.now() + this.options.drainTimeoutMs, expire);
-  }
-
-  /** Moves the audio since `replayFromMs` back in line for the next session. */
-  private requeueReplay(replayFromMs: number): void {
-    this.feeder.requeue(this.ledger.takeReplay(replayFromMs));
-  }
-
-  /**
-   * Where the next session starts after `from` (replaced, or `failed`): a pause within the replay
-   * bound. Audio before it is no longer the stream's to replay; a seam is noted if speech is lost.
-   */
-  private cutAfter(from: Session, failed: boolean): number {
-    const atMs = from.streamEndMs;
-    const cut = this.ledger.cut(atMs);
-    const lastRun = cut.owedRuns[cut.owedRuns.length - 1];
-    // Finals end at the last word; a run ends up to a frame later.
-    const ownedUntilMs = lastRun ? lastRun.endMs - UTTERANCE_GAP_MS / 2 : undefined;
-    const stretch: OwedStretch | undefined = lastRun && {
-      fromSession: from.index,
-      atMs,
-      untilMs: cut.startMs,
-      runs: cut.owedRuns,
-      frames: this.ledger.owedFrames(cut),
-      attempts: 0,
-      refused: 0,
-    };
-    if (!failed) {
-      this.gate.replace(from.index, cut.oldOwns ? cut.startMs : undefined, cut.owedFinals, ownedUntilMs);
-      if (stretch) this.repairs.owe(from.index, stretch);
-    } else if (stretch) {
-      // A failed session reports nothing more: what it owed is repaired at once.
-      this.repairs.open(stretch, { reportedUntilMs: -Infinity, owedTimeless: cut.owedFinals }, ownedUntilMs);
-    }
-    const seam = seamOf(cut, failed, from.index, this.sessions.count, atMs, this.ledger.confirmedMs);
-    if (seam && failed && !(stretch && cut.unreplayedFromMs === undefined)) this.emit('seam', seam);
-    else if (seam && !failed) this.seams.set(from.index, seam);
-    return cut.startMs;
-  }
-
-  /**
-   * Rolls over now if a session start slot is free; otherwise queues for one and rolls over when it
-   * comes, while the current session keeps taking audio (it is still inside its limits), so a busy
-   * quota delays the switch instead of stalling the audio. Returns whether it rolled over now.
-   */
-  private requestRollover(reason: RolloverReason): boolean {
-    const session = this.current;
-    const now = this.slots.requestRollover(reason, (late) => {
-      if (this.destroyed || this.utteranceDone || this.current !== session || session?.state !== 'open') return false;
-      this.rollover(late);
-      this.pump();
-      return true;
-    });
-    if (now) this.rollover(reason);
-    return now;
-  }
-
-  private dropPendingRollover(): void {
-    this.slots.dropPending();
-  }
-
-  private rollover(reason: RolloverReason): void {
-    const old = this.current!;
-    const atMs = old.streamEndMs;
-    old.retired = true;
-    // The old session keeps only what the replay cannot cover.
-    const replayFromMs = this.cutAfter(old, false);
-    this.resolveHealthy(old);
-    if (old.state === 'open') old.halfClose();
-    this.startDrainTimer(old);
-    this.current = undefined;
-    this.requeueReplay(replayFromMs);
-    this.idle.cancel();
-    const event: RolloverEvent = { reason, fromSession: old.index, atMs, replayFromMs };
-    this.probe.rollover(event);
-    this.emit('rollover', event);
-    this.openNext();
-  }
-
-  /** Opens the next session, unless one is current or a backoff still runs. */
-  private openNext(): void {
-    if (this.current || this.reopening || this.destroyed) return;
-    this.openSession();
-  }
-
-  /**
-   * The new session opens when the backoff is over and there is audio to send it (the replay, or
-   * audio still to come); a stream whose audio all ended confirmed just ends.
-   */
-  private reopenAfter(decision: Extract<RecoveryDecision, { action: 'retry' }>): void {
-    this.reopening = true;
-    if (decision.refresh) {
-      // An expired or revoked token: one forced refresh, then a new session at once.
-      const now = () => this.reopen.set(this.clock.now());
-      this.credentials.refresh!().then(now, now);
-    } else {
-      this.reopen.set(this.clock.now() + decision.delayMs);
-    }
-  }
-
-  private openSession(): void {
-    const first = this.peekFrame();
-    const baseOffsetMs = first?.streamMs ?? this.intake.positionMs;
-    const session = this.sessions.create(baseOffsetMs, {
-      onResponse: (s, response) => this.onResponse(s, response),
-      onDrain: () => this.pump(),
-      onEnd: (s, status) => this.onSessionEnd(s, status),
-    }, this.stalls.livenessFor(livenessExpectation(this.api.version, this.options.partialResults)));
-    this.gate.open(session.index);
-    this.current = session;
-    this.endFlush.newSession();
-    this.ledger.newSession();
-    this.feeder.newSession();
-    this.sessions.open(session, this.slots.slot(this.startWait, session), () => this.peekFrame(), () => {
-      this.armHealthTimer(session);
-      this.pacer.newSession();
-      this.idleGap.opened(this.clock.now());
-      this.pump();
-    }, (error) => this.fail(error));
-  }
-
-  /** Health is earned by a session that runs: the timer starts when it opens, not while it queues. */
-  private armHealthTimer(session: Session): void {
-    if (!session.healthPending || this.options.retry === false) return;
-    session.cancelHealth = this.scheduler.at(this.clock.now() + this.options.retry.healthyAfterMs, () => this.resolveHealthy(session));
-  }
-
-  /** The session ran long enough, or delivered a final: any recovery episode is over. */
-  private resolveHealthy(session: Session): void {
-    if (!session.healthPending) return;
-    session.healthPending = false;
-    session.cancelHealth?.();
-    session.cancelHealth = undefined;
-    this.recovery.onHealthy();
-  }
-
   private onResponse(session: Session, response: ApiResponse): void {
     if (this.destroyed) return;
     if (response.status) this.emit('status', { session: session.index, ...response.status } satisfies StatusEvent);
-    if (session === this.current) this.stalls.arm(session);
+    if (session === this.ctl.current) this.stalls.arm(session);
     const results = this.router.screen(session, this.options.partialResults ? response.results : response.results.filter((r) => r.type !== 'partial'));
     // What the session has finalized is settled first, so a rollover this response brings replays from it.
-    if (session === this.current) {
+    if (session === this.ctl.current) {
       this.noteProgress(session, results);
       if (response.finalCursorMs !== undefined) {
         // The service's own account of what is final (v3 audio cursors): the exact replay point.
@@ -624,14 +464,14 @@ export class RecognizeStream extends Duplex {
     }
     if (results.length > 0) this.deliver(session, this.gate.accept(session.index, results));
     const boundary = results.some((r) => r.endOfUtterance) && this.cheapBoundary(session);
-    if (boundary && session === this.current && session.inSoftWindow && !this.utteranceDone && session.state === 'open') {
-      if (this.requestRollover('end-of-utterance')) this.pump();
+    if (boundary && session === this.ctl.current && session.inSoftWindow && !this.utteranceDone && session.state === 'open') {
+      if (this.ctl.requestRollover('end-of-utterance')) this.pump();
     }
     // The end of the stream waits for the final covering the last speech (see `EndFlush`), and
     // unpaced audio past the replay bound waits for finals: either may go on now. Only after this
     // response's results went through the gate: a rollover the pump brings replaces the session,
     // and the gate would then take the finals that just confirmed its audio for the next one's.
-    if ((this.flushTimer.pending || this.wake.pending) && session === this.current) this.pump();
+    if ((this.flushTimer.pending || this.wake.pending) && session === this.ctl.current) this.pump();
   }
 
   /**
@@ -647,7 +487,7 @@ export class RecognizeStream extends Duplex {
   private noteProgress(session: Session, results: RecognitionResult[]): void {
     for (const result of results) {
       if (result.type === 'final') {
-        this.resolveHealthy(session);
+        this.timers.healthy(session);
         const placed = this.ledger.final(result, session.streamEndMs);
         if (placed) this.gate.placed(session.index, result.finalIndex, placed);
       } else {
@@ -681,131 +521,9 @@ export class RecognizeStream extends Duplex {
     this.feeder.clear();
     this.ledger.eouMarks.clear();
     session.halfClose();
-    this.startDrainTimer(session);
+    this.timers.drain(session);
     this.heldWrite?.();
     this.heldWrite = undefined;
-  }
-
-  private onSessionEnd(session: Session, status: CallStatus): void {
-    this.sessions.ended(session);
-    this.slots.ended(session);
-    session.cancelDrain?.();
-    session.cancelDrain = undefined;
-    session.cancelHealth?.();
-    session.cancelHealth = undefined;
-    if (this.destroyed) return;
-    // Before the gate lets the next session's results pass: a repair's come first.
-    this.repairs.sessionEnded(session.index);
-    this.deliver(session, this.gate.end(session.index));
-    const seam = this.seams.get(session.index);
-    if (seam) {
-      this.seams.delete(session.index);
-      this.emit('seam', { ...seam, dropped: this.gate.takeDropped(session.index) } satisfies SeamEvent);
-    }
-    if (session.retired || session !== this.current) {
-      this.maybeEndReadable();
-      return;
-    }
-    this.dropPendingRollover();
-    const flush = status.code === GrpcStatus.OK && session.halfClosed && this.ending ? this.endFlush.endedOk(session.index, this.ledger.confirmedMs) : 'ok';
-    if (typeof flush === 'object') this.emit('unconfirmed', flush satisfies UnconfirmedEvent);
-    if (status.code === GrpcStatus.OK && session.halfClosed && flush !== 'recover') {
-      // A clean end we asked for: everything it heard is confirmed.
-      this.resolveHealthy(session);
-      this.ledger.confirm(session.streamEndMs);
-      this.current = undefined;
-      this.pump();
-      this.maybeEndReadable();
-      return;
-    }
-    const error = session.stalled
-      ? stalledError(session, this.options.stallTimeoutMs, sessionIds(session))
-      : flush === 'recover'
-      ? this.flushFailure(session)
-      : status.code === GrpcStatus.OK
-      ? new SpeechKitError(ErrorCodes.SESSION_ENDED, `SpeechKit ended session ${session.index} while audio was still being sent`, sessionIds(session))
-      : fromGrpcStatus(status, sessionIds(session), this.credentials.secrets());
-    const decision = this.recovery.onFailure(error, this.clock.now());
-    if (decision.action === 'fail') {
-      const unconfirmed = this.flushFailures.get(error);
-      if (unconfirmed) this.giveUpFlush(unconfirmed);
-      else this.fail(decision.error);
-      return;
-    }
-    // Recoverable: the next session hears again everything since the last final.
-    // (A replaced session's finals reached the reader without confirming: none of them twice.)
-    if (flush === 'recover') this.ledger.confirm(this.endFlush.finalsUpToMs);
-    this.current = undefined;
-    this.requeueReplay(this.cutAfter(session, true));
-    this.idle.cancel();
-    this.probe.retry(decision.event);
-    this.emit('retry', decision.event);
-    this.reopenAfter(decision);
-  }
-
-  /** An OK before the last speech was finalized: recovered like a failure, but never fatal (see `giveUpFlush`). */
-  private flushFailure(session: Session): SpeechKitError {
-    const error = new SpeechKitError(ErrorCodes.SESSION_ENDED, `SpeechKit ended session ${session.index} with OK before finalizing the last speech`, sessionIds(session));
-    this.flushFailures.set(error, { session: session.index, fromMs: Math.max(this.ledger.confirmedMs, this.endFlush.finalsUpToMs), toMs: session.streamEndMs });
-    return error;
-  }
-
-  /**
-   * The retry budget ran out while replaying unconfirmed speech after the audio ended: nothing the
-   * service could still say is owed, so the stream reports the stretch (`unconfirmed`) and ends
-   * normally, as it does after the bounded flush recoveries.
-   */
-  private giveUpFlush(stretch: Omit<UnconfirmedEvent, 'recoveries'>): void {
-    this.emit('unconfirmed', { ...stretch, recoveries: this.endFlush.recoveryCount } satisfies UnconfirmedEvent);
-    this.feeder.dropReplay();
-    this.ledger.clear();
-    this.ledger.confirm(stretch.toMs);
-    this.maybeEndReadable();
-  }
-
-  /** How repair sessions are made, started and heard (see `Repairs`). */
-  private repairHost(): RepairHost {
-    const { pace, chunkMs, drainTimeoutMs, sessionLimits, rollover } = this.options;
-    const usage = { audioMs: 0, bytes: 0 };
-    return {
-      gate: this.gate,
-      retry: this.options.retry,
-      random: this.random,
-      scheduler: this.scheduler,
-      clock: this.clock,
-      pace,
-      chunkMs,
-      drainTimeoutMs,
-      earlyMs: SEND_EARLY_MS,
-      newSession: (baseOffsetMs, handlers) => this.sessions.create(baseOffsetMs, handlers),
-      start: (session, first, onOpen) => {
-        this.sessions.open(session, this.slots.extra(session), () => first, onOpen, () => session.cancel('No credentials for the repair session'));
-      },
-      room: (session, ms, bytes) => {
-        usage.audioMs = ms;
-        usage.bytes = bytes;
-        return rolloverDecision(session, usage, sessionLimits, rollover, 0.5) !== 'now';
-      },
-      sendSilence: (session, ms) => session.sendSilence(ms, () => this.intake.silence(ms)),
-      response: (session, response) => {
-        if (!this.destroyed && response.status) this.emit('status', { session: session.index, ...response.status } satisfies StatusEvent);
-      },
-      deliver: (session, results) => {
-        if (!this.destroyed) this.deliver(session, results);
-      },
-      // A repair hears only speech no final reported: none of its finals can be a repeat.
-      screen: (session, results) => (this.destroyed ? results : this.router.screen(session, results, true)),
-      ended: (session) => {
-        this.sessions.ended(session);
-        this.slots.ended(session);
-        if (this.destroyed) return;
-        this.pump();
-        this.maybeEndReadable();
-      },
-      seam: (event) => {
-        if (!this.destroyed) this.emit('seam', event);
-      },
-    };
   }
 
   private fail(error: Error): void {
