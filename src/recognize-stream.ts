@@ -1,5 +1,5 @@
 import { Duplex } from 'node:stream';
-import { adapterFor, type ApiAdapter, type ApiResponse } from './api/adapter.js';
+import { adapterFor, type ApiAdapter } from './api/adapter.js';
 import type { AudioFrame } from './audio/frame.js';
 import { AudioIntake, type AudioFormat } from './audio/intake.js';
 import { createCredentials, type Credentials } from './auth/credentials.js';
@@ -7,7 +7,7 @@ import { unsealAuth } from './auth/sealed-auth.js';
 import { StreamProbe } from './diagnostics/stream-probe.js';
 import { ErrorCodes, invalidAudio, SpeechKitError } from './errors.js';
 import { resolveOptions, type RecognizeStreamOptions, type ResolvedOptions } from './options.js';
-import type { RecognitionResult, StatusEvent } from './results.js';
+import type { RecognitionResult } from './results.js';
 import { Ledger } from './session/ledger.js';
 import { IdleGap } from './session/idle.js';
 import { RecoveryPolicy } from './session/recovery-policy.js';
@@ -15,7 +15,6 @@ import { ResultGate } from './session/result-gate.js';
 import { Repairs } from './session/repairs.js';
 import { rolloverDecision } from './session/rollover.js';
 import { Session } from './session/session.js';
-import { UTTERANCE_GAP_MS } from './session/speech-runs.js';
 import { StallGuard } from './session/stall-guard.js';
 import { EndFlush } from './session/end-flush.js';
 import { sharedStartLimiter } from './session/start-limiter.js';
@@ -29,6 +28,7 @@ import { ResultRouter } from './stream/result-router.js';
 import { SessionFactory } from './stream/session-factory.js';
 import { SessionTimers } from './stream/session-timers.js';
 import { SessionController } from './stream/session-controller.js';
+import { Responses } from './stream/responses.js';
 import { repairHostFor } from './stream/repair-host.js';
 import { schedulerFor, type Scheduler, type SchedulerTimer } from './timing/scheduler.js';
 import type { Transport } from './transport/call.js';
@@ -39,8 +39,6 @@ import type { RecognizeStreamEventArgs, RecognizeStreamListener } from './stream
 const SEND_EARLY_MS = 0.5;
 /** A write whose format is still undecided may hold this much before the writer waits. */
 const MAX_UNDECIDED_BYTES = 1024 * 1024;
-/** Longest replay an end-of-utterance rollover may cost (see `cheapBoundary`). */
-const MAX_EOU_REPLAY_MS = 5_000;
 
 export type { RolloverEvent } from './stream-events.js';
 
@@ -88,6 +86,7 @@ export class RecognizeStream extends Duplex {
   private readonly timers: SessionTimers;
   /** The current session, the next one's opening, rollovers and what a session's end means. */
   private readonly ctl: SessionController;
+  private readonly responses: Responses;
   private heldWrite: (() => void) | undefined;
   private heldFinal: ((error?: Error | null) => void) | undefined;
   private ending = false;
@@ -202,8 +201,18 @@ export class RecognizeStream extends Duplex {
       pump: () => this.pump(),
       maybeEndReadable: () => this.maybeEndReadable(),
       fail: (error) => this.fail(error),
-      onResponse: (session, response) => this.onResponse(session, response),
+      onResponse: (session, response) => this.responses.heard(session, response),
       deliver: (session, results) => this.deliver(session, results),
+    });
+    this.responses = new Responses({ options: resolved, router: this.router, gate: this.gate, ledger: this.ledger, timers: this.timers, feeder: this.feeder, stalls: this.stalls, ctl: this.ctl }, {
+      destroyed: () => this.destroyed,
+      utteranceDone: () => this.utteranceDone,
+      status: (event) => this.emit('status', event),
+      deliver: (session, results) => this.deliver(session, results),
+      // The end of the stream waits for the final covering the last speech (see `EndFlush`), and
+      // unpaced audio past the replay bound waits for finals.
+      waiting: () => this.flushTimer.pending || this.wake.pending,
+      pump: () => this.pump(),
     });
     const { signal } = resolved;
     if (signal?.aborted) process.nextTick(this.onAbort);
@@ -446,54 +455,6 @@ export class RecognizeStream extends Duplex {
     this.readableDone = true;
     this.idle.cancel();
     this.push(null);
-  }
-
-  private onResponse(session: Session, response: ApiResponse): void {
-    if (this.destroyed) return;
-    if (response.status) this.emit('status', { session: session.index, ...response.status } satisfies StatusEvent);
-    if (session === this.ctl.current) this.stalls.arm(session);
-    const results = this.router.screen(session, this.options.partialResults ? response.results : response.results.filter((r) => r.type !== 'partial'));
-    // What the session has finalized is settled first, so a rollover this response brings replays from it.
-    if (session === this.ctl.current) {
-      this.noteProgress(session, results);
-      if (response.finalCursorMs !== undefined) {
-        // The service's own account of what is final (v3 audio cursors): the exact replay point.
-        // Never past what this session was sent: a cursor inside keep-alive silence maps to its start.
-        this.ledger.offerConfirm(Math.min(session.timeline.toStreamMs(response.finalCursorMs), session.streamEndMs));
-      }
-    }
-    if (results.length > 0) this.deliver(session, this.gate.accept(session.index, results));
-    const boundary = results.some((r) => r.endOfUtterance) && this.cheapBoundary(session);
-    if (boundary && session === this.ctl.current && session.inSoftWindow && !this.utteranceDone && session.state === 'open') {
-      if (this.ctl.requestRollover('end-of-utterance')) this.pump();
-    }
-    // The end of the stream waits for the final covering the last speech (see `EndFlush`), and
-    // unpaced audio past the replay bound waits for finals: either may go on now. Only after this
-    // response's results went through the gate: a rollover the pump brings replaces the session,
-    // and the gate would then take the finals that just confirmed its audio for the next one's.
-    if ((this.flushTimer.pending || this.wake.pending) && session === this.ctl.current) this.pump();
-  }
-
-  /**
-   * Whether an end of utterance is a good moment to roll over: the stream is in a pause, or the
-   * new session would replay little. A late one (an `eou_update` a second behind, unpaced audio)
-   * can come deep inside the next utterance: rolling over there replays all of it so far.
-   */
-  private cheapBoundary(session: Session): boolean {
-    return this.feeder.silentRunMs >= UTTERANCE_GAP_MS || this.ledger.unconfirmedMs(session.streamEndMs) <= Math.min(this.ledger.replayBound(), MAX_EOU_REPLAY_MS);
-  }
-
-  /** Finals confirm the audio they cover, once what follows them (v3) has come too. */
-  private noteProgress(session: Session, results: RecognitionResult[]): void {
-    for (const result of results) {
-      if (result.type === 'final') {
-        this.timers.healthy(session);
-        const placed = this.ledger.final(result, session.streamEndMs);
-        if (placed) this.gate.placed(session.index, result.finalIndex, placed);
-      } else {
-        this.ledger.followUp(result);
-      }
-    }
   }
 
   /** Pushes what the gate released to the reader. */
