@@ -4,6 +4,7 @@ import type { Scheduler, SchedulerTimer } from '../timing/scheduler.js';
 import type { RedisLink } from './link.js';
 import type { ResolvedRedisLimiterOptions } from './options.js';
 import type { RedisFallbackEvent, RedisSharedEvent, RedisStartLimiterEvents } from './fleet-events.js';
+import { ClockProbe } from './clock-probe.js';
 import { Leases } from './leases.js';
 import type { ScriptReply } from './script.js';
 import { ServerClock } from './server-clock.js';
@@ -16,15 +17,6 @@ export type { RedisFallbackEvent, RedisSharedEvent, RedisStartLimiterEvents } fr
 const EARLY_MS = 1;
 /** With the concurrency cap full, how often to ask again (a release here asks at once). */
 const CAP_POLL_MS = 200;
-/**
- * While slots wait and the server's clock is known here only to within more than this (or twice
- * the quickest round trip, for a Redis far away), as when every answer so far came slowly in a
- * burst, it is asked the time every `CLOCK_PROBE_MS`: one quick answer pins it, and the slots go
- * when the server meant them to.
- */
-const CLOCK_GOOD_MS = 4;
-const CLOCK_PROBE_MS = 100;
-
 type Mode = 'shared' | 'fallback' | 'closed';
 
 /**
@@ -62,8 +54,7 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
   /** Leases of sessions that started and have not ended. */
   readonly #leases: Leases;
   #probing = false;
-  #clockProbing = false;
-  readonly #clockProbe: SchedulerTimer;
+  readonly #clockProbe: ClockProbe;
   readonly #due: SchedulerTimer;
   readonly #poll: SchedulerTimer;
   readonly #probe: SchedulerTimer;
@@ -88,9 +79,13 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
       lost: (error) => this.#toFallback(error),
     });
     this.#probe = scheduler.timer(() => this.#tryRedis());
-    this.#clockProbe = scheduler.timer(() => this.#askTime());
-    // Knowing the server's clock before the first burst of starts: answers in a burst come slowly.
-    this.#clockProbe.set(scheduler.clock.now());
+    this.#clockProbe = new ClockProbe(this.#serverClock, link, scheduler, {
+      shared: () => this.#mode === 'shared',
+      closed: () => this.#mode === 'closed',
+      slotsWaiting: () => this.#slots.length > 0,
+      improved: () => this.#armDue(),
+      lost: (error) => this.#toFallback(error),
+    });
   }
 
   /** `'shared'` while Redis answers, `'fallback'` while this process runs on its local rate, `'closed'` after `close()`. */
@@ -140,7 +135,8 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
     if (this.#mode === 'closed') return;
     const wasShared = this.#mode === 'shared';
     this.#mode = 'closed';
-    for (const timer of [this.#poll, this.#probe, this.#clockProbe]) timer.clear();
+    for (const timer of [this.#poll, this.#probe]) timer.clear();
+    this.#clockProbe.stop();
     const leases = [...this.#leases.takeAll(), ...this.#slots.takeLeases()];
     this.#pump();
     if (wasShared && leases.length > 0) await this.#link.release(leases).catch(() => {});
@@ -216,7 +212,7 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
       this.#capFull = false;
       this.#slots.insert({ serverMs: reply.slotMs, localMs: 0, free: reply.slotMs <= reply.nowMs, lease }, now);
       this.#armDue();
-      this.#checkClock();
+      this.#clockProbe.check();
       this.#trim();
     }
     this.#pump();
@@ -238,34 +234,6 @@ export class FleetStartLimiter extends EventEmitter<RedisStartLimiterEvents> imp
     const at = this.#slots.firstAt(this.#scheduler.clock.now());
     if (at !== undefined) this.#due.set(at);
     else this.#due.clear();
-  }
-
-  /** Slots wait on a server clock known only roughly: ask it the time, soon. */
-  #checkClock(): void {
-    const now = this.#scheduler.clock.now();
-    if (this.#mode !== 'shared' || this.#clockProbing || this.#clockProbe.pending || this.#slots.length === 0) return;
-    // Far from Redis, every round trip is slow: as good as its quickest one is as good as it gets.
-    const good = Math.max(CLOCK_GOOD_MS, 2 * this.#serverClock.quickestRoundTrip);
-    if (this.#serverClock.uncertainty(now) > good) this.#clockProbe.set(now + CLOCK_PROBE_MS);
-  }
-
-  #askTime(): void {
-    if (this.#mode !== 'shared' || this.#clockProbing || (this.#slots.length === 0 && this.#serverClock.known)) return;
-    this.#clockProbing = true;
-    const sentMs = this.#scheduler.clock.now();
-    this.#link.script(['time']).then(
-      (reply) => {
-        this.#clockProbing = false;
-        if (this.#mode === 'closed') return;
-        this.#serverClock.sample(sentMs, this.#scheduler.clock.now(), reply.nowMs);
-        this.#armDue();
-        this.#checkClock();
-      },
-      (error: unknown) => {
-        this.#clockProbing = false;
-        this.#toFallback(error);
-      },
-    );
   }
 
   /** Slots beyond the waiters that are left go (the latest first), their leases with them, and so do local asks no waiter needs. */
