@@ -29,6 +29,7 @@ import { Feeder } from './stream/feeder.js';
 import { EndOfAudio } from './stream/end-of-audio.js';
 import { IdleKeeper } from './stream/idle-keeper.js';
 import { ResultRouter } from './stream/result-router.js';
+import { TurnEvents } from './stream/turn-events.js';
 import { SessionFactory, sessionIds } from './stream/session-factory.js';
 import { schedulerFor, type Scheduler, type SchedulerTimer } from './timing/scheduler.js';
 import type { CallStatus, Transport } from './transport/call.js';
@@ -120,6 +121,8 @@ export class RecognizeStream extends Duplex {
   private creationStack: string | undefined;
   /** Publishes to the diagnostics channels (see `DiagnosticsChannels`). */
   private readonly probe: StreamProbe;
+  /** `speechStart` / `speechEnd` / `noInput`, heard as frames leave (see `TurnEvents`). */
+  private readonly turns: TurnEvents;
 
   constructor(options: RecognizeStreamOptions);
   /** @internal Tests hand in fakes (see `StreamInternals`); not in the published types. */
@@ -143,6 +146,7 @@ export class RecognizeStream extends Duplex {
     this.probe = new StreamProbe(this.clock, resolved.api);
     this.slots = new StartSlots(this.probe.limiter(resolved.startLimiter === false ? undefined : resolved.startLimiter ?? sharedStartLimiter(this.scheduler, resolved.endpoint)));
     this.intake = new AudioIntake(resolved, resolved.chunkMs);
+    this.turns = new TurnEvents(resolved.voiceActivity, this.intake, ({ type, atMs }) => this.emit(type, { channelTag: '0', atMs }));
     this.pacer = new Pacer(resolved.pace, resolved.chunkMs, SEND_EARLY_MS);
     // Silence goes as a message of its duration only where the API has one (v3).
     const compress = this.api.silenceMessage !== undefined ? resolved.v3.compressSilence : undefined;
@@ -379,6 +383,7 @@ export class RecognizeStream extends Duplex {
       this.feeder.take();
       const { silent, asSilence, speech } = this.feeder.level(frame);
       session.send(frame, asSilence, silent);
+      this.turns.sent(frame);
       this.endFlush.sent(frame.streamMs, frame.durationMs, speech);
       this.ledger.sent(frame, silent, now);
       this.feeder.sent(frame, silent, now);
@@ -412,6 +417,7 @@ export class RecognizeStream extends Duplex {
   /** All audio is sent: half-close and wait (bounded) for the service's last results. */
   private finishAudio(): void {
     this.idle.cancel();
+    this.turns.flush();
     const session = this.current;
     if (session?.state === 'open') {
       if (!this.endOfAudio.flushed(session)) return;
