@@ -30,6 +30,7 @@ import { EndOfAudio } from './stream/end-of-audio.js';
 import { IdleKeeper } from './stream/idle-keeper.js';
 import { ResultRouter } from './stream/result-router.js';
 import { TurnEvents } from './stream/turn-events.js';
+import { Finalizer } from './stream/finalizer.js';
 import { SessionFactory, sessionIds } from './stream/session-factory.js';
 import { schedulerFor, type Scheduler, type SchedulerTimer } from './timing/scheduler.js';
 import type { CallStatus, Transport } from './transport/call.js';
@@ -123,6 +124,8 @@ export class RecognizeStream extends Duplex {
   private readonly probe: StreamProbe;
   /** `speechStart` / `speechEnd` / `noInput`, heard as frames leave (see `TurnEvents`). */
   private readonly turns: TurnEvents;
+  /** `finalize()` calls still owed (see `Finalizer`). */
+  private readonly finalizer: Finalizer;
 
   constructor(options: RecognizeStreamOptions);
   /** @internal Tests hand in fakes (see `StreamInternals`); not in the published types. */
@@ -169,6 +172,18 @@ export class RecognizeStream extends Duplex {
       },
       sent: (session) => this.stalls.arm(session),
       pump: () => this.pump(),
+    });
+    this.finalizer = new Finalizer({
+      byMark: this.api.eouMessage !== undefined && resolved.v3.eouClassifier?.type === 'external',
+      reopening: () => this.reopening,
+      covered: () => this.endFlush.covered(this.ledger.confirmedMs),
+      flushed: (session) => this.endOfAudio.flushed(session),
+      close: (session) => {
+        session.halfClose();
+        this.startDrainTimer(session);
+      },
+      turnEnds: () => this.turns.flush(),
+      flushRestarts: () => this.endFlush.newSession(),
     });
     this.random = internals.random ?? Math.random;
     this.credentials = internals.credentials ?? createCredentials(unsealAuth(resolved.auth), {
@@ -229,6 +244,24 @@ export class RecognizeStream extends Duplex {
     // The framer ends a frame exactly here; a source that cannot cut gets a short frame flushed.
     const at = this.intake.cut() ?? this.intake.positionMs + this.intake.bufferedMs;
     if (this.ledger.eouMarks.add(at)) this.pump();
+  }
+
+  /**
+   * The service finalizes everything written so far, and the stream goes on: the promise resolves
+   * once the finals for that audio reached the reader. With API v3 and `eouClassifier: 'external'`
+   * an end-of-utterance mark does it inside the session; otherwise the session is half-closed
+   * after the service heard enough silence to end the utterance (as at the end of the audio), and
+   * the audio written next goes to a new session that replays nothing (all before it is final).
+   * Audio with no speech since the last final resolves as soon as it was sent, with nothing closed;
+   * a stream that ends or is destroyed resolves every call still owed.
+   */
+  finalize(): Promise<void> {
+    if (this.destroyed || this.readableDone || this.utteranceDone) return Promise.resolve();
+    const at = this.intake.cut() ?? this.intake.positionMs + this.intake.bufferedMs;
+    const done = this.finalizer.add(at);
+    if (this.api.eouMessage && this.options.v3.eouClassifier?.type === 'external') this.ledger.eouMarks.add(at);
+    this.pump();
+    return done;
   }
 
   /**
@@ -310,6 +343,7 @@ export class RecognizeStream extends Duplex {
     }
     this.transport.close();
     this.intake.close();
+    this.finalizer.settleAll();
     this.credentials.release?.();
     this.creationStack = undefined;
     callback(error);
@@ -354,6 +388,7 @@ export class RecognizeStream extends Duplex {
       const session = this.current;
       if (!frame) {
         if (session && this.sendDueEou(session)) continue;
+        if (this.finalizer.target !== undefined && this.finalizer.step(undefined, session) === 'again') continue;
         break;
       }
       if (!session) {
@@ -362,6 +397,9 @@ export class RecognizeStream extends Duplex {
       }
       if (session.state !== 'open' || session.blocked || this.readerBlocked) break;
       if (this.sendDueEou(session)) continue;
+      const finalizing = this.finalizer.step(frame, session);
+      if (finalizing === 'again') continue;
+      if (finalizing === 'hold') break;
       this.nextUsage.audioMs = frame.durationMs;
       this.nextUsage.bytes = frame.data.length;
       const decision = rolloverDecision(session, this.nextUsage, sessionLimits, rollover, session.jitter01);
@@ -438,6 +476,7 @@ export class RecognizeStream extends Duplex {
     if (!done || (this.current && this.current.state !== 'ended')) return;
     this.readableDone = true;
     this.idle.cancel();
+    this.finalizer.settleAll();
     this.push(null);
   }
 
@@ -712,7 +751,7 @@ export class RecognizeStream extends Duplex {
       return;
     }
     this.dropPendingRollover();
-    const flush = status.code === GrpcStatus.OK && session.halfClosed && this.ending ? this.endFlush.endedOk(session.index, this.ledger.confirmedMs) : 'ok';
+    const flush = status.code === GrpcStatus.OK && session.halfClosed && (this.ending || this.finalizer.closing === session.index) ? this.endFlush.endedOk(session.index, this.ledger.confirmedMs) : 'ok';
     if (typeof flush === 'object') this.emit('unconfirmed', flush satisfies UnconfirmedEvent);
     if (status.code === GrpcStatus.OK && session.halfClosed && flush !== 'recover') {
       // A clean end we asked for: everything it heard is confirmed.

@@ -59,9 +59,10 @@ describe('multi-channel streams: every channel exactly, per channelTag', () => {
     const limits = { maxAudioMs: 25_000, maxBytes: 10_000_000 };
     await withEmulator({ limits }, async (emulator) => {
       addFaults(emulator, api === 'v2' ? 5 : 6);
-      const stream = new MultiChannelStream(streamOptions(emulator, {
-        api, pace: 200, sessionLimits: limits, retry: quickRetry, channelNames: ['caller', 'agent'], ...(api === 'v3' && { folderId: 'b1gfolder' }),
-      }));
+      const stream = new MultiChannelStream({
+        ...streamOptions(emulator, { api, pace: 200, sessionLimits: limits, retry: quickRetry, ...(api === 'v3' && { folderId: 'b1gfolder' }) }),
+        channelNames: ['caller', 'agent'],
+      });
       const t = counted(stream);
       const results = await recognizeAll(stream, wav);
       expect(stream.channelCount).toBe(2);
@@ -92,7 +93,7 @@ describe('multi-channel streams: every channel exactly, per channelTag', () => {
     const tracks = [dialledStream(0.5, 8000, 21), dialledStream(0.5, 8000, 22), dialledStream(0.5, 8000, 23)];
     const mulaw = tracks.map((t) => pcmToG711(t.pcm, 'MULAW'));
     await withEmulator({}, async (emulator) => {
-      const stream = new MultiChannelStream(streamOptions(emulator, { audioEncoding: 'MULAW', audioChannelCount: 3, pace: 50 }));
+      const stream = new MultiChannelStream({ ...streamOptions(emulator, { audioEncoding: 'MULAW', pace: 50 }), audioChannelCount: 3 });
       const results = await recognizeAll(stream, interleave(mulaw, 1, 0xff), 2_001);
       tracks.forEach((track, i) => expect(finalsOf(results, String(i))).toEqual(track.utterances));
       expect(stream.layout).toMatchObject({ channels: 3, audioEncoding: 'MULAW', source: 'options' });
@@ -106,7 +107,7 @@ describe('multi-channel streams: every channel exactly, per channelTag', () => {
       for (let at = 0; at < pcm.length; at += 1_600) yield pcm.subarray(at, at + 1_600);
     })());
     await withEmulator({}, async (emulator) => {
-      const stream = new MultiChannelStream(streamOptions(emulator, { sampleRateHertz: 8000, pace: 100, channels: [track(a.pcm), track(b.pcm)] }));
+      const stream = new MultiChannelStream({ ...streamOptions(emulator, { sampleRateHertz: 8000, pace: 100 }), channels: [track(a.pcm), track(b.pcm)] });
       const results = await recognizeAll(stream, undefined);
       expect(finalsOf(results, '0')).toEqual(a.utterances);
       expect(finalsOf(results, '1')).toEqual(b.utterances);
