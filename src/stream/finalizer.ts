@@ -37,6 +37,8 @@ export class Finalizer {
   private readonly waiting: { atMs: number; resolve: () => void }[] = [];
   /** The session half-closed to finalize the first position, until it ends. */
   closing: number | undefined;
+  /** Half-closes made for the first position (a failed or unfinalizing session makes another). */
+  private attempts = 0;
 
   constructor(private readonly host: FinalizeHost) {}
 
@@ -67,12 +69,19 @@ export class Finalizer {
       return 'again';
     }
     if (this.closing === session.index) return 'hold';
-    if (!this.host.flushed(session)) return 'hold';
-    if (this.host.byMark || this.host.covered()) {
-      this.host.flushRestarts();
-      this.settle();
-      return 'again';
+    if (this.host.byMark || this.attempts > 0) {
+      // The mark ends the utterance inside the session; and a session that replays speech a
+      // half-close did not finalize hears what ends it first (as at the end of the audio).
+      if (!this.host.flushed(session)) return 'hold';
+      if (this.host.byMark || this.host.covered()) {
+        this.host.flushRestarts();
+        this.settle();
+        return 'again';
+      }
     }
+    // A half-close at once: the quickest final (the service finalizes what it heard), and the
+    // session's end, checked like the last one's, tells whether it did.
+    this.attempts++;
     this.closing = session.index;
     this.host.close(session);
     return 'hold';
@@ -85,6 +94,7 @@ export class Finalizer {
   /** The first position is finalized (or there was nothing to finalize before it). */
   private settle(): void {
     this.closing = undefined;
+    this.attempts = 0;
     this.waiting.shift()?.resolve();
   }
 }
