@@ -1,5 +1,5 @@
 import { Duplex } from 'node:stream';
-import { invalidAudio, type SpeechKitError } from '../errors.js';
+import { ErrorCodes, invalidAudio, SpeechKitError } from '../errors.js';
 import type { RecognitionResult } from '../results.js';
 import { RecognizeStream, type StreamInternals } from '../recognize-stream.js';
 import { FORWARDED_EVENTS, type ChannelRef, type MultiChannelStreamEventArgs, type MultiChannelStreamListener } from './events.js';
@@ -67,6 +67,25 @@ export class MultiChannelStream extends Duplex {
   /** Sessions opened so far, every channel's. */
   get sessionCount(): number {
     return this.channelList.reduce((sum, c) => sum + c.stream.sessionCount, 0);
+  }
+
+  /**
+   * `finalize()` on one channel (by index or `channelTag`), or on every channel: the service
+   * finalizes what that channel was written so far, and its stream goes on (see
+   * `RecognizeStream.finalize`). Resolves once those finals reached this stream's reader.
+   */
+  async finalize(channel?: number | string): Promise<void> {
+    if (channel === undefined) {
+      await Promise.all(this.channelList.map((c) => c.stream.finalize()));
+      return;
+    }
+    const index = typeof channel === 'number' ? channel : Number(channel);
+    const target = this.channelList[index];
+    if (!target) {
+      if (this.channelList.length === 0) return;
+      throw new SpeechKitError(ErrorCodes.INVALID_OPTION, `No channel ${String(channel)}: this stream has ${this.channelList.length}`, { option: 'channel' });
+    }
+    await target.stream.finalize();
   }
 
   override _write(chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {

@@ -74,7 +74,6 @@ export class Finalizer {
       // half-close did not finalize hears what ends it first (as at the end of the audio).
       if (!this.host.flushed(session)) return 'hold';
       if (this.host.byMark || this.host.covered()) {
-        this.host.flushRestarts();
         this.settle();
         return 'again';
       }
@@ -95,6 +94,8 @@ export class Finalizer {
   private settle(): void {
     this.closing = undefined;
     this.attempts = 0;
+    // The next finalize's flush waits its own bounded time, not what is left of this one's.
+    this.host.flushRestarts();
     this.waiting.shift()?.resolve();
   }
 }
