@@ -26,7 +26,9 @@ interface Channel {
  * instead of memory growing.
  */
 export class MultiChannelStream extends Duplex {
-  private readonly settings: ResolvedChannels;
+  /** Without `auth`: that lives in `#auth`, out of reach of a walk over the stream (as `SealedAuth` keeps it). */
+  private readonly settings: Omit<ResolvedChannels, 'base'> & { base: Omit<ResolvedChannels['base'], 'auth'> };
+  readonly #auth: ResolvedChannels['base']['auth'];
   private readonly internals: StreamInternals;
   private readonly input: InterleavedInput | undefined;
   private channelList: Channel[] = [];
@@ -37,9 +39,10 @@ export class MultiChannelStream extends Duplex {
   /** @internal Tests hand in fakes (see `StreamInternals`), shared by every channel. */
   constructor(options: MultiChannelStreamOptions, internals: StreamInternals);
   constructor(options: MultiChannelStreamOptions, internals: StreamInternals = {}) {
-    const settings = resolveChannelOptions(options);
-    super({ writableObjectMode: true, readableObjectMode: true, readableHighWaterMark: settings.base.readableHighWaterMark ?? 64 });
-    this.settings = settings;
+    const { base: { auth, ...base }, ...settings } = resolveChannelOptions(options);
+    super({ writableObjectMode: true, readableObjectMode: true, readableHighWaterMark: base.readableHighWaterMark ?? 64 });
+    this.settings = { ...settings, base };
+    this.#auth = auth;
     this.internals = internals;
     if (settings.tracks) {
       this.start(settings.tracks.length, {});
@@ -49,7 +52,7 @@ export class MultiChannelStream extends Duplex {
         track.pipe(channel.stream);
       });
     } else {
-      const { audioEncoding, sampleRateHertz } = settings.base;
+      const { audioEncoding, sampleRateHertz } = base;
       this.input = new InterleavedInput({ audioChannelCount: settings.audioChannelCount, audioEncoding, sampleRateHertz });
     }
   }
@@ -183,7 +186,7 @@ export class MultiChannelStream extends Duplex {
     for (let index = 0; index < count; index++) {
       const name = names[index];
       const ref: ChannelRef = { channelTag: String(index), ...(name !== undefined && { channelName: name }) };
-      const stream = new RecognizeStream({ ...base, ...format }, this.internals);
+      const stream = new RecognizeStream({ ...base, auth: this.#auth, ...format }, this.internals);
       this.channelList.push({ stream, ref });
       this.listen(stream, ref);
     }
