@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { invalidOption } from '../errors.js';
 import { resolveOptions, type RecognizeStreamOptions } from '../options.js';
 import { MAX_CHANNELS } from './interleaved-input.js';
+import { MIN_SILENT_CHANNEL_MS } from './silent-channel.js';
 
 /**
  * Options of `createMultiChannelStream()`: every `RecognizeStreamOptions` option applies to each
@@ -21,6 +22,12 @@ export interface MultiChannelStreamOptions extends RecognizeStreamOptions {
   channels?: readonly Readable[];
   /** Names of the channels by index (`['caller', 'agent']`): results and events carry `channelName`. */
   channelNames?: readonly string[];
+  /**
+   * Interleaved audio: a channel silent this long (ms, ≥ 2000) stops feeding its recognizer until
+   * it speaks again, so its session closes and none runs through the silence; results keep the
+   * recording's timeline. Its recognizer's idle policy becomes `close`. Default: off.
+   */
+  silentChannelMs?: number;
 }
 
 export interface ResolvedChannels {
@@ -29,12 +36,13 @@ export interface ResolvedChannels {
   audioChannelCount: number | undefined;
   tracks: readonly Readable[] | undefined;
   names: readonly string[];
+  silentChannelMs: number | undefined;
 }
 
 /** Validates everything before any traffic: the shared options as a recognition stream would. */
 export function resolveChannelOptions(input: MultiChannelStreamOptions): ResolvedChannels {
   if (input === null || typeof input !== 'object') throw invalidOption('options', 'an object', input);
-  const { audioChannelCount, channels, channelNames, ...base } = input;
+  const { audioChannelCount, channels, channelNames, silentChannelMs, ...base } = input;
   resolveOptions(base);
   if (audioChannelCount !== undefined && (!Number.isInteger(audioChannelCount) || audioChannelCount < 1 || audioChannelCount > MAX_CHANNELS)) {
     throw invalidOption('audioChannelCount', `an integer from 1 to ${MAX_CHANNELS}`, audioChannelCount);
@@ -54,7 +62,13 @@ export function resolveChannelOptions(input: MultiChannelStreamOptions): Resolve
       throw invalidOption('channelNames', `an array of at most ${count} non-empty strings`, channelNames);
     }
   }
-  return { base, audioChannelCount, tracks: channels, names: channelNames ?? [] };
+  if (silentChannelMs !== undefined) {
+    if (typeof silentChannelMs !== 'number' || !Number.isFinite(silentChannelMs) || silentChannelMs < MIN_SILENT_CHANNEL_MS) {
+      throw invalidOption('silentChannelMs', `a number of milliseconds ≥ ${MIN_SILENT_CHANNEL_MS}`, silentChannelMs);
+    }
+    if (channels !== undefined) throw invalidOption('silentChannelMs', 'nothing with `channels` (a track that goes quiet stops writing: its idle policy applies)');
+  }
+  return { base, audioChannelCount, tracks: channels, names: channelNames ?? [], silentChannelMs };
 }
 
 function isReadable(value: unknown): value is Readable {

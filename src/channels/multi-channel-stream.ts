@@ -5,6 +5,10 @@ import { RecognizeStream, type StreamInternals } from '../recognize-stream.js';
 import { FORWARDED_EVENTS, type ChannelRef, type MultiChannelStreamEventArgs, type MultiChannelStreamListener } from './events.js';
 import { InterleavedInput, type ChannelLayout } from './interleaved-input.js';
 import { resolveChannelOptions, type MultiChannelStreamOptions, type ResolvedChannels } from './multi-channel-options.js';
+import { SilentChannel } from './silent-channel.js';
+
+/** Whole-stream positions in events, mapped back from a channel's own audio when it skipped silence. */
+const EVENT_TIMES = ['atMs', 'replayFromMs', 'unreplayedFromMs', 'fromMs', 'toMs', 'baseOffsetMs'] as const;
 
 /** A write whose layout is still undecided may hold this much before the writer waits. */
 const MAX_UNDECIDED_BYTES = 1024 * 1024;
@@ -12,6 +16,8 @@ const MAX_UNDECIDED_BYTES = 1024 * 1024;
 interface Channel {
   stream: RecognizeStream;
   ref: ChannelRef;
+  /** With `silentChannelMs`: what of the channel's audio its recognizer is spared. */
+  silence: SilentChannel | undefined;
 }
 
 /**
@@ -174,28 +180,31 @@ export class MultiChannelStream extends Duplex {
       if (--left === 0) callback();
     };
     parts.forEach((part, index) => {
-      const { stream } = this.channelList[index]!;
-      if (stream.destroyed) done();
+      const { stream, silence } = this.channelList[index]!;
+      if (stream.destroyed || (silence && !silence.take(part))) done();
       else stream.write(part, done);
     });
   }
 
   private start(count: number, layout: Partial<ChannelLayout>): void {
-    const { base, names } = this.settings;
+    const { base, names, silentChannelMs } = this.settings;
     const format = layout.audioEncoding === undefined ? {} : { audioEncoding: layout.audioEncoding, sampleRateHertz: layout.sampleRateHertz };
+    // A channel spared its silence closes its session when it gets no more audio.
+    const idle = silentChannelMs === undefined ? {} : { idle: { policy: 'close' as const, ...(typeof base.idle === 'object' && base.idle.afterMs !== undefined && { afterMs: base.idle.afterMs }) } };
     for (let index = 0; index < count; index++) {
       const name = names[index];
       const ref: ChannelRef = { channelTag: String(index), ...(name !== undefined && { channelName: name }) };
-      const stream = new RecognizeStream({ ...base, auth: this.#auth, ...format }, this.internals);
-      this.channelList.push({ stream, ref });
-      this.listen(stream, ref);
+      const stream = new RecognizeStream({ ...base, auth: this.#auth, ...format, ...idle }, this.internals);
+      const silence = silentChannelMs === undefined ? undefined : new SilentChannel(silentChannelMs, layout as ChannelLayout);
+      this.channelList.push({ stream, ref, silence });
+      this.listen(stream, ref, silence);
     }
     this.open = count;
   }
 
-  private listen(stream: RecognizeStream, ref: ChannelRef): void {
+  private listen(stream: RecognizeStream, ref: ChannelRef, silence: SilentChannel | undefined): void {
     stream.on('data', (result: RecognitionResult) => {
-      if (!this.push({ ...result, ...ref })) this.blockReader();
+      if (!this.push({ ...(silence ? resultOnWhole(result, silence) : result), ...ref })) this.blockReader();
     });
     stream.on('end', () => {
       if (--this.open === 0) this.push(null);
@@ -203,7 +212,7 @@ export class MultiChannelStream extends Duplex {
     stream.on('error', (error: Error) => this.destroy(error));
     stream.on('warning', (warning: SpeechKitError) => this.emit('warning', warning));
     for (const name of FORWARDED_EVENTS) {
-      stream.on(name, (event: object) => this.emit(name, { ...event, ...ref } as never));
+      stream.on(name, (event: object) => this.emit(name, { ...(silence ? eventOnWhole(event, silence) : event), ...ref } as never));
     }
   }
 
@@ -213,6 +222,23 @@ export class MultiChannelStream extends Duplex {
     this.readerBlocked = true;
     for (const { stream } of this.channelList) stream.pause();
   }
+}
+
+/** A result's times (and its words'), from the recognizer's audio to the recording's timeline. */
+function resultOnWhole(result: RecognitionResult, silence: SilentChannel): RecognitionResult {
+  const at = (ms: number | undefined) => (ms === undefined ? undefined : silence.toWhole(ms));
+  return {
+    ...result,
+    ...(result.startMs !== undefined && { startMs: at(result.startMs) }),
+    ...(result.endMs !== undefined && { endMs: at(result.endMs) }),
+    alternatives: result.alternatives.map((a) => ({ ...a, words: a.words.map((w) => ({ ...w, startMs: silence.toWhole(w.startMs), endMs: silence.toWhole(w.endMs) })) })),
+  } as RecognitionResult;
+}
+
+function eventOnWhole(event: object, silence: SilentChannel): object {
+  const out: Record<string, unknown> = { ...event };
+  for (const key of EVENT_TIMES) if (typeof out[key] === 'number') out[key] = silence.toWhole(out[key]);
+  return out;
 }
 
 /** The stream's events, typed: names and payloads in `MultiChannelStreamEvents`. */

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { MultiChannelStream } from '../../src/channels/multi-channel-stream.js';
-import { pcmToG711, type Emulator } from '../../src/emulator/index.js';
+import { dialledDigitsLayout, dialledDigitsPcm, pcmToG711, type Emulator } from '../../src/emulator/index.js';
 import type { RecognitionResult } from '../../src/results.js';
 import type { RetryEvent } from '../../src/session/recovery-policy.js';
 import type { RolloverEvent } from '../../src/stream-events.js';
@@ -164,4 +164,46 @@ describe('multi-channel streams: every channel exactly, per channelTag', () => {
       }
     });
   }, 60_000);
+});
+
+describe('a channel silent for long costs no session', () => {
+  it.each(['v2', 'v3'] as const)('%s: silentChannelMs closes its session through the silence; its results stay on the recording\'s timeline', async (api) => {
+    // The agent talks, then is silent for 40 s while the caller talks on, then talks again.
+    const callerUtterances = Array.from({ length: 30 }, (_, i) => String((i * 7) % 100));
+    const caller = dialledDigitsPcm(callerUtterances, { sampleRate: 8000 });
+    const agentUtterances = ['12', '3', '45', '6'];
+    const agentLayout = { sampleRate: 8000 as const, leadMs: 300, utteranceGapMs: 1_000 };
+    const before = dialledDigitsPcm(agentUtterances.slice(0, 2), { ...agentLayout, trailMs: 40_000 });
+    const after = dialledDigitsPcm(agentUtterances.slice(2), agentLayout);
+    const agent = Buffer.concat([before, after]);
+    const wav = multiChannelWav(interleave([caller, agent]), 2, 8000);
+    await withEmulator({}, async (emulator) => {
+      const stream = new MultiChannelStream({
+        // Pace 5: the 40 s of silence last 8 s on the wall, longer than a session may go without a message.
+        ...streamOptions(emulator, { api, pace: 5, ...(api === 'v3' && { folderId: 'b1gfolder' }) }),
+        silentChannelMs: 3_000,
+      });
+      const sessions: Record<string, number> = { '0': 0, '1': 0 };
+      const idles: { channelTag: string; atMs: number }[] = [];
+      stream.on('session', (e) => sessions[e.channelTag]!++);
+      stream.on('idle', (e) => idles.push(e));
+      const results = await recognizeAll(stream, wav, 3_200);
+      const text = (tag: string) => results.filter((r) => r.final && r.channelTag === tag).map((r) => (api === 'v3' ? r.text.replace(/ /g, '') : r.text));
+      const words = (s: string) => [...s].map((d) => ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'][Number(d)]).join('');
+      expect(text('0')).toEqual(api === 'v3' ? callerUtterances.map(words) : callerUtterances);
+      expect(text('1')).toEqual(api === 'v3' ? agentUtterances.map(words) : agentUtterances);
+      // The agent's session closed in the silence and a new one opened when it spoke again.
+      expect(idles.filter((e) => e.channelTag === '1').length).toBeGreaterThanOrEqual(1);
+      expect(sessions['1']).toBe(2);
+      expect(sessions['0']).toBe(1);
+      // The agent's later finals are where the recording has them, not 40 s early.
+      const layout = dialledDigitsLayout(agentUtterances.slice(2), agentLayout);
+      const offset = before.length / 16;
+      const late = results.filter((r) => r.final && r.channelTag === '1').slice(2);
+      expect(late.map((r) => r.startMs)).toEqual([0, 1].map((u) => offset + layout.tones.find((t) => t.utterance === u)!.startMs));
+      // Its sessions together heard far less than the recording.
+      const heardMs = emulator.sessions.reduce((sum, s) => sum + s.audioMs, 0);
+      expect(heardMs).toBeLessThan((caller.length / 16) + (agent.length / 16) - 30_000);
+    });
+  }, 120_000);
 });

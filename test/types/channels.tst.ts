@@ -28,6 +28,7 @@ describe('createMultiChannelStream', () => {
     expect(createMultiChannelStream({ auth, audioEncoding: 'MULAW', channels: [legA, legB] })).type.toBe<MultiChannelStream>();
     expect(createMultiChannelStream({ auth, audioChannelCount: '2' })).type.toRaiseError();
     expect(createMultiChannelStream({ auth, channelNames: [1] })).type.toRaiseError();
+    expect(createMultiChannelStream({ auth, channelNames: ['caller', 'agent'], silentChannelMs: 5000 })).type.toBe<MultiChannelStream>();
     expect<MultiChannelStreamOptions>().type.toBeAssignableFrom({ auth, api: 'v3' as const, voiceActivity: true });
   });
 

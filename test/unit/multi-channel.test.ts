@@ -127,3 +127,29 @@ describe('multi-channel stream on fake time', () => {
     expect(run.transport.calls).toHaveLength(0);
   });
 });
+
+describe('silent channel', () => {
+  it('spares the recognizer silence past afterMs, writes any part with voice whole, and maps positions back', async () => {
+    const { SilentChannel } = await import('../../src/channels/silent-channel.js');
+    const silent = new SilentChannel(2_000, { channels: 2, audioEncoding: 'LINEAR16_PCM', sampleRateHertz: rate, source: 'wav-header' });
+    const quiet = level(500, 0);
+    const taken: boolean[] = [];
+    for (let i = 0; i < 10; i++) taken.push(silent.take(quiet)); // 5 s of silence
+    taken.push(silent.take(Buffer.concat([level(400, 0), level(100, 3_000)])));
+    expect(taken).toEqual([true, true, true, true, false, false, false, false, false, false, true]);
+    // 2 s heard, 3 s skipped: the recognizer's 2 000 ms is the recording's 5 000 ms.
+    expect(silent.toWhole(1_500)).toBe(1_500);
+    expect(silent.toWhole(2_000)).toBe(5_000);
+    expect(silent.toWhole(2_450)).toBe(5_450);
+    // µ-law silence (0xff) is silence too.
+    const mulaw = new SilentChannel(2_000, { channels: 2, audioEncoding: 'MULAW', sampleRateHertz: undefined, source: 'options' });
+    const results = Array.from({ length: 6 }, () => mulaw.take(Buffer.alloc(4_000, 0xff)));
+    expect(results).toEqual([true, true, true, true, false, false]);
+  });
+
+  it('silentChannelMs is validated', () => {
+    for (const [options, option] of [[{ silentChannelMs: 500 }, 'silentChannelMs'], [{ silentChannelMs: 5_000, channels: [Readable.from([])] }, 'silentChannelMs']] as const) {
+      expect(() => new MultiChannelStream({ auth: { iamToken: 't' }, ...options } as MultiChannelStreamOptions)).toThrow(expect.objectContaining({ code: 'SPEECHKIT_ERR_INVALID_OPTION', option }));
+    }
+  });
+});
