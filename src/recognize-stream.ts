@@ -249,11 +249,12 @@ export class RecognizeStream extends Duplex {
   /**
    * The service finalizes everything written so far, and the stream goes on: the promise resolves
    * once the finals for that audio reached the reader. With API v3 and `eouClassifier: 'external'`
-   * an end-of-utterance mark does it inside the session; otherwise the session is half-closed
-   * after the service heard enough silence to end the utterance (as at the end of the audio), and
-   * the audio written next goes to a new session that replays nothing (all before it is final).
-   * Audio with no speech since the last final resolves as soon as it was sent, with nothing closed;
-   * a stream that ends or is destroyed resolves every call still owed.
+   * an end-of-utterance mark does it inside the session; otherwise the session is half-closed at
+   * once (its finals are delivered) and the audio written next goes to a new session that replays
+   * nothing, all before it being final (a session that fails or ends without the final is
+   * recovered, the replay followed by silence). Audio with no speech since the last final resolves
+   * as soon as it was sent, with nothing closed; the end of the stream or `destroy()` resolves
+   * every call still owed. See `Finalizer`.
    */
   finalize(): Promise<void> {
     if (this.destroyed || this.readableDone || this.utteranceDone) return Promise.resolve();
