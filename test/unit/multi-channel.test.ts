@@ -62,6 +62,21 @@ describe('multi-channel stream on fake time', () => {
     run.stream.destroy();
   });
 
+  it('a stereo µ-law WAV (as call recorders write): each channel expanded to PCM in its own call', async () => {
+    const run = fakeMulti({});
+    // µ-law 0x80 and 0x00 are the loudest positive and negative codes: 32124 and −32124.
+    const wav = multiChannelWav(interleave([Buffer.alloc(800, 0x80), Buffer.alloc(800, 0x00)], 1), 2, rate, 7);
+    run.stream.end(wav);
+    await runClock(run.clock, 50);
+    const [a, b] = run.transport.calls;
+    expect(run.stream.layout).toMatchObject({ channels: 2, audioEncoding: 'MULAW', source: 'wav-header' });
+    // The audio, then the end-of-audio flush's silence (its speech has no final yet).
+    expect(a!.audio().subarray(0, 1_600).equals(level(100, 32_124))).toBe(true);
+    expect(b!.audio().subarray(0, 1_600).equals(level(100, -32_124))).toBe(true);
+    expect(a!.audio().subarray(1_600).every((byte) => byte === 0)).toBe(true);
+    run.stream.destroy();
+  });
+
   it('events carry the channel: rollovers, turn events', async () => {
     const run = fakeMulti({ audioChannelCount: 2, sampleRateHertz: rate, voiceActivity: true, channelNames: ['a'] });
     const starts: unknown[] = [];
