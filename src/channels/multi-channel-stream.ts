@@ -97,6 +97,16 @@ export class MultiChannelStream extends Duplex {
     await target.stream.finalize();
   }
 
+  /** As a recognition stream's: a write after `end()` is a warning, not the loss of the results still owed. */
+  override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
+    if (!this.writableEnded || this.destroyed) return super.write(chunk, encoding as BufferEncoding, callback);
+    const done = typeof encoding === 'function' ? encoding : callback;
+    const error = new SpeechKitError(ErrorCodes.WRITE_AFTER_END, 'Audio was written after end(); it is ignored (the audio written before end() is still recognized)');
+    if (done) process.nextTick(done, error);
+    this.emit('warning', error);
+    return false;
+  }
+
   override _write(chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     if (!this.input) {
       callback(invalidAudio('This multi-channel stream reads its audio from `channels`; write nothing to it'));
@@ -223,6 +233,8 @@ export class MultiChannelStream extends Duplex {
     for (const { stream } of this.channelList) stream.pause();
   }
 }
+
+type WriteCallback = (error?: Error | null) => void;
 
 /** A result's times (and its words'), from the recognizer's audio to the recording's timeline. */
 function resultOnWhole(result: RecognitionResult, silence: SilentChannel): RecognitionResult {

@@ -132,14 +132,19 @@ describe('multi-channel stream on fake time', () => {
     expect(await error).toMatchObject({ code: 'SPEECHKIT_ERR_INVALID_AUDIO', message: expect.stringMatching(/createMultiChannelStream\(\)/) });
   });
 
-  it('ends at once when nothing was written; finalize() with no channel yet resolves', async () => {
+  it('ends at once when nothing was written; finalize() with no channel yet resolves; a write after end() is a warning', async () => {
     const run = fakeMulti({});
     await run.stream.finalize();
     const ended = new Promise((resolve) => run.stream.on('end', resolve));
+    const warnings: Error[] = [];
+    run.stream.on('warning', (w) => warnings.push(w));
     run.stream.end();
+    run.stream.write(Buffer.alloc(10));
     await runClock(run.clock, 20);
     await ended;
     expect(run.transport.calls).toHaveLength(0);
+    expect(warnings).toEqual([expect.objectContaining({ code: 'SPEECHKIT_ERR_WRITE_AFTER_END' })]);
+    expect(run.errors).toEqual([]);
   });
 });
 
