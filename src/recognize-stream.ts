@@ -512,6 +512,13 @@ export class RecognizeStream extends Duplex {
         session.cancel();
         return;
       }
+      if (this.finalizer.closing === session.index && !this.ending) {
+        // Mid-stream the stream goes on: a session that never ends after a finalize's half-close
+        // is a stalled one, recovered (its speech replayed), not the end of the stream.
+        session.stalled = 'no-response';
+        session.cancel();
+        return;
+      }
       this.fail(new SpeechKitError(
         ErrorCodes.DRAIN_TIMEOUT,
         `SpeechKit sent no final status within ${this.options.drainTimeoutMs} ms after the audio ended (session ${session.index})`,

@@ -133,4 +133,25 @@ describe('finalize() on fake time', () => {
     expect(run.results.filter((r) => r.final).map((r) => r.text)).toEqual(['one']);
     expect(run.errors).toEqual([]);
   });
+
+  it('a session that never ends after its half-close is recovered as stalled, not a drain timeout of the whole stream', async () => {
+    // Before: SPEECHKIT_ERR_DRAIN_TIMEOUT destroyed a stream that was meant to go on.
+    const run = fakeStream({ sampleRateHertz: rate, audioEncoding: 'LINEAR16_PCM', pace: 0, startLimiter: false, retry: { minDelayMs: 10, maxDelayMs: 10 } });
+    const retries: { code: string }[] = [];
+    run.stream.on('retry', (e: { code: string }) => retries.push(e));
+    run.stream.resume();
+    run.stream.write(Buffer.concat([pause(200), speech(600), pause(200)]));
+    await runClock(run.clock, 50);
+    const done = run.stream.finalize();
+    await runClock(run.clock, 10_100, 100);
+    expect(run.transport.calls[0]!.cancelled).toBe(true);
+    expect(retries.map((r) => r.code)).toEqual(['SPEECHKIT_ERR_STALLED']);
+    const second = run.transport.calls[1]!;
+    expect(sentMs(second.audio())).toBeGreaterThan(1_000);
+    second.respond(v2Final('one', 200, 800));
+    await runClock(run.clock, 50);
+    await done;
+    expect(run.results.filter((r) => r.final).map((r) => r.text)).toEqual(['one']);
+    expect(run.errors).toEqual([]);
+  });
 });
