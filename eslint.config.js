@@ -141,14 +141,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/recognize-stream.ts', 'src/stream/**/*.ts'],
+    files: ['src/recognize-stream.ts', 'src/stream/**/*.ts', 'src/channels/multi-channel-stream.ts'],
     rules: {
       // The stream's typed event overloads are an interface merged into its class on purpose.
       '@typescript-eslint/no-unsafe-declaration-merging': 'off',
     },
   },
   {
-    files: ['src/stream-events.ts'],
+    files: ['src/stream-events.ts', 'src/channels/events.ts'],
     rules: {
       // An event name the stream does not define gets EventEmitter's own (...args: any[]) listener.
       '@typescript-eslint/no-explicit-any': 'off',

@@ -37,6 +37,8 @@ export const LAYERS = [
   { name: 'diagnostics', files: ['diagnostics/'] },
   // The Duplex, its glue and its typed events.
   { name: 'stream', files: ['stream/', 'recognize-stream.ts', 'stream-events.ts'] },
+  // Several channels of one call, each its own recognition stream, on one readable side.
+  { name: 'channels', files: ['channels/'] },
   // The package's entry point.
   { name: 'entry', files: ['index.ts'] },
   // `speechkit-stream/metrics`: OpenTelemetry instruments fed by the diagnostics channels. An entry

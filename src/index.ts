@@ -16,6 +16,14 @@ export type { SeamEvent } from './session/seam.js';
 export type { UnconfirmedEvent } from './session/end-flush.js';
 export type { CredentialsEvent } from './auth/token-cache.js';
 export type { AudioFormat } from './audio/intake.js';
+export type { TurnEvent } from './stream/turn-events.js';
+export type { VoiceActivityOptions } from './audio/vad.js';
+
+// Several channels of one call (a stereo recording, a media server's call legs).
+export { createMultiChannelStream, MultiChannelStream } from './channels/multi-channel-stream.js';
+export type { MultiChannelStreamOptions } from './channels/multi-channel-options.js';
+export type { ChannelLayout } from './channels/interleaved-input.js';
+export type { ChannelRef, MultiChannelStreamEvents, MultiChannelStreamEventName, MultiChannelStreamListener } from './channels/events.js';
 
 // Results.
 export type {

@@ -3,6 +3,7 @@ import { INPUT_ENCODINGS, PCM_SAMPLE_RATES, type InputEncoding, type PcmSampleRa
 import { API_OPTION_KEYS, resolveApiOptions, type ApiOptions, type ApiVersion, type V3Settings } from './api/api-options.js';
 import { resolveEncode, type EncodeOption, type ResolvedEncode } from './audio/encode-options.js';
 import { invalidOption } from './errors.js';
+import { resolveVoiceActivity, type ResolvedVoiceActivity, type VoiceActivityOptions } from './audio/vad.js';
 import { DEFAULT_IDLE_AFTER_MS, SERVICE_IDLE_LIMIT_MS, type IdleOptions, type IdlePolicy } from './session/idle.js';
 import { DEFAULT_STALL_TIMEOUT_MS, MAX_STALL_TIMEOUT_MS, MIN_STALL_TIMEOUT_MS } from './session/liveness.js';
 import { DEFAULT_RETRY, validateRetry, type RetryOptions } from './session/retry-policy.js';
@@ -141,6 +142,12 @@ export interface RecognizeStreamOptions extends ApiOptions {
    * fake time (gRPC's own timers are not affected).
    */
   clock?: Clock;
+  /**
+   * Turn-taking events from a local voice-activity detector: `speechStart`, `speechEnd` and, with
+   * `noInputMs`, `noInput` (see the README's "Calls"). `true` takes the defaults (−40 dBFS,
+   * 60 ms, 400 ms hangover). Default: off.
+   */
+  voiceActivity?: boolean | VoiceActivityOptions;
 }
 
 /** Options after validation, with every default applied. */
@@ -181,6 +188,8 @@ export interface ResolvedOptions {
   /** Undefined: the process-wide limiter for the endpoint. */
   startLimiter: SessionStartLimiter | false | undefined;
   clock: Clock | undefined;
+  /** Undefined: no voice-activity detector. */
+  voiceActivity: ResolvedVoiceActivity | undefined;
 }
 
 const KNOWN = new Set<string>([
@@ -188,6 +197,7 @@ const KNOWN = new Set<string>([
   'singleUtterance', 'audioEncoding', 'sampleRateHertz', 'encode', 'rawResults', 'literatureText', 'normalizePartials', 'chunkMs',
   'pace', 'sessionLimits', 'rollover', 'retry', 'idle', 'maxReplayMs', 'maxBufferedMs', 'drainTimeoutMs', 'stallTimeoutMs', 'metadata', 'signal', 'readableHighWaterMark', 'clock',
   'startLimiter',
+  'voiceActivity',
   ...API_OPTION_KEYS,
 ]);
 
@@ -315,6 +325,7 @@ export function resolveOptions(input: RecognizeStreamOptions): ResolvedOptions {
     readableHighWaterMark,
     startLimiter,
     clock,
+    voiceActivity: resolveVoiceActivity(input.voiceActivity),
   };
 }
 

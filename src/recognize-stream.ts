@@ -30,6 +30,8 @@ import { SessionTimers } from './stream/session-timers.js';
 import { SessionController } from './stream/session-controller.js';
 import { Responses } from './stream/responses.js';
 import { repairHostFor } from './stream/repair-host.js';
+import { TurnEvents } from './stream/turn-events.js';
+import { Finalizer } from './stream/finalizer.js';
 import { schedulerFor, type Scheduler, type SchedulerTimer } from './timing/scheduler.js';
 import type { Transport } from './transport/call.js';
 import { createGrpcTransport } from './transport/grpc-transport.js';
@@ -113,6 +115,10 @@ export class RecognizeStream extends Duplex {
   private creationStack: string | undefined;
   /** Publishes to the diagnostics channels (see `DiagnosticsChannels`). */
   private readonly probe: StreamProbe;
+  /** `speechStart` / `speechEnd` / `noInput`, heard as frames leave (see `TurnEvents`). */
+  private readonly turns: TurnEvents;
+  /** `finalize()` calls still owed (see `Finalizer`). */
+  private readonly finalizer: Finalizer;
 
   constructor(options: RecognizeStreamOptions);
   /** @internal Tests hand in fakes (see `StreamInternals`); not in the published types. */
@@ -131,6 +137,7 @@ export class RecognizeStream extends Duplex {
     this.probe = new StreamProbe(this.clock, resolved.api);
     this.slots = new StartSlots(this.probe.limiter(resolved.startLimiter === false ? undefined : resolved.startLimiter ?? sharedStartLimiter(this.scheduler, resolved.endpoint)));
     this.intake = new AudioIntake(resolved, resolved.chunkMs);
+    this.turns = new TurnEvents(resolved.voiceActivity, this.intake, ({ type, atMs }) => this.emit(type, { channelTag: '0', atMs }));
     this.pacer = new Pacer(resolved.pace, resolved.chunkMs, SEND_EARLY_MS);
     // Silence goes as a message of its duration only where the API has one (v3).
     const compress = this.api.silenceMessage !== undefined ? resolved.v3.compressSilence : undefined;
@@ -153,6 +160,18 @@ export class RecognizeStream extends Duplex {
       },
       sent: (session) => this.stalls.arm(session),
       pump: () => this.pump(),
+    });
+    this.finalizer = new Finalizer({
+      byMark: this.api.eouMessage !== undefined && resolved.v3.eouClassifier?.type === 'external',
+      reopening: () => this.ctl.reopening,
+      covered: () => this.endFlush.covered(this.ledger.confirmedMs),
+      flushed: (session) => this.endOfAudio.flushed(session),
+      close: (session) => {
+        session.halfClose();
+        this.timers.drain(session);
+      },
+      turnEnds: () => this.turns.flush(),
+      flushRestarts: () => this.endFlush.newSession(),
     });
     this.random = internals.random ?? Math.random;
     this.credentials = internals.credentials ?? createCredentials(unsealAuth(resolved.auth), {
@@ -186,7 +205,7 @@ export class RecognizeStream extends Duplex {
     }));
     this.recovery = new RecoveryPolicy(resolved.retry, this.random, this.credentials.refresh !== undefined);
     const healthyAfterMs = resolved.retry === false ? undefined : resolved.retry.healthyAfterMs;
-    this.timers = new SessionTimers(this.scheduler, this.clock, resolved.drainTimeoutMs, healthyAfterMs, () => this.recovery.onHealthy(), (error) => this.fail(error));
+    this.timers = new SessionTimers(this.scheduler, this.clock, resolved.drainTimeoutMs, healthyAfterMs, () => this.recovery.onHealthy(), (error) => this.fail(error), (session) => this.finalizer.closing === session.index && !this.ending);
     this.ctl = new SessionController({
       options: resolved, api: this.api, clock: this.clock, scheduler: this.scheduler, intake: this.intake, credentials: this.credentials,
       ledger: this.ledger, gate: this.gate, repairs: this.repairs, sessions: this.sessions, feeder: this.feeder, slots: this.slots,
@@ -196,6 +215,7 @@ export class RecognizeStream extends Duplex {
       emit: (event, ...args) => this.emit(event, ...args),
       destroyed: () => this.destroyed,
       ending: () => this.ending,
+      finalizing: (session) => this.finalizer.closing === session.index,
       utteranceDone: () => this.utteranceDone,
       peekFrame: () => this.peekFrame(),
       pump: () => this.pump(),
@@ -248,6 +268,25 @@ export class RecognizeStream extends Duplex {
     // The framer ends a frame exactly here; a source that cannot cut gets a short frame flushed.
     const at = this.intake.cut() ?? this.intake.positionMs + this.intake.bufferedMs;
     if (this.ledger.eouMarks.add(at)) this.pump();
+  }
+
+  /**
+   * The service finalizes everything written so far, and the stream goes on: the promise resolves
+   * once the finals for that audio reached the reader. With API v3 and `eouClassifier: 'external'`
+   * an end-of-utterance mark does it inside the session; otherwise the session is half-closed at
+   * once (its finals are delivered) and the audio written next goes to a new session that replays
+   * nothing, all before it being final (a session that fails or ends without the final is
+   * recovered, the replay followed by silence). Audio with no speech since the last final resolves
+   * as soon as it was sent, with nothing closed; the end of the stream or `destroy()` resolves
+   * every call still owed. See `Finalizer`.
+   */
+  finalize(): Promise<void> {
+    if (this.destroyed || this.readableDone || this.utteranceDone) return Promise.resolve();
+    const at = this.intake.cut() ?? this.intake.positionMs + this.intake.bufferedMs;
+    const done = this.finalizer.add(at);
+    if (this.api.eouMessage && this.options.v3.eouClassifier?.type === 'external') this.ledger.eouMarks.add(at);
+    this.pump();
+    return done;
   }
 
   /**
@@ -328,6 +367,7 @@ export class RecognizeStream extends Duplex {
     }
     this.transport.close();
     this.intake.close();
+    this.finalizer.settleAll();
     this.credentials.release?.();
     this.creationStack = undefined;
     callback(error);
@@ -372,6 +412,7 @@ export class RecognizeStream extends Duplex {
       const session = this.ctl.current;
       if (!frame) {
         if (session && this.sendDueEou(session)) continue;
+        if (this.finalizer.target !== undefined && this.finalizer.step(undefined, session) === 'again') continue;
         break;
       }
       if (!session) {
@@ -380,6 +421,9 @@ export class RecognizeStream extends Duplex {
       }
       if (session.state !== 'open' || session.blocked || this.readerBlocked) break;
       if (this.sendDueEou(session)) continue;
+      const finalizing = this.finalizer.step(frame, session);
+      if (finalizing === 'again') continue;
+      if (finalizing === 'hold') break;
       this.nextUsage.audioMs = frame.durationMs;
       this.nextUsage.bytes = frame.data.length;
       const decision = rolloverDecision(session, this.nextUsage, sessionLimits, rollover, session.jitter01);
@@ -401,6 +445,7 @@ export class RecognizeStream extends Duplex {
       this.feeder.take();
       const { silent, asSilence, speech } = this.feeder.level(frame);
       session.send(frame, asSilence, silent);
+      this.turns.sent(frame);
       this.endFlush.sent(frame.streamMs, frame.durationMs, speech);
       this.ledger.sent(frame, silent, now);
       this.feeder.sent(frame, silent, now);
@@ -434,6 +479,7 @@ export class RecognizeStream extends Duplex {
   /** All audio is sent: half-close and wait (bounded) for the service's last results. */
   private finishAudio(): void {
     this.idle.cancel();
+    this.turns.flush();
     const session = this.ctl.current;
     if (session?.state === 'open') {
       if (!this.endOfAudio.flushed(session)) return;
@@ -454,6 +500,7 @@ export class RecognizeStream extends Duplex {
     if (!done || (this.ctl.current && this.ctl.current.state !== 'ended')) return;
     this.readableDone = true;
     this.idle.cancel();
+    this.finalizer.settleAll();
     this.push(null);
   }
 

@@ -36,8 +36,13 @@ interface ResultBase {
   alternatives: RecognitionAlternative[];
   /** 0-based index of the gRPC session that produced the result. */
   session: number;
-  /** Audio channel the result belongs to. Streaming is mono: always `'0'`. */
+  /**
+   * Audio channel the result belongs to: `'0'` on a recognition stream (mono); on a multi-channel
+   * stream (`createMultiChannelStream()`) the channel's index, `'0'`, `'1'`, …
+   */
   channelTag: string;
+  /** The channel's name, on a multi-channel stream given `channelNames`. */
+  channelName?: string;
   /** Whole-stream time of the first word (or of the utterance's start), when the service said. */
   startMs?: number;
   /** Whole-stream time of the last word's end (for `endOfUtterance`: where the utterance ended). */

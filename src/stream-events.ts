@@ -6,6 +6,7 @@ import type { UnconfirmedEvent } from './session/end-flush.js';
 import type { RetryEvent } from './session/recovery-policy.js';
 import type { RolloverReason } from './session/rollover.js';
 import type { SeamEvent } from './session/seam.js';
+import type { TurnEvent } from './stream/turn-events.js';
 
 /** Payload of the `rollover` event: a new session replaces the current one before a limit. */
 export interface RolloverEvent {
@@ -58,6 +59,12 @@ export interface RecognizeStreamEvents {
   credentials: [event: CredentialsEvent];
   /** The stream ended normally though speech in `fromMs`–`toMs` got no final, even replayed. */
   unconfirmed: [event: UnconfirmedEvent];
+  /** `voiceActivity`: voice started at `atMs` (told once that audio was sent to the service). */
+  speechStart: [event: TurnEvent];
+  /** `voiceActivity`: the turn ended; `atMs` is its last voice (told after the hangover's audio was sent). */
+  speechEnd: [event: TurnEvent];
+  /** `voiceActivity.noInputMs`: that much audio went by without speech. */
+  noInput: [event: TurnEvent];
   // A Duplex's events without arguments ('end', 'close', 'drain', 'finish', …) stay untyped, so
   // that a Promise's `resolve` can listen to them, as Node's own overloads allow.
   pipe: [source: Readable];

@@ -29,7 +29,7 @@ export function looksLikeWav(head: Buffer): boolean {
  * Parses a RIFF/WAVE header from the start of `buf`. Returns undefined while more bytes are
  * needed; throws INVALID_AUDIO for a header that is broken or declares a format we cannot send.
  */
-export function parseWavHeader(buf: Buffer): WavInfo | undefined {
+export function parseWavHeader(buf: Buffer, maxChannels = 1): WavInfo | undefined {
   let offset = 12;
   let fmt: { format: number; channels: number; sampleRate: number; bitsPerSample: number } | undefined;
   for (;;) {
@@ -40,7 +40,7 @@ export function parseWavHeader(buf: Buffer): WavInfo | undefined {
     const body = offset + 8;
     if (id === 'data') {
       if (!fmt) throw invalidAudio('WAV header: `data` chunk before `fmt ` chunk');
-      const encoding = checkFormat(fmt);
+      const encoding = checkFormat(fmt, maxChannels);
       const streamed = size === 0 || size >= 0x7fff0000;
       const { channels, sampleRate, bitsPerSample } = fmt;
       return { encoding, channels, sampleRate, bitsPerSample, headerBytes: body, dataBytes: streamed ? undefined : size };
@@ -61,16 +61,16 @@ export function parseWavHeader(buf: Buffer): WavInfo | undefined {
   }
 }
 
-function checkFormat(fmt: { format: number; channels: number; sampleRate: number; bitsPerSample: number }): WavInfo['encoding'] {
+function checkFormat(fmt: { format: number; channels: number; sampleRate: number; bitsPerSample: number }, maxChannels: number): WavInfo['encoding'] {
   if (fmt.format === WAVE_FORMAT_IEEE_FLOAT) {
     throw invalidAudio('WAV audio is 32-bit float; SpeechKit takes 16-bit signed PCM (convert with ffmpeg: -acodec pcm_s16le)');
   }
-  if (fmt.format === WAVE_FORMAT_MULAW || fmt.format === WAVE_FORMAT_ALAW) return checkG711(fmt);
+  if (fmt.format === WAVE_FORMAT_MULAW || fmt.format === WAVE_FORMAT_ALAW) return checkG711(fmt, maxChannels);
   if (fmt.format !== WAVE_FORMAT_PCM) throw invalidAudio(`WAV audio format ${fmt.format} is not PCM; SpeechKit takes 16-bit signed PCM`);
   if (fmt.bitsPerSample !== 16) {
     throw invalidAudio(`WAV audio is ${fmt.bitsPerSample}-bit; SpeechKit takes 16-bit signed PCM (convert with ffmpeg: -acodec pcm_s16le)`);
   }
-  checkMono(fmt.channels);
+  checkChannels(fmt.channels, maxChannels);
   if (fmt.sampleRate !== 8000 && fmt.sampleRate !== 16000 && fmt.sampleRate !== 48000) {
     throw invalidAudio(`WAV sample rate ${fmt.sampleRate} Hz is not supported; use 8000, 16000 or 48000 (convert with ffmpeg: -ar 16000)`);
   }
@@ -78,18 +78,23 @@ function checkFormat(fmt: { format: number; channels: number; sampleRate: number
 }
 
 /** A telephone recording: 8-bit G.711 at 8 kHz, expanded to 16-bit PCM on the way in. */
-function checkG711(fmt: { format: number; channels: number; sampleRate: number; bitsPerSample: number }): G711Encoding {
+function checkG711(fmt: { format: number; channels: number; sampleRate: number; bitsPerSample: number }, maxChannels: number): G711Encoding {
   const name = fmt.format === WAVE_FORMAT_MULAW ? 'µ-law' : 'A-law';
   if (fmt.bitsPerSample !== 8) throw invalidAudio(`WAV ${name} audio must be 8-bit; the header says ${fmt.bitsPerSample}-bit`);
-  checkMono(fmt.channels);
+  checkChannels(fmt.channels, maxChannels);
   if (fmt.sampleRate !== G711_SAMPLE_RATE) {
     throw invalidAudio(`WAV ${name} audio at ${fmt.sampleRate} Hz is not supported; G.711 is 8000 Hz (convert with ffmpeg: -ar 8000)`);
   }
   return fmt.format === WAVE_FORMAT_MULAW ? 'MULAW' : 'ALAW';
 }
 
-function checkMono(channels: number): void {
-  if (channels !== 1) {
-    throw invalidAudio(`WAV audio has ${channels} channels; SpeechKit streaming takes mono (convert with ffmpeg: -ac 1)`);
+/** `maxChannels` 1: a recognition stream (one channel); more: a multi-channel stream splits them. */
+function checkChannels(channels: number, maxChannels: number): void {
+  if (channels === 0) throw invalidAudio('WAV header declares 0 channels');
+  if (channels > 1 && maxChannels === 1) {
+    throw invalidAudio(
+      `WAV audio has ${channels} channels; a recognition stream takes mono: use createMultiChannelStream() to recognize each channel (or convert with ffmpeg: -ac 1)`,
+    );
   }
+  if (channels > maxChannels) throw invalidAudio(`WAV audio has ${channels} channels; at most ${maxChannels} are recognized`);
 }

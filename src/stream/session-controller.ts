@@ -60,6 +60,8 @@ export interface ControllerHost {
   destroyed(): boolean;
   /** `end()` was called: the audio written so far is all there is. */
   ending(): boolean;
+  /** Whether `finalize()` half-closed this session (its last speech must be finalized, as at the end). */
+  finalizing(session: Session): boolean;
   /** singleUtterance: the one utterance is over. */
   utteranceDone(): boolean;
   peekFrame(): AudioFrame | undefined;
@@ -262,7 +264,7 @@ export class SessionController {
       return;
     }
     this.dropPendingRollover();
-    const flush = status.code === GrpcStatus.OK && session.halfClosed && host.ending() ? endFlush.endedOk(session.index, ledger.confirmedMs) : 'ok';
+    const flush = status.code === GrpcStatus.OK && session.halfClosed && (host.ending() || host.finalizing(session)) ? endFlush.endedOk(session.index, ledger.confirmedMs) : 'ok';
     if (typeof flush === 'object') host.emit('unconfirmed', flush);
     if (status.code === GrpcStatus.OK && session.halfClosed && flush !== 'recover') {
       // A clean end we asked for: everything it heard is confirmed.

@@ -10,7 +10,7 @@ import { sessionIds } from './session-factory.js';
  *
  * - the drain timer: a half-closed session's last results are awaited for `drainTimeoutMs`, but
  *   not while they wait behind the reader's backpressure; a replaced session owes nothing the next
- *   one does not cover, so it is just cancelled then;
+ *   one does not cover, so it is just cancelled then, and one closed mid-stream is recovered;
  * - the health timer: a session that runs `healthyAfterMs` (or delivers a final) ends a recovery
  *   episode. It starts when the session opens, not while it queues for a start slot.
  */
@@ -23,6 +23,8 @@ export class SessionTimers {
     private readonly healthyAfterMs: number | undefined,
     private readonly onHealthy: () => void,
     private readonly fail: (error: SpeechKitError) => void,
+    /** Whether the session was half-closed mid-stream (by `finalize()`), the stream going on. */
+    private readonly closedMidStream: (session: Session) => boolean = () => false,
   ) {}
 
   /** The session was half-closed: its final status is awaited, bounded. */
@@ -37,6 +39,13 @@ export class SessionTimers {
         return;
       }
       if (session.retired) {
+        session.cancel();
+        return;
+      }
+      if (this.closedMidStream(session)) {
+        // The stream goes on: a session that never ends after a finalize's half-close is a
+        // stalled one, recovered (its speech replayed), not the end of the stream.
+        session.stalled = 'no-response';
         session.cancel();
         return;
       }

@@ -8,6 +8,8 @@ describe('the public surface', () => {
     expect<keyof typeof api>().type.toBe<
       | 'createRecognizeStream'
       | 'RecognizeStream'
+      | 'createMultiChannelStream'
+      | 'MultiChannelStream'
       | 'ErrorCodes'
       | 'SpeechKitError'
       | 'createSessionStartLimiter'
