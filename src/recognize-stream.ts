@@ -13,7 +13,6 @@ import { IdleGap } from './session/idle.js';
 import { RecoveryPolicy } from './session/recovery-policy.js';
 import { ResultGate } from './session/result-gate.js';
 import { Repairs } from './session/repairs.js';
-import { rolloverDecision } from './session/rollover.js';
 import { Session } from './session/session.js';
 import { StallGuard } from './session/stall-guard.js';
 import { EndFlush } from './session/end-flush.js';
@@ -29,6 +28,7 @@ import { SessionFactory } from './stream/session-factory.js';
 import { SessionTimers } from './stream/session-timers.js';
 import { SessionController } from './stream/session-controller.js';
 import { Responses } from './stream/responses.js';
+import { FramePump } from './stream/frame-pump.js';
 import { repairHostFor } from './stream/repair-host.js';
 import { TurnEvents } from './stream/turn-events.js';
 import { Finalizer } from './stream/finalizer.js';
@@ -89,6 +89,7 @@ export class RecognizeStream extends Duplex {
   /** The current session, the next one's opening, rollovers and what a session's end means. */
   private readonly ctl: SessionController;
   private readonly responses: Responses;
+  private readonly frames: FramePump;
   private heldWrite: (() => void) | undefined;
   private heldFinal: ((error?: Error | null) => void) | undefined;
   private ending = false;
@@ -108,8 +109,6 @@ export class RecognizeStream extends Duplex {
   private pumpAgain = false;
   /** Start slots for rollovers and the sessions they open (see `StartSlots`). */
   private readonly slots: StartSlots;
-  /** Scratch for the per-frame rollover check (no allocation per frame). */
-  private readonly nextUsage = { audioMs: 0, bytes: 0 };
   private readonly onAbort = () => this.destroy(abortError(this.options.signal));
   /** Kept so async failures point at the code that created the stream. */
   private creationStack: string | undefined;
@@ -233,6 +232,14 @@ export class RecognizeStream extends Duplex {
       // unpaced audio past the replay bound waits for finals.
       waiting: () => this.flushTimer.pending || this.wake.pending,
       pump: () => this.pump(),
+    });
+    this.frames = new FramePump({
+      options: resolved, clock: this.clock, feeder: this.feeder, ledger: this.ledger, endFlush: this.endFlush, idleGap: this.idleGap,
+      ctl: this.ctl, finalizer: this.finalizer, turns: this.turns, wake: this.wake, earlyMs: SEND_EARLY_MS,
+    }, {
+      utteranceDone: () => this.utteranceDone,
+      readerBlocked: () => this.readerBlocked,
+      peekFrame: () => this.peekFrame(),
     });
     const { signal } = resolved;
     if (signal?.aborted) process.nextTick(this.onAbort);
@@ -405,52 +412,7 @@ export class RecognizeStream extends Duplex {
   }
 
   private pumpFrames(): void {
-    const { sessionLimits, rollover } = this.options;
-    for (;;) {
-      if (this.utteranceDone) break;
-      const frame = this.peekFrame();
-      const session = this.ctl.current;
-      if (!frame) {
-        if (session && this.sendDueEou(session)) continue;
-        if (this.finalizer.target !== undefined && this.finalizer.step(undefined, session) === 'again') continue;
-        break;
-      }
-      if (!session) {
-        this.ctl.openNext();
-        break;
-      }
-      if (session.state !== 'open' || session.blocked || this.readerBlocked) break;
-      if (this.sendDueEou(session)) continue;
-      const finalizing = this.finalizer.step(frame, session);
-      if (finalizing === 'again') continue;
-      if (finalizing === 'hold') break;
-      this.nextUsage.audioMs = frame.durationMs;
-      this.nextUsage.bytes = frame.data.length;
-      const decision = rolloverDecision(session, this.nextUsage, sessionLimits, rollover, session.jitter01);
-      if (decision === 'now') {
-        // Past the hard margin nothing more goes to this session, even while the next one waits.
-        if (this.ctl.requestRollover('limit')) continue;
-        break;
-      }
-      if (decision === 'at-boundary') {
-        session.inSoftWindow = true;
-        if (this.feeder.silentRunMs >= rollover.silenceMs && this.ctl.requestRollover('silence')) continue;
-      }
-      const now = this.clock.now();
-      const due = this.feeder.dueAt(frame, now, this.ledger.unconfirmedMs(session.streamEndMs) >= this.ledger.replayBound());
-      if (due > now + SEND_EARLY_MS) {
-        this.wakeAt(due);
-        break;
-      }
-      this.feeder.take();
-      const { silent, asSilence, speech } = this.feeder.level(frame);
-      session.send(frame, asSilence, silent);
-      this.turns.sent(frame);
-      this.endFlush.sent(frame.streamMs, frame.durationMs, speech);
-      this.ledger.sent(frame, silent, now);
-      this.feeder.sent(frame, silent, now);
-      this.idleGap.audioSent(frame.durationMs, now);
-    }
+    this.frames.run();
     if (this.ctl.current) this.stalls.arm(this.ctl.current);
     if (this.heldWrite && this.hasRoom()) {
       const release = this.heldWrite;
@@ -460,21 +422,6 @@ export class RecognizeStream extends Duplex {
     if (this.ending && !this.peekFrame()) this.finishAudio();
     else this.idle.arm();
   }
-
-  /** Sends the next end-of-utterance mark if the session has heard all the audio before it. */
-  private sendDueEou(session: Session): boolean {
-    if (session.state !== 'open' || session.blocked || !this.ledger.eouMarks.dueAt(session.streamEndMs)) return false;
-    session.sendEndOfUtterance();
-    this.endFlush.eouSent(session.streamEndMs);
-    this.ledger.eouMarks.take();
-    this.idleGap.messageSent(this.clock.now());
-    return true;
-  }
-
-  private wakeAt(at: number): void {
-    this.wake.set(at);
-  }
-
 
   /** All audio is sent: half-close and wait (bounded) for the service's last results. */
   private finishAudio(): void {
