@@ -1,55 +1,19 @@
 import { Duplex } from 'node:stream';
-import { adapterFor, type ApiAdapter } from './api/adapter.js';
 import type { AudioFrame } from './audio/frame.js';
-import { AudioIntake, type AudioFormat } from './audio/intake.js';
-import { createCredentials, type Credentials } from './auth/credentials.js';
-import { unsealAuth } from './auth/sealed-auth.js';
-import { StreamProbe } from './diagnostics/stream-probe.js';
+import type { AudioFormat } from './audio/intake.js';
 import { ErrorCodes, invalidAudio, SpeechKitError } from './errors.js';
 import { resolveOptions, type RecognizeStreamOptions, type ResolvedOptions } from './options.js';
 import type { RecognitionResult } from './results.js';
-import { Ledger } from './session/ledger.js';
-import { IdleGap } from './session/idle.js';
-import { RecoveryPolicy } from './session/recovery-policy.js';
-import { ResultGate } from './session/result-gate.js';
-import { Repairs } from './session/repairs.js';
-import { Session } from './session/session.js';
-import { StallGuard } from './session/stall-guard.js';
-import { EndFlush } from './session/end-flush.js';
-import { sharedStartLimiter } from './session/start-limiter.js';
-import { StartSlots } from './session/start-slots.js';
-import { systemClock, type Clock } from './timing/clock.js';
-import { Pacer } from './timing/pacer.js';
-import { Feeder } from './stream/feeder.js';
-import { EndOfAudio } from './stream/end-of-audio.js';
-import { IdleKeeper } from './stream/idle-keeper.js';
-import { ResultRouter } from './stream/result-router.js';
-import { SessionFactory } from './stream/session-factory.js';
-import { SessionTimers } from './stream/session-timers.js';
-import { SessionController } from './stream/session-controller.js';
-import { Responses } from './stream/responses.js';
-import { FramePump } from './stream/frame-pump.js';
-import { repairHostFor } from './stream/repair-host.js';
-import { TurnEvents } from './stream/turn-events.js';
-import { Finalizer } from './stream/finalizer.js';
-import { schedulerFor, type Scheduler, type SchedulerTimer } from './timing/scheduler.js';
-import type { Transport } from './transport/call.js';
-import { createGrpcTransport } from './transport/grpc-transport.js';
+import type { Session } from './session/session.js';
+import { assembleStream, type StreamInternals, type StreamParts } from './stream/stream-parts.js';
 import type { RecognizeStreamEventArgs, RecognizeStreamListener } from './stream-events.js';
 
-/** Frames due within this much of now leave at once rather than through a timer. */
-const SEND_EARLY_MS = 0.5;
 /** A write whose format is still undecided may hold this much before the writer waits. */
 const MAX_UNDECIDED_BYTES = 1024 * 1024;
 
 export type { RolloverEvent } from './stream-events.js';
 
-/** @internal Seams for tests: a fake transport, fake credentials, a fixed random source. */
-export interface StreamInternals {
-  transport?: Transport;
-  credentials?: Credentials;
-  random?: () => number;
-}
+export type { StreamInternals } from './stream/stream-parts.js';
 
 /**
  * The Duplex users hold for a whole recognition job. Audio Buffers in, `RecognitionResult`s out.
@@ -61,63 +25,19 @@ export interface StreamInternals {
 export class RecognizeStream extends Duplex {
   /** The options as validated, defaults applied; `auth` names only its kind (credentials are sealed away). */
   readonly options: ResolvedOptions;
-  private readonly clock: Clock;
-  private readonly scheduler: Scheduler;
-  private readonly intake: AudioIntake;
-  private readonly pacer: Pacer;
-  private readonly credentials: Credentials;
-  private readonly transport: Transport;
-  private readonly random: () => number;
-  private readonly api: ApiAdapter;
-  /** Confirmed position, replay, speech runs, marks: what the stream knows of the audio it sent. */
-  private readonly ledger: Ledger;
-  private readonly gate = new ResultGate();
-  /** Speech replaced sessions owe, and the repair sessions that hear it again (see `Repair`). */
-  private readonly repairs: Repairs;
-  /** Makes, numbers, opens and pauses the sessions; holds the ones whose call has not ended. */
-  private readonly sessions: SessionFactory;
-  /** The replay and the written audio on their way to the current session (see `Feeder`). */
-  private readonly feeder: Feeder;
-  /** Where the current session's gaps are: keep-alive fills only those. */
-  private readonly idleGap: IdleGap;
-  private readonly idle: IdleKeeper;
-  private readonly endOfAudio: EndOfAudio;
-  /** Decides, alone, whether and when a failed session is followed by a new one. */
-  private readonly recovery: RecoveryPolicy;
-  /** Each session's drain and health timers. */
-  private readonly timers: SessionTimers;
-  /** The current session, the next one's opening, rollovers and what a session's end means. */
-  private readonly ctl: SessionController;
-  private readonly responses: Responses;
-  private readonly frames: FramePump;
+  /** The stream's parts (see `StreamParts`). */
+  private readonly p: StreamParts;
   private heldWrite: (() => void) | undefined;
   private heldFinal: ((error?: Error | null) => void) | undefined;
   private ending = false;
   private readableDone = false;
   private readerBlocked = false;
   private utteranceDone = false;
-  /** Checks results' times before the gate and accounts for what reaches the reader after it. */
-  private readonly router = new ResultRouter((warning) => this.emit('warning', warning));
-  /** The pacing wake-up: one reusable scheduler entry, moved per frame (no allocation). */
-  private readonly wake: SchedulerTimer;
-  /** Notices a current session whose connection went silently dead (see `LivenessWatch`). */
-  private readonly stalls: StallGuard;
-  /** Makes the service finalize the last speech before the last half-close (see `EndFlush`). */
-  private readonly endFlush = new EndFlush();
-  private readonly flushTimer: SchedulerTimer;
   private pumping = false;
   private pumpAgain = false;
-  /** Start slots for rollovers and the sessions they open (see `StartSlots`). */
-  private readonly slots: StartSlots;
   private readonly onAbort = () => this.destroy(abortError(this.options.signal));
   /** Kept so async failures point at the code that created the stream. */
   private creationStack: string | undefined;
-  /** Publishes to the diagnostics channels (see `DiagnosticsChannels`). */
-  private readonly probe: StreamProbe;
-  /** `speechStart` / `speechEnd` / `noInput`, heard as frames leave (see `TurnEvents`). */
-  private readonly turns: TurnEvents;
-  /** `finalize()` calls still owed (see `Finalizer`). */
-  private readonly finalizer: Finalizer;
 
   constructor(options: RecognizeStreamOptions);
   /** @internal Tests hand in fakes (see `StreamInternals`); not in the published types. */
@@ -126,121 +46,19 @@ export class RecognizeStream extends Duplex {
     const resolved = resolveOptions(options);
     super({ writableObjectMode: true, readableObjectMode: true, readableHighWaterMark: resolved.readableHighWaterMark });
     this.options = resolved;
-    this.api = adapterFor(resolved.api);
-    this.ledger = new Ledger(resolved, this.api.followUps?.(resolved) ?? { refinement: false, endOfUtterance: false });
-    this.clock = resolved.clock ?? systemClock;
-    this.scheduler = schedulerFor(this.clock);
-    this.wake = this.scheduler.timer(() => this.pump());
-    this.flushTimer = this.scheduler.timer(() => this.pump());
-    this.stalls = new StallGuard(this.scheduler, this.clock, resolved.stallTimeoutMs, (session) => session.cancel());
-    this.probe = new StreamProbe(this.clock, resolved.api);
-    this.slots = new StartSlots(this.probe.limiter(resolved.startLimiter === false ? undefined : resolved.startLimiter ?? sharedStartLimiter(this.scheduler, resolved.endpoint)));
-    this.intake = new AudioIntake(resolved, resolved.chunkMs);
-    this.turns = new TurnEvents(resolved.voiceActivity, this.intake, ({ type, atMs }) => this.emit(type, { channelTag: '0', atMs }));
-    this.pacer = new Pacer(resolved.pace, resolved.chunkMs, SEND_EARLY_MS);
-    // Silence goes as a message of its duration only where the API has one (v3).
-    const compress = this.api.silenceMessage !== undefined ? resolved.v3.compressSilence : undefined;
-    this.feeder = new Feeder(this.intake, this.ledger.eouMarks, this.pacer, compress, resolved.encode !== undefined);
-    this.idleGap = new IdleGap(resolved.pace === 0 ? resolved.chunkMs : Infinity);
-    this.endOfAudio = new EndOfAudio(resolved, this.intake, this.endFlush, this.ledger, this.pacer, this.idleGap, this.clock, this.flushTimer, SEND_EARLY_MS, (session) => this.stalls.arm(session));
-    this.idle = new IdleKeeper(resolved, this.api, this.intake, this.idleGap, this.pacer, this.clock, this.scheduler, SEND_EARLY_MS, {
-      current: () => this.ctl.current,
-      hasFrame: () => this.peekFrame() !== undefined,
-      readerBlocked: () => this.readerBlocked,
-      rolloverPending: () => this.slots.rolloverPending,
-      destroyed: () => this.destroyed,
-      rolloverAtLimit: () => this.ctl.requestRollover('limit'),
-      endAtLimit: () => this.ctl.endAtLimit(),
-      closeIdle: (session) => {
-        this.ctl.dropPendingRollover();
-        this.emit('idle', { session: session.index, atMs: session.streamEndMs });
-        session.halfClose();
-        this.timers.drain(session);
-      },
-      sent: (session) => this.stalls.arm(session),
-      pump: () => this.pump(),
-    });
-    this.finalizer = new Finalizer({
-      byMark: this.api.eouMessage !== undefined && resolved.v3.eouClassifier?.type === 'external',
-      reopening: () => this.ctl.reopening,
-      covered: () => this.endFlush.covered(this.ledger.confirmedMs),
-      flushed: (session) => this.endOfAudio.flushed(session),
-      close: (session) => {
-        session.halfClose();
-        this.timers.drain(session);
-      },
-      turnEnds: () => this.turns.flush(),
-      flushRestarts: () => this.endFlush.newSession(),
-    });
-    this.random = internals.random ?? Math.random;
-    this.credentials = internals.credentials ?? createCredentials(unsealAuth(resolved.auth), {
-      clock: this.clock,
-      ca: resolved.ca,
-      onEvent: (event) => this.emit('credentials', event),
-    });
-    this.transport = internals.transport ?? createGrpcTransport({ endpoint: resolved.endpoint, tls: resolved.tls, ca: resolved.ca });
-    this.creationStack = new Error().stack?.split('\n').slice(2).join('\n');
-    this.sessions = new SessionFactory({
-      options: resolved,
-      api: this.api,
-      intake: this.intake,
-      credentials: this.credentials,
-      transport: this.transport,
-      random: this.random,
-      observer: this.probe,
-      onHeaders: (info) => this.emit('session', info),
-      destroyed: () => this.destroyed,
-    });
-    const repairParts = { options: resolved, gate: this.gate, random: this.random, scheduler: this.scheduler, clock: this.clock, earlyMs: SEND_EARLY_MS, sessions: this.sessions, slots: this.slots, intake: this.intake, router: this.router };
-    this.repairs = new Repairs(repairHostFor(repairParts, {
-      destroyed: () => this.destroyed,
-      status: (event) => this.emit('status', event),
-      seam: (event) => this.emit('seam', event),
-      deliver: (session, results) => this.deliver(session, results),
-      resume: () => {
-        this.pump();
-        this.maybeEndReadable();
-      },
-    }));
-    this.recovery = new RecoveryPolicy(resolved.retry, this.random, this.credentials.refresh !== undefined);
-    const healthyAfterMs = resolved.retry === false ? undefined : resolved.retry.healthyAfterMs;
-    this.timers = new SessionTimers(this.scheduler, this.clock, resolved.drainTimeoutMs, healthyAfterMs, () => this.recovery.onHealthy(), (error) => this.fail(error), (session) => this.finalizer.closing === session.index && !this.ending);
-    this.ctl = new SessionController({
-      options: resolved, api: this.api, clock: this.clock, scheduler: this.scheduler, intake: this.intake, credentials: this.credentials,
-      ledger: this.ledger, gate: this.gate, repairs: this.repairs, sessions: this.sessions, feeder: this.feeder, slots: this.slots,
-      stalls: this.stalls, endFlush: this.endFlush, pacer: this.pacer, idleGap: this.idleGap, idle: this.idle, recovery: this.recovery,
-      timers: this.timers, probe: this.probe,
-    }, {
+    this.p = assembleStream(resolved, internals, {
       emit: (event, ...args) => this.emit(event, ...args),
       destroyed: () => this.destroyed,
       ending: () => this.ending,
-      finalizing: (session) => this.finalizer.closing === session.index,
       utteranceDone: () => this.utteranceDone,
+      readerBlocked: () => this.readerBlocked,
       peekFrame: () => this.peekFrame(),
       pump: () => this.pump(),
       maybeEndReadable: () => this.maybeEndReadable(),
       fail: (error) => this.fail(error),
-      onResponse: (session, response) => this.responses.heard(session, response),
       deliver: (session, results) => this.deliver(session, results),
     });
-    this.responses = new Responses({ options: resolved, router: this.router, gate: this.gate, ledger: this.ledger, timers: this.timers, feeder: this.feeder, stalls: this.stalls, ctl: this.ctl }, {
-      destroyed: () => this.destroyed,
-      utteranceDone: () => this.utteranceDone,
-      status: (event) => this.emit('status', event),
-      deliver: (session, results) => this.deliver(session, results),
-      // The end of the stream waits for the final covering the last speech (see `EndFlush`), and
-      // unpaced audio past the replay bound waits for finals.
-      waiting: () => this.flushTimer.pending || this.wake.pending,
-      pump: () => this.pump(),
-    });
-    this.frames = new FramePump({
-      options: resolved, clock: this.clock, feeder: this.feeder, ledger: this.ledger, endFlush: this.endFlush, idleGap: this.idleGap,
-      ctl: this.ctl, finalizer: this.finalizer, turns: this.turns, wake: this.wake, earlyMs: SEND_EARLY_MS,
-    }, {
-      utteranceDone: () => this.utteranceDone,
-      readerBlocked: () => this.readerBlocked,
-      peekFrame: () => this.peekFrame(),
-    });
+    this.creationStack = new Error().stack?.split('\n').slice(2).join('\n');
     const { signal } = resolved;
     if (signal?.aborted) process.nextTick(this.onAbort);
     else signal?.addEventListener('abort', this.onAbort, { once: true });
@@ -248,12 +66,12 @@ export class RecognizeStream extends Duplex {
 
   /** The audio format in use, once the first bytes have decided it. */
   get audioFormat(): AudioFormat | undefined {
-    return this.intake.format;
+    return this.p.intake.format;
   }
 
   /** Sessions opened so far. */
   get sessionCount(): number {
-    return this.sessions.count;
+    return this.p.sessions.count;
   }
 
   /**
@@ -264,7 +82,7 @@ export class RecognizeStream extends Duplex {
    * new session has to replay it. Throws `SPEECHKIT_ERR_INVALID_OPTION` without that classifier.
    */
   markEndOfUtterance(): void {
-    if (!this.api.eouMessage || this.options.v3.eouClassifier?.type !== 'external') {
+    if (!this.p.api.eouMessage || this.options.v3.eouClassifier?.type !== 'external') {
       throw new SpeechKitError(
         ErrorCodes.INVALID_OPTION,
         "markEndOfUtterance() needs `api: 'v3'` and `eouClassifier: 'external'`; otherwise the service ends utterances itself",
@@ -273,8 +91,8 @@ export class RecognizeStream extends Duplex {
     }
     if (this.destroyed || this.ending || this.utteranceDone) return;
     // The framer ends a frame exactly here; a source that cannot cut gets a short frame flushed.
-    const at = this.intake.cut() ?? this.intake.positionMs + this.intake.bufferedMs;
-    if (this.ledger.eouMarks.add(at)) this.pump();
+    const at = this.p.intake.cut() ?? this.p.intake.positionMs + this.p.intake.bufferedMs;
+    if (this.p.ledger.eouMarks.add(at)) this.pump();
   }
 
   /**
@@ -289,9 +107,9 @@ export class RecognizeStream extends Duplex {
    */
   finalize(): Promise<void> {
     if (this.destroyed || this.readableDone || this.utteranceDone) return Promise.resolve();
-    const at = this.intake.cut() ?? this.intake.positionMs + this.intake.bufferedMs;
-    const done = this.finalizer.add(at);
-    if (this.api.eouMessage && this.options.v3.eouClassifier?.type === 'external') this.ledger.eouMarks.add(at);
+    const at = this.p.intake.cut() ?? this.p.intake.positionMs + this.p.intake.bufferedMs;
+    const done = this.p.finalizer.add(at);
+    if (this.p.api.eouMessage && this.options.v3.eouClassifier?.type === 'external') this.p.ledger.eouMarks.add(at);
     this.pump();
     return done;
   }
@@ -320,14 +138,14 @@ export class RecognizeStream extends Duplex {
       return;
     }
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const receivedMs = this.intake.positionMs + this.intake.bufferedMs;
+    const receivedMs = this.p.intake.positionMs + this.p.intake.bufferedMs;
     try {
-      this.intake.append(buffer);
+      this.p.intake.append(buffer);
     } catch (error) {
       callback(error as Error);
       return;
     }
-    this.idleGap.audioWritten(this.intake.positionMs + this.intake.bufferedMs - receivedMs, this.clock.now());
+    this.p.idleGap.audioWritten(this.p.intake.positionMs + this.p.intake.bufferedMs - receivedMs, this.p.clock.now());
     if (this.hasRoom()) callback();
     else this.heldWrite = () => callback();
     this.pump();
@@ -355,33 +173,33 @@ export class RecognizeStream extends Duplex {
    * so gRPC flow control holds the service's responses there instead of in our memory.
    */
   private setReading(reading: boolean): void {
-    this.sessions.setPaused(!reading);
+    this.p.sessions.setPaused(!reading);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (error) this.probe.error(error);
+    if (error) this.p.probe.error(error);
     this.options.signal?.removeEventListener('abort', this.onAbort);
-    this.ctl.stop();
-    this.wake.clear();
-    this.stalls.stop();
-    this.flushTimer.clear();
-    this.slots.cancel();
-    this.idle.cancel();
-    this.repairs.stop();
-    for (const session of this.sessions.sessions()) {
-      this.timers.ended(session);
+    this.p.ctl.stop();
+    this.p.wake.clear();
+    this.p.stalls.stop();
+    this.p.flushTimer.clear();
+    this.p.slots.cancel();
+    this.p.idle.cancel();
+    this.p.repairs.stop();
+    for (const session of this.p.sessions.sessions()) {
+      this.p.timers.ended(session);
       session.cancel();
     }
-    this.transport.close();
-    this.intake.close();
-    this.finalizer.settleAll();
-    this.credentials.release?.();
+    this.p.transport.close();
+    this.p.intake.close();
+    this.p.finalizer.settleAll();
+    this.p.credentials.release?.();
     this.creationStack = undefined;
     callback(error);
   }
 
   private hasRoom(): boolean {
-    return this.intake.bufferedMs < this.options.maxBufferedMs && this.intake.undecidedBytes < MAX_UNDECIDED_BYTES;
+    return this.p.intake.bufferedMs < this.options.maxBufferedMs && this.p.intake.undecidedBytes < MAX_UNDECIDED_BYTES;
   }
 
   /**
@@ -408,30 +226,30 @@ export class RecognizeStream extends Duplex {
   }
 
   private peekFrame(): AudioFrame | undefined {
-    return this.feeder.peek(this.ending);
+    return this.p.feeder.peek(this.ending);
   }
 
   private pumpFrames(): void {
-    this.frames.run();
-    if (this.ctl.current) this.stalls.arm(this.ctl.current);
+    this.p.frames.run();
+    if (this.p.ctl.current) this.p.stalls.arm(this.p.ctl.current);
     if (this.heldWrite && this.hasRoom()) {
       const release = this.heldWrite;
       this.heldWrite = undefined;
       release();
     }
     if (this.ending && !this.peekFrame()) this.finishAudio();
-    else this.idle.arm();
+    else this.p.idle.arm();
   }
 
   /** All audio is sent: half-close and wait (bounded) for the service's last results. */
   private finishAudio(): void {
-    this.idle.cancel();
-    this.turns.flush();
-    const session = this.ctl.current;
+    this.p.idle.cancel();
+    this.p.turns.flush();
+    const session = this.p.ctl.current;
     if (session?.state === 'open') {
-      if (!this.endOfAudio.flushed(session)) return;
+      if (!this.p.endOfAudio.flushed(session)) return;
       session.halfClose();
-      this.timers.drain(session);
+      this.p.timers.drain(session);
     }
     if (this.heldFinal && (!session || session.halfClosed)) {
       const final = this.heldFinal;
@@ -442,26 +260,26 @@ export class RecognizeStream extends Duplex {
   }
 
   private maybeEndReadable(): void {
-    if (this.readableDone || this.ctl.reopening || this.timers.draining(this.sessions.sessions()) || this.repairs.size > 0) return;
+    if (this.readableDone || this.p.ctl.reopening || this.p.timers.draining(this.p.sessions.sessions()) || this.p.repairs.size > 0) return;
     const done = this.utteranceDone || (this.ending && !this.peekFrame());
-    if (!done || (this.ctl.current && this.ctl.current.state !== 'ended')) return;
+    if (!done || (this.p.ctl.current && this.p.ctl.current.state !== 'ended')) return;
     this.readableDone = true;
-    this.idle.cancel();
-    this.finalizer.settleAll();
+    this.p.idle.cancel();
+    this.p.finalizer.settleAll();
     this.push(null);
   }
 
   /** Pushes what the gate released to the reader. */
   private deliver(session: Session, results: RecognitionResult[]): void {
     for (const result of results) {
-      if (!this.router.deliverable(session, result, this.utteranceDone)) continue;
+      if (!this.p.router.deliverable(session, result, this.utteranceDone)) continue;
       if (result.type === 'final') {
         // A final without times covers what the stream placed it on (the ledger confirmed that
         // far), not everything its session was sent: a final for an earlier utterance must not
         // make the end of the stream look finalized.
-        this.endFlush.finalled(result.endMs ?? this.ledger.confirmedMs);
+        this.p.endFlush.finalled(result.endMs ?? this.p.ledger.confirmedMs);
       }
-      this.probe.result(result);
+      this.p.probe.result(result);
       if (!this.push(result) && !this.readerBlocked) {
         this.readerBlocked = true;
         this.setReading(false);
@@ -473,10 +291,10 @@ export class RecognizeStream extends Duplex {
   /** singleUtterance: the service stops listening after one utterance and waits for the client to close. */
   private finishUtterance(session: Session): void {
     this.utteranceDone = true;
-    this.feeder.clear();
-    this.ledger.eouMarks.clear();
+    this.p.feeder.clear();
+    this.p.ledger.eouMarks.clear();
     session.halfClose();
-    this.timers.drain(session);
+    this.p.timers.drain(session);
     this.heldWrite?.();
     this.heldWrite = undefined;
   }
