@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { dialledDigitsLayout, dialledDigitsPcm } from '../../src/emulator/index.js';
+import { RecognizeStream } from '../../src/recognize-stream.js';
+import type { ClassifierResult, RecognitionResult, SessionInfo, SpeakerAnalysisResult, SummarizationResult } from '../../src/results.js';
+import { recognize, streamOptions, withEmulator } from '../helpers/emulator.js';
+import { expectExactV3 } from '../helpers/v3-results.js';
+
+const rate = 8000;
+/** A 1,000 Hz tone: an answering machine's beep. */
+function beep(ms: number): Buffer {
+  const n = (rate * ms) / 1000;
+  const out = Buffer.alloc(n * 2);
+  for (let i = 0; i < n; i++) out.writeInt16LE(Math.round(12_000 * Math.sin((2 * Math.PI * 1000 * i) / rate)), i * 2);
+  return out;
+}
+const quiet = (ms: number) => Buffer.alloc(((rate * ms) / 1000) * 2);
+const of = <T extends RecognitionResult['type']>(results: RecognitionResult[], type: T) => results.filter((r): r is Extract<RecognitionResult, { type: T }> => r.type === type);
+
+const ANALYSIS = {
+  classifiers: [{ name: 'answerphone', triggers: ['onUtterance' as const] }],
+  speechAnalysis: { speakerAnalysis: true, conversationAnalysis: true, quantiles: [0.5] },
+  speakerLabeling: true,
+  summarization: { modelUri: 'gpt://b1g/yandexgpt-lite/latest', properties: [{ instruction: 'Summarize' }, { instruction: 'As JSON', format: 'json' as const }] },
+};
+
+describe('API v3 analysis against the emulator, over gRPC', () => {
+  it('every analysis kind comes back typed, on the stream timeline, after what it is about', async () => {
+    await withEmulator({}, async (emulator) => {
+      const stream = new RecognizeStream(streamOptions(emulator, { api: 'v3', sampleRateHertz: rate, ...ANALYSIS }));
+      const audio = Buffer.concat([dialledDigitsPcm(['12', '789'], { sampleRate: rate }), beep(800), quiet(1_000)]);
+      const layout = dialledDigitsLayout(['12', '789'], { sampleRate: rate });
+      const results = await recognize(stream, audio);
+      expect(emulator.sessions[0]!.v3Options!.analysis).toMatchObject({ classifiers: [{ name: 'answerphone', triggers: ['ON_UTTERANCE'] }], speakerLabeling: true });
+      const classified = of(results, 'classifier');
+      expect(classified.map((c) => [c.window, c.startMs, c.endMs, c.labels[0]!.label, c.labels[0]!.confidence])).toEqual([
+        ['utterance', layout.tones[0]!.startMs, layout.tones[1]!.endMs, 'answerphone', 0],
+        ['utterance', layout.tones[2]!.startMs, layout.tones[4]!.endMs, 'answerphone', 0],
+        ['utterance', layout.durationMs, layout.durationMs + 800, 'answerphone', 1],
+      ]);
+      // Each classification follows its utterance's end.
+      const finals = of(results, 'final');
+      for (const [i, c] of classified.entries()) expect(results.indexOf(c)).toBeGreaterThan(results.indexOf(finals[i]!));
+      const speakers = of(results, 'speakerAnalysis');
+      expect(speakers.filter((s) => s.window === 'utterance').map((s) => [s.speakerTag, s.wordsCount])).toEqual([['1', 2], ['2', 3], ['1', 1]]);
+      const totals = speakers.filter((s) => s.window === 'session');
+      expect(totals.map((s) => [s.speakerTag, s.utteranceCount, s.session])).toEqual([['1', 2, 0], ['2', 1, 0]]);
+      expect(totals[0]!.sessionAudio!.startMs).toBe(0);
+      expect(totals[0]!.sessionAudio!.endMs).toBeGreaterThanOrEqual(layout.durationMs + 1_800 - 10);
+      expect(totals[0]!.wordsPerUtterance.quantiles).toEqual([{ level: 0.5, value: 1.5 }]);
+      const [conversation] = of(results, 'conversationAnalysis');
+      expect(conversation).toMatchObject({ window: 'session', session: 0, totalSimultaneousSpeechMs: 0, startMs: layout.tones[0]!.startMs, endMs: layout.durationMs + 800 });
+      expect(conversation!.interrupts.map((i) => i.speakerTag)).toEqual(['1', '2']);
+      const [summary] = of(results, 'summarization');
+      expect(summary!.responses).toEqual(['3 utterances: 12 789 <speech>', '{"utterances":3,"transcript":"12 789 <speech>"}']);
+      expect(summary!.usage.inputTextTokens).toBe(6);
+      // Session statistics come after the session's last final.
+      expect(results.indexOf(summary!)).toBeGreaterThan(results.indexOf(finals.at(-1)!));
+    });
+  });
+
+  it('through rollovers: each utterance classified and analysed once, each session\'s totals once, on the whole-stream timeline', async () => {
+    const limits = { maxAudioMs: 6_000, maxBytes: 10_000_000 };
+    await withEmulator({ limits }, async (emulator) => {
+      const utterances = Array.from({ length: 14 }, (_, i) => String(1 + (i % 9)).repeat(1 + (i % 3)));
+      const stream = new RecognizeStream(streamOptions(emulator, { api: 'v3', sampleRateHertz: rate, pace: 50, sessionLimits: limits, ...ANALYSIS }));
+      const sessions: SessionInfo[] = [];
+      stream.on('session', (s: SessionInfo) => sessions.push(s));
+      const audio = dialledDigitsPcm(utterances, { sampleRate: rate });
+      const layout = dialledDigitsLayout(utterances, { sampleRate: rate });
+      const results = await recognize(stream, audio);
+      expect(emulator.sessions.length).toBeGreaterThanOrEqual(3);
+      expectExactV3(results, utterances);
+      // One classification and one utterance analysis per utterance, where the utterance is.
+      const spans = utterances.map((_, u) => {
+        const tones = layout.tones.filter((t) => t.utterance === u);
+        return [tones[0]!.startMs, tones.at(-1)!.endMs];
+      });
+      const near = (got: (number | undefined)[], want: number[]) => got.every((ms, i) => ms !== undefined && Math.abs(ms - want[i]!) <= 20);
+      const classified = of(results, 'classifier') as ClassifierResult[];
+      expect(classified).toHaveLength(utterances.length);
+      classified.forEach((c, i) => expect(near([c.startMs, c.endMs], spans[i]!)).toBe(true));
+      const perUtterance = of(results, 'speakerAnalysis').filter((s) => s.window === 'utterance') as SpeakerAnalysisResult[];
+      expect(perUtterance.map((s) => s.wordsCount)).toEqual(utterances.map((u) => u.length));
+      // Every session that ended well sent its totals once, over the audio it heard.
+      const summaries = of(results, 'summarization') as SummarizationResult[];
+      expect(summaries.map((s) => s.session)).toEqual(emulator.sessions.filter((s) => s.status?.name === 'OK').map((s) => s.index));
+      for (const s of summaries) {
+        const info = sessions.find((i) => i.session === s.session)!;
+        expect(s.sessionAudio.startMs).toBe(info.baseOffsetMs);
+        expect(s.sessionAudio.endMs).toBeGreaterThan(s.sessionAudio.startMs);
+      }
+      const totals = of(results, 'speakerAnalysis').filter((s) => s.window === 'session');
+      expect(new Set(totals.map((t) => `${t.session}:${t.speakerTag}`)).size).toBe(totals.length);
+    });
+  });
+});
