@@ -30,6 +30,15 @@ export type {
   LanguageEstimate,
   SessionInfo,
   StatusEvent,
+  ClassifierResult,
+  ClassifierLabel,
+  SpeakerAnalysisResult,
+  ConversationAnalysisResult,
+  SummarizationResult,
+  SpeakerInterrupts,
+  DescriptiveStatistics,
+  AnalysisWindow,
+  AudioSpan,
 } from './results.js';
 
 // Errors.
@@ -45,6 +54,15 @@ export type {
   AudioProcessingType,
   CompressSilenceOptions,
 } from './api/api-options.js';
+export type {
+  AnalysisOptions,
+  ClassifierOption,
+  ClassifierTrigger,
+  SpeechAnalysisOption,
+  SummarizationOption,
+  SummarizationPropertyOption,
+  SummarizationFormat,
+} from './api/analysis-options.js';
 export type { RolloverOptions, RolloverReason } from './session/rollover.js';
 export type { RetryOptions } from './session/retry-policy.js';
 export type { IdleOptions, IdlePolicy } from './session/idle.js';

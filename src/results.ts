@@ -162,7 +162,7 @@ interface AnalysisBase extends ResultBase {
   /** Always `''`: analysis has no text of its own. */
   text: '';
   /** Always empty. */
-  alternatives: [];
+  alternatives: RecognitionAlternative[];
   final: false;
   endOfUtterance: false;
   window: AnalysisWindow;

@@ -83,7 +83,7 @@ const CLASSIFIER_WINDOWS = { LAST_UTTERANCE: 'utterance', LAST_FINAL: 'final', L
 
 /** The result an analysis response stands for, or undefined when the response is not one. */
 export function analysisResult(response: StreamingResponse__Output, ctx: AnalysisContext): RecognitionResult | undefined {
-  const base = { text: '' as const, alternatives: [] as [], final: false as const, endOfUtterance: false as const, session: ctx.session, channelTag: ctx.channelTag };
+  const base = { text: '' as const, alternatives: [], final: false as const, endOfUtterance: false as const, session: ctx.session, channelTag: ctx.channelTag };
   const span = (b: AudioSegmentBoundaries__Output | null | undefined): AudioSpan => ({
     startMs: ctx.toStreamMs(Number(b?.start_time_ms ?? 0)),
     endMs: ctx.toStreamMs(Number(b?.end_time_ms ?? 0)),
