@@ -64,6 +64,7 @@ export type {
   SummarizationFormat,
 } from './api/analysis-options.js';
 export type { RolloverOptions, RolloverReason } from './session/rollover.js';
+export type { StreamUpdate } from './stream/settings-update.js';
 export type { RetryOptions } from './session/retry-policy.js';
 export type { IdleOptions, IdlePolicy } from './session/idle.js';
 export type { EncodeOption, OpusEncodeOptions } from './audio/encode-options.js';

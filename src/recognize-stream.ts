@@ -30,6 +30,7 @@ import { EndOfAudio } from './stream/end-of-audio.js';
 import { IdleKeeper } from './stream/idle-keeper.js';
 import { ResultRouter } from './stream/result-router.js';
 import { SessionFactory, sessionIds } from './stream/session-factory.js';
+import { SettingsUpdate, type StreamUpdate } from './stream/settings-update.js';
 import { schedulerFor, type Scheduler, type SchedulerTimer } from './timing/scheduler.js';
 import type { CallStatus, Transport } from './transport/call.js';
 import { createGrpcTransport } from './transport/grpc-transport.js';
@@ -120,6 +121,8 @@ export class RecognizeStream extends Duplex {
   private creationStack: string | undefined;
   /** Publishes to the diagnostics channels (see `DiagnosticsChannels`). */
   private readonly probe: StreamProbe;
+  /** Settings `update()` changed, waiting for the next session. */
+  private readonly updates: SettingsUpdate;
 
   constructor(options: RecognizeStreamOptions);
   /** @internal Tests hand in fakes (see `StreamInternals`); not in the published types. */
@@ -186,6 +189,7 @@ export class RecognizeStream extends Duplex {
       destroyed: () => this.destroyed,
     });
     this.repairs = new Repairs(this.repairHost());
+    this.updates = new SettingsUpdate(resolved);
     this.recovery = new RecoveryPolicy(resolved.retry, this.random, this.credentials.refresh !== undefined);
     this.startWait = {
       queued: () => this.recovery.queued(this.clock.now()),
@@ -225,6 +229,17 @@ export class RecognizeStream extends Duplex {
     // The framer ends a frame exactly here; a source that cannot cut gets a short frame flushed.
     const at = this.intake.cut() ?? this.intake.positionMs + this.intake.bufferedMs;
     if (this.ledger.eouMarks.add(at)) this.pump();
+  }
+
+  /**
+   * Changes settings from the next session on (see `StreamUpdate` for which): the stream rolls
+   * over for them at the next end of utterance or pause. Validated at once: an invalid or
+   * unchangeable setting throws `SPEECHKIT_ERR_INVALID_OPTION` naming it, and nothing changes.
+   * Updates before the switch add up; the latest value of each setting wins.
+   */
+  update(settings: StreamUpdate): void {
+    this.updates.request(settings);
+    if (!this.destroyed) this.pump();
   }
 
   /**
@@ -370,6 +385,7 @@ export class RecognizeStream extends Duplex {
         session.inSoftWindow = true;
         if (this.feeder.silentRunMs >= rollover.silenceMs && this.requestRollover('silence')) continue;
       }
+      if (this.updates.pending && this.feeder.silentRunMs >= rollover.silenceMs && this.requestRollover('update')) continue;
       const now = this.clock.now();
       const due = this.feeder.dueAt(frame, now, this.ledger.unconfirmedMs(session.streamEndMs) >= this.ledger.replayBound());
       if (due > now + SEND_EARLY_MS) {
@@ -573,6 +589,7 @@ export class RecognizeStream extends Duplex {
   }
 
   private openSession(): void {
+    this.updates.apply();
     const first = this.peekFrame();
     const baseOffsetMs = first?.streamMs ?? this.intake.positionMs;
     const session = this.sessions.create(baseOffsetMs, {
@@ -624,8 +641,8 @@ export class RecognizeStream extends Duplex {
     }
     if (results.length > 0) this.deliver(session, this.gate.accept(session.index, results));
     const boundary = results.some((r) => r.endOfUtterance) && this.cheapBoundary(session);
-    if (boundary && session === this.current && session.inSoftWindow && !this.utteranceDone && session.state === 'open') {
-      if (this.requestRollover('end-of-utterance')) this.pump();
+    if (boundary && session === this.current && (session.inSoftWindow || this.updates.pending) && !this.utteranceDone && session.state === 'open') {
+      if (this.requestRollover(session.inSoftWindow ? 'end-of-utterance' : 'update')) this.pump();
     }
     // The end of the stream waits for the final covering the last speech (see `EndFlush`), and
     // unpaced audio past the replay bound waits for finals: either may go on now. Only after this

@@ -7,8 +7,10 @@ import type {
   ConversationAnalysisResult,
   DescriptiveStatistics,
   RecognitionResult,
+  RecognizeStream,
   RecognizeStreamOptions,
   SpeakerAnalysisResult,
+  StreamUpdate,
   SummarizationFormat,
   SummarizationResult,
 } from 'speechkit-stream';
@@ -56,5 +58,17 @@ describe('analysis options', () => {
     expect(options.classifiers).type.toBe<ClassifierOption[] | undefined>();
     expect({ classifiers: [{ name: 'answerphone', triggers: ['sometimes'] }] }).type.not.toBeAssignableTo<RecognizeStreamOptions>();
     expect({ speechAnalysis: { speakerAnalysis: true, quantiles: [0.5] }, speakerLabeling: true, phoneFormatting: false }).type.toBeAssignableTo<Partial<RecognizeStreamOptions>>();
+  });
+});
+
+declare const stream: RecognizeStream;
+
+describe('stream.update()', () => {
+  test('takes the settings that can change, typed as the options', () => {
+    expect(stream.update).type.toBeCallableWith({ languageCode: 'en-US', eouClassifier: { type: 'default', sensitivity: 'high' } });
+    expect(stream.update).type.toBeCallableWith({ classifiers: [{ name: 'answerphone', triggers: ['onUtterance'] }], speakerLabeling: true });
+    expect(stream.update).type.not.toBeCallableWith({ sampleRateHertz: 16000 });
+    expect(stream.update).type.not.toBeCallableWith({ languageCode: 7 });
+    expect<Parameters<RecognizeStream['update']>[0]>().type.toBe<StreamUpdate>();
   });
 });
