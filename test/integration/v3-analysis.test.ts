@@ -94,3 +94,32 @@ describe('API v3 analysis against the emulator, over gRPC', () => {
     });
   });
 });
+
+describe('stream.update() against the emulator', () => {
+  it('the next session, opened at an end of utterance, has the new language and classifiers; every digit still exactly once', async () => {
+    await withEmulator({}, async (emulator) => {
+      const stream = new RecognizeStream(streamOptions(emulator, { api: 'v3', sampleRateHertz: rate, languageCode: 'ru-RU' }));
+      const results: RecognitionResult[] = [];
+      const rollovers: { reason: string }[] = [];
+      stream.on('rollover', (e: { reason: string }) => rollovers.push(e));
+      const ended = new Promise<void>((resolve, reject) => {
+        stream.on('data', (r: RecognitionResult) => results.push(r));
+        stream.on('end', resolve);
+        stream.on('error', reject);
+      });
+      const first = dialledDigitsPcm(['12', '34'], { sampleRate: rate });
+      stream.write(first);
+      while (!results.some((r) => r.type === 'endOfUtterance')) await new Promise((resolve) => setTimeout(resolve, 10));
+      stream.update({ languageCode: 'en-US', classifiers: [{ name: 'answerphone', triggers: ['onUtterance'] }] });
+      stream.end(Buffer.concat([dialledDigitsPcm(['56'], { sampleRate: rate }), beep(600), quiet(1_000)]));
+      await ended;
+      expect(rollovers.map((r) => r.reason)).toEqual(['update']);
+      expect(emulator.sessions.map((s) => s.v3Options!.languageRestriction!.languageCodes)).toEqual([['ru-RU'], ['en-US']]);
+      expect(emulator.sessions[1]!.v3Options!.analysis.classifiers).toEqual([{ name: 'answerphone', triggers: ['ON_UTTERANCE'] }]);
+      expect(of(results, 'refinement').map((r) => r.text)).toEqual(['12', '34', '56', '<speech>']);
+      const classified = of(results, 'classifier');
+      expect(classified.every((c) => c.session === 1)).toBe(true);
+      expect(classified.at(-1)!.labels).toEqual([{ label: 'answerphone', confidence: 1 }]);
+    });
+  });
+});
