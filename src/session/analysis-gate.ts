@@ -9,7 +9,8 @@ import type { RecognitionResult } from '../results.js';
  * at the last confirmed final, which can be behind what was already reported. That session's
  * result for the same audio is a repeat, dropped: a window ending where an emitted one of the same
  * classifier (or speaker) ended, within `toleranceMs`, is the same audio. A replaced session's result
- * about audio past what finals reported is dropped too: its replacement hears that audio again.
+ * about an utterance that starts past what finals reported is dropped too: its replacement hears
+ * that audio again.
  *
  * Results about a partial are interim and pass as partials do. Results about a whole session
  * (`window: 'session'`) are that session's own, once per session, and always pass.
@@ -25,7 +26,9 @@ export class AnalysisGate {
     const key = windowKey(r);
     if (key === undefined) return true;
     if (r.endMs === undefined) return !replaced;
-    if (replaced && r.endMs > reportedUntilMs + this.toleranceMs) return false;
+    // An utterance that starts past what finals reported was not finalized by this session: the
+    // replay covers it. (Its end is no test: a window may reach past its last final, to the pause.)
+    if (replaced && (r.startMs ?? r.endMs) > reportedUntilMs) return false;
     const last = this.lastEndMs.get(key);
     if (last !== undefined && r.endMs <= last + this.toleranceMs) return false;
     this.lastEndMs.set(key, r.endMs);

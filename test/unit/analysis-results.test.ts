@@ -111,8 +111,9 @@ describe('the result gate emits analysis of a stretch of audio once', () => {
     gate.accept(0, [final(0, 1_000, 2_000)]);
     gate.replace(0, undefined);
     gate.open(1);
-    // Old session: a late classification of the utterance it finalized (kept), and one of audio the replay covers (dropped).
-    expect(kinds(gate.accept(0, [classified(0, 1_000, 2_000), final(0, 2_500, 3_000, 1), classified(0, 2_500, 3_000), classified(0, 2_500, 2_800, 'partial')]))).toEqual(['classifier@0']);
+    // Old session: a late classification of the utterance it finalized (kept, though its window
+    // reaches into the pause after the final), and one of audio the replay covers (dropped).
+    expect(kinds(gate.accept(0, [classified(0, 1_000, 2_300), final(0, 2_500, 3_000, 1), classified(0, 2_500, 3_000), classified(0, 2_500, 2_800, 'partial')]))).toEqual(['classifier@0']);
     gate.end(0);
     expect(kinds(gate.accept(1, [final(1, 2_500, 3_000), classified(1, 2_500, 3_000)]))).toEqual(['final@1', 'classifier@1']);
   });
