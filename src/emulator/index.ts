@@ -89,5 +89,7 @@ export {
   type PcmSampleRate,
 } from './fixtures/dialled-digits.js';
 export { pcmToG711, type G711Law } from './fixtures/g711.js';
+export { beepPcm, type BeepOptions } from './fixtures/beep.js';
+export { EMULATED_CLASSIFIERS } from './v3/analysis-config.js';
 export type { EmulatorTlsOptions } from './network/tls.js';
 export { startTcpProxy, type TcpProxy, type TcpProxyOptions } from './network/tcp-proxy.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dialledDigitsLayout, dialledDigitsPcm, startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { beepPcm as beepOf, dialledDigitsLayout, dialledDigitsPcm, startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { splitMs } from './helpers.js';
 import { chunk, closeV3Clients, NORMALIZED, pcmOptions, runV3, type V3Response } from './v3-helpers.js';
 
@@ -13,16 +13,10 @@ afterAll(async () => {
 });
 beforeEach(() => emu.reset());
 
-const RATE = 8000;
+const RATE = 8000 as const;
+const beepPcm = (ms: number) => beepOf(ms, { sampleRate: RATE });
 const chunks = (pcm: Buffer) => splitMs(pcm, RATE, 100).map(chunk);
 const silencePcm = (ms: number) => Buffer.alloc(((RATE * ms) / 1000) * 2);
-/** A 1,000 Hz tone: an answering machine's beep. */
-function beepPcm(ms: number, amplitude = 12_000): Buffer {
-  const n = (RATE * ms) / 1000;
-  const out = Buffer.alloc(n * 2);
-  for (let i = 0; i < n; i++) out.writeInt16LE(Math.round(amplitude * Math.sin((2 * Math.PI * 1000 * i) / RATE)), i * 2);
-  return out;
-}
 const only = (responses: V3Response[], event: V3Response['Event']) => responses.filter((r) => r.Event === event);
 
 describe('v3 analysis stand-ins over gRPC', () => {

@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { dialledDigitsLayout, dialledDigitsPcm } from '../../src/emulator/index.js';
+import { beepPcm, dialledDigitsLayout, dialledDigitsPcm } from '../../src/emulator/index.js';
 import { RecognizeStream } from '../../src/recognize-stream.js';
 import type { ClassifierResult, RecognitionResult, SessionInfo, SpeakerAnalysisResult, SummarizationResult } from '../../src/results.js';
 import { recognize, streamOptions, withEmulator } from '../helpers/emulator.js';
 import { expectExactV3 } from '../helpers/v3-results.js';
 
-const rate = 8000;
-/** A 1,000 Hz tone: an answering machine's beep. */
-function beep(ms: number): Buffer {
-  const n = (rate * ms) / 1000;
-  const out = Buffer.alloc(n * 2);
-  for (let i = 0; i < n; i++) out.writeInt16LE(Math.round(12_000 * Math.sin((2 * Math.PI * 1000 * i) / rate)), i * 2);
-  return out;
-}
+const rate = 8000 as const;
+const beep = (ms: number) => beepPcm(ms, { sampleRate: rate });
 const quiet = (ms: number) => Buffer.alloc(((rate * ms) / 1000) * 2);
 const of = <T extends RecognitionResult['type']>(results: RecognitionResult[], type: T) => results.filter((r): r is Extract<RecognitionResult, { type: T }> => r.type === type);
 
