@@ -38,6 +38,15 @@ export type {
   LanguageEstimate,
   SessionInfo,
   StatusEvent,
+  ClassifierResult,
+  ClassifierLabel,
+  SpeakerAnalysisResult,
+  ConversationAnalysisResult,
+  SummarizationResult,
+  SpeakerInterrupts,
+  DescriptiveStatistics,
+  AnalysisWindow,
+  AudioSpan,
 } from './results.js';
 
 // Errors.
@@ -53,7 +62,17 @@ export type {
   AudioProcessingType,
   CompressSilenceOptions,
 } from './api/api-options.js';
+export type {
+  AnalysisOptions,
+  ClassifierOption,
+  ClassifierTrigger,
+  SpeechAnalysisOption,
+  SummarizationOption,
+  SummarizationPropertyOption,
+  SummarizationFormat,
+} from './api/analysis-options.js';
 export type { RolloverOptions, RolloverReason } from './session/rollover.js';
+export type { StreamUpdate } from './stream/settings-update.js';
 export type { RetryOptions } from './session/retry-policy.js';
 export type { IdleOptions, IdlePolicy } from './session/idle.js';
 export type { EncodeOption, OpusEncodeOptions } from './audio/encode-options.js';

@@ -5,6 +5,7 @@ import { ErrorCodes, invalidAudio, SpeechKitError } from './errors.js';
 import { resolveOptions, type RecognizeStreamOptions, type ResolvedOptions } from './options.js';
 import type { RecognitionResult } from './results.js';
 import type { Session } from './session/session.js';
+import type { StreamUpdate } from './stream/settings-update.js';
 import { assembleStream, type StreamInternals, type StreamParts } from './stream/stream-parts.js';
 import type { RecognizeStreamEventArgs, RecognizeStreamListener } from './stream-events.js';
 
@@ -112,6 +113,17 @@ export class RecognizeStream extends Duplex {
     if (this.p.api.eouMessage && this.options.v3.eouClassifier?.type === 'external') this.p.ledger.eouMarks.add(at);
     this.pump();
     return done;
+  }
+
+  /**
+   * Changes settings from the next session on (see `StreamUpdate` for which): the stream rolls
+   * over for them at the next end of utterance or pause. Validated at once: an invalid or
+   * unchangeable setting throws `SPEECHKIT_ERR_INVALID_OPTION` naming it, and nothing changes.
+   * Updates before the switch add up; the latest value of each setting wins.
+   */
+  update(settings: StreamUpdate): void {
+    this.p.updates.request(settings);
+    if (!this.destroyed) this.pump();
   }
 
   /**

@@ -102,11 +102,21 @@ export interface EndOfUtteranceResult extends ResultBase {
  * - `final`: fixed text, emitted exactly once, in audio order, numbered by `finalIndex`.
  * - `refinement` (v3): the normalized text of the final numbered `finalIndex`.
  * - `endOfUtterance` (v3): the utterance is over; v2 marks its last final `endOfUtterance: true`.
+ * - `classifier`, `speakerAnalysis`, `conversationAnalysis`, `summarization` (v3, when asked for
+ *   with `classifiers`, `speechAnalysis`, `summarization`): analysis of the speech, no text.
  *
  * Code written for API v2 (`r.final`, `r.text`, `r.endOfUtterance`) keeps its meaning: only finals
  * have `final: true`, and `endOfUtterance: true` still marks where an utterance ends.
  */
-export type RecognitionResult = PartialResult | FinalResult | RefinementResult | EndOfUtteranceResult;
+export type RecognitionResult =
+  | PartialResult
+  | FinalResult
+  | RefinementResult
+  | EndOfUtteranceResult
+  | ClassifierResult
+  | SpeakerAnalysisResult
+  | ConversationAnalysisResult
+  | SummarizationResult;
 
 /** The `type` of a result. */
 export type RecognitionResultType = RecognitionResult['type'];
@@ -136,4 +146,130 @@ export interface StatusEvent {
   code: string;
   /** The service's message, with any known secret removed. */
   message: string;
+}
+
+/**
+ * What an analysis result covers. `utterance`, `final`, `partial`: the audio between its
+ * `startMs` and `endMs`, reported once for the whole stream (a session that hears that audio again
+ * after a rollover or a recovery does not report it twice). `session`: all the audio one session
+ * heard (`sessionAudio`), reported by each session once.
+ */
+export type AnalysisWindow = 'utterance' | 'final' | 'partial' | 'session';
+
+/** A span of the whole-stream timeline, in ms. */
+export interface AudioSpan {
+  startMs: number;
+  endMs: number;
+}
+
+/** Fields of every analysis result (API v3): no text, never final. */
+interface AnalysisBase extends ResultBase {
+  /** Always `''`: analysis has no text of its own. */
+  text: '';
+  /** Always empty. */
+  alternatives: RecognitionAlternative[];
+  final: false;
+  endOfUtterance: false;
+  window: AnalysisWindow;
+}
+
+/** Statistics of a series of values (per utterance, per second, …). */
+export interface DescriptiveStatistics {
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
+  /** At the levels asked for in `speechAnalysis.quantiles`, lowest first. */
+  quantiles: { level: number; value: number }[];
+}
+
+/** One label of a classifier with the service's confidence in it (0–1). */
+export interface ClassifierLabel {
+  label: string;
+  confidence: number;
+}
+
+/**
+ * API v3: what a classifier (option `classifiers`) found in an utterance, a final or a partial.
+ * For answering-machine detection (`answerphone`), look for the label `answerphone`.
+ */
+export interface ClassifierResult extends AnalysisBase {
+  /** Discriminant: switch on it. */
+  type: 'classifier';
+  /** The classifier's name, as asked for. */
+  classifier: string;
+  window: 'utterance' | 'final' | 'partial';
+  labels: ClassifierLabel[];
+  /** Phrases that made the classifier decide, with whole-stream times. */
+  highlights: { text: string; startMs: number; endMs: number }[];
+}
+
+/**
+ * API v3: one speaker's statistics (`speechAnalysis.speakerAnalysis`), for the last utterance
+ * (`window: 'utterance'`, once per utterance of the stream) or for all one session heard
+ * (`window: 'session'`, sent as the session ends; see `sessionAudio`).
+ */
+export interface SpeakerAnalysisResult extends AnalysisBase {
+  /** Discriminant: switch on it. */
+  type: 'speakerAnalysis';
+  window: 'utterance' | 'session';
+  /** Which speaker (the channel, or the speaker's label with `speakerLabeling`). */
+  speakerTag: string;
+  /** With `window: 'session'`: the whole-stream span of the audio the session heard. */
+  sessionAudio?: AudioSpan;
+  totalSpeechMs: number;
+  speechRatio: number;
+  totalSilenceMs: number;
+  silenceRatio: number;
+  wordsCount: number;
+  lettersCount: number;
+  wordsPerSecond: DescriptiveStatistics;
+  lettersPerSecond: DescriptiveStatistics;
+  wordsPerUtterance: DescriptiveStatistics;
+  lettersPerUtterance: DescriptiveStatistics;
+  utteranceCount: number;
+  utteranceDurationMs: DescriptiveStatistics;
+}
+
+/** API v3: how often one speaker interrupted the others. */
+export interface SpeakerInterrupts {
+  speakerTag: string;
+  count: number;
+  durationMs: number;
+  /** Whole-stream spans of the interrupts. */
+  spans: AudioSpan[];
+}
+
+/**
+ * API v3: statistics across speakers for all one session heard (`speechAnalysis.conversationAnalysis`),
+ * sent as the session ends; `startMs`/`endMs` are the conversation's bounds on the whole-stream timeline.
+ */
+export interface ConversationAnalysisResult extends AnalysisBase {
+  /** Discriminant: switch on it. */
+  type: 'conversationAnalysis';
+  window: 'session';
+  /** The whole-stream span of the audio the session heard. */
+  sessionAudio: AudioSpan;
+  totalSimultaneousSilenceMs: number;
+  simultaneousSilenceRatio: number;
+  simultaneousSilenceDurationMs: DescriptiveStatistics;
+  totalSimultaneousSpeechMs: number;
+  simultaneousSpeechRatio: number;
+  simultaneousSpeechDurationMs: DescriptiveStatistics;
+  interrupts: SpeakerInterrupts[];
+  totalSpeechMs: number;
+  speechRatio: number;
+}
+
+/** API v3: the summarization model's answers about one session's text (option `summarization`). */
+export interface SummarizationResult extends AnalysisBase {
+  /** Discriminant: switch on it. */
+  type: 'summarization';
+  window: 'session';
+  /** The whole-stream span of the audio the session heard. */
+  sessionAudio: AudioSpan;
+  /** One answer per property asked for, in the same order (JSON text for the JSON formats). */
+  responses: string[];
+  /** Tokens the model used. */
+  usage: { inputTextTokens: number; completionTokens: number; totalTokens: number };
 }

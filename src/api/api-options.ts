@@ -1,4 +1,5 @@
 import { invalidOption } from '../errors.js';
+import { ANALYSIS_OPTION_KEYS, resolveAnalysisOptions, type AnalysisOptions, type AnalysisSettings } from './analysis-options.js';
 
 /** Which SpeechKit streaming API a stream speaks. */
 export type ApiVersion = 'v2' | 'v3';
@@ -42,7 +43,7 @@ export interface CompressSilenceOptions {
 }
 
 /** Options that choose the API and the settings only API v3 has. */
-export interface ApiOptions {
+export interface ApiOptions extends AnalysisOptions {
   /** `'v2'` (default, for compatibility) or `'v3'` (the service's recommendation for new projects). */
   api?: ApiVersion;
   /** v3: normalized text ("123" for "one two three") as `refinement` results. Default: `!rawResults`. */
@@ -67,6 +68,8 @@ export interface V3Settings {
     | undefined;
   audioProcessingType: AudioProcessingType | undefined;
   compressSilence: { afterMs: number } | undefined;
+  /** Classifiers, speech analysis, speaker labeling, summarization, phone formatting. */
+  analysis: AnalysisSettings;
 }
 
 export const API_OPTION_KEYS: readonly string[] = [
@@ -76,6 +79,7 @@ export const API_OPTION_KEYS: readonly string[] = [
   'eouClassifier',
   'audioProcessingType',
   'compressSilence',
+  ...ANALYSIS_OPTION_KEYS,
 ];
 const V3_ONLY_KEYS = API_OPTION_KEYS.filter((key) => key !== 'api');
 /** Settings that exist in API v2 only, with what to use in v3 instead. */
@@ -107,14 +111,16 @@ export function resolveApiOptions(
     const v2Only = Object.keys(V2_ONLY_KEYS).find(given);
     if (v2Only) throw invalidOption(v2Only, `to be left out with \`api: 'v3'\`: ${V2_ONLY_KEYS[v2Only]}`);
   }
+  const textNormalization = resolveNormalization(input.textNormalization, shared.rawResults);
   return {
     api,
     v3: {
-      textNormalization: resolveNormalization(input.textNormalization, shared.rawResults),
+      textNormalization,
       languageRestriction: resolveLanguageRestriction(input.languageRestriction, shared.languageCode),
       eouClassifier: resolveEouClassifier(input.eouClassifier),
       audioProcessingType: resolveProcessingType(input.audioProcessingType),
       compressSilence: resolveCompressSilence(input.compressSilence),
+      analysis: resolveAnalysisOptions(input, textNormalization),
     },
   };
 }

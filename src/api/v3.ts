@@ -8,6 +8,7 @@ import type { EouClassifierOptions } from '../generated/speechkit/stt/v3/EouClas
 import type { AlternativeUpdate__Output } from '../generated/speechkit/stt/v3/AlternativeUpdate.js';
 import type { ApiAdapter, ApiResponse, ResponseMapper } from './adapter-contract.js';
 import { MONO_CHANNEL } from './v2.js';
+import { analysisResult, analysisSessionOptions } from './v3-analysis.js';
 
 /**
  * The first message of a v3 session. Only settings that differ from the service's defaults go on
@@ -15,7 +16,8 @@ import { MONO_CHANNEL } from './v2.js';
  *
  * Mapped from the shared options: `languageCode` (other than `auto`) becomes a one-language
  * whitelist; `profanityFilter` and `literatureText` travel with the text normalization settings;
- * `rawResults` only sets the default of `textNormalization`.
+ * `rawResults` only sets the default of `textNormalization`. The analysis options (classifiers,
+ * speech analysis, speaker labeling, summarization) are in `v3-analysis.ts`.
  */
 export function sessionOptionsRequest(options: ResolvedOptions, format: AudioFormat): StreamingRequest {
   const { v3 } = options;
@@ -30,6 +32,7 @@ export function sessionOptionsRequest(options: ResolvedOptions, format: AudioFor
       text_normalization: v3.textNormalization ? 'TEXT_NORMALIZATION_ENABLED' : 'TEXT_NORMALIZATION_DISABLED',
       ...(options.profanityFilter && { profanity_filter: true }),
       ...(options.literatureText && { literature_text: true }),
+      ...(!v3.analysis.phoneFormatting && { phone_formatting_mode: 'PHONE_FORMATTING_MODE_DISABLED' }),
     };
   }
   const restriction = v3.languageRestriction
@@ -45,6 +48,7 @@ export function sessionOptionsRequest(options: ResolvedOptions, format: AudioFor
     session_options: {
       recognition_model: model,
       ...(v3.eouClassifier && { eou_classifier: eouClassifier(v3.eouClassifier) }),
+      ...analysisSessionOptions(v3.analysis),
     },
   };
 }
@@ -133,9 +137,11 @@ export function v3ResponseMapper(session: number, toStreamMs: (sessionMs: number
       case 'status_code':
         out.status = { code: String(response.status_code?.code_type ?? 'CODE_TYPE_UNSPECIFIED'), message: response.status_code?.message ?? '' };
         break;
-      default:
-        // Classifier, analysis and summarization events are not results of recognition.
+      default: {
+        const analysis = analysisResult(response, { session, channelTag: common.channelTag, toStreamMs });
+        if (analysis) out.results.push(analysis);
         break;
+      }
     }
     return out;
   };

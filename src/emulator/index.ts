@@ -31,7 +31,9 @@
  * final is followed by an `eou_update`; responses carry audio cursors, and `status_code` keep-alives
  * come every `statusEveryMs`. `silence_chunk` is heard as silence and counts as audio time (not
  * bytes); an external `eou` ends the utterance at once. The default classifier's pause follows
- * `max_pause_between_words_hint_ms`, halved by HIGH sensitivity.
+ * `max_pause_between_words_hint_ms`, halved by HIGH sensitivity. Classifiers, speech analysis,
+ * speaker labeling and summarization get deterministic stand-ins (see `analysis/analyst.ts`):
+ * `answerphone` hears a 1 kHz beep ({@link beepPcm}), speakers are told apart by DTMF register.
  *
  * Faults: `addFault`, `refuseNext`, the `faults` option, or per call the `x-emulator-fault` header
  * (`action=fail;status=UNAVAILABLE;afterAudioMs=2000`; see {@link FaultRule}).
@@ -89,5 +91,7 @@ export {
   type PcmSampleRate,
 } from './fixtures/dialled-digits.js';
 export { pcmToG711, type G711Law } from './fixtures/g711.js';
+export { beepPcm, type BeepOptions } from './fixtures/beep.js';
+export { EMULATED_CLASSIFIERS } from './v3/analysis-config.js';
 export type { EmulatorTlsOptions } from './network/tls.js';
 export { startTcpProxy, type TcpProxy, type TcpProxyOptions } from './network/tcp-proxy.js';

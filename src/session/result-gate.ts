@@ -1,4 +1,5 @@
 import type { RecognitionResult } from '../results.js';
+import { AnalysisGate, isAnalysis } from './analysis-gate.js';
 
 /**
  * Decides which results reach the reader, so that each stretch of audio is reported by exactly one
@@ -66,6 +67,7 @@ export class ResultGate {
   private readonly dropped = new Map<number, RecognitionResult[]>();
   /** The utterance whose finals were emitted and whose end was not: the session that will end it. */
   private openUtterance: { session: number; finalIndex: number } | undefined;
+  private readonly analysis = new AnalysisGate(SEAM_TOLERANCE_MS);
 
   /** Registers a session; call in session order. */
   open(index: number): void {
@@ -122,7 +124,8 @@ export class ResultGate {
     if (!s) return [];
     for (const r of results) {
       // What follows a final it already delivered is still the replaced session's to say.
-      const follows = r.type === 'refinement' || r.type === 'endOfUtterance';
+      // Analysis is judged when released (`AnalysisGate`), once the finals before it are.
+      const follows = r.type === 'refinement' || r.type === 'endOfUtterance' || (isAnalysis(r) && !(r.type === 'classifier' && r.window === 'partial'));
       if (s.replaced && !follows && !this.owns(s, r)) {
         if (r.final) this.dropped.get(index)?.push(r);
         continue;
@@ -211,8 +214,10 @@ export class ResultGate {
         if (this.openUtterance?.session !== s.index) return false;
         this.openUtterance = undefined;
         return true;
-      default:
+      case 'partial':
         return true;
+      default:
+        return this.analysis.pass(r, s.replaced, this.lastFinalEndMs);
     }
   }
 

@@ -31,8 +31,8 @@ export interface Limits {
   maxBytes: number;
 }
 
-/** Why the stream rolled over (see `RolloverEvent`). */
-export type RolloverReason = 'end-of-utterance' | 'silence' | 'limit';
+/** Why the stream rolled over (see `RolloverEvent`); `update`: for settings `stream.update()` changed. */
+export type RolloverReason = 'end-of-utterance' | 'silence' | 'limit' | 'update';
 
 export type RolloverDecision = 'continue' | 'at-boundary' | 'now';
 

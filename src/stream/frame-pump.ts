@@ -10,6 +10,7 @@ import type { SchedulerTimer } from '../timing/scheduler.js';
 import type { Feeder } from './feeder.js';
 import type { Finalizer } from './finalizer.js';
 import type { SessionController } from './session-controller.js';
+import type { SettingsUpdate } from './settings-update.js';
 import type { TurnEvents } from './turn-events.js';
 
 /** The stream's parts the frames move through. */
@@ -23,6 +24,7 @@ export interface FramePumpParts {
   ctl: SessionController;
   finalizer: Finalizer;
   turns: TurnEvents;
+  updates: SettingsUpdate;
   /** The pacing wake-up: one reusable scheduler entry, moved per frame (no allocation). */
   wake: SchedulerTimer;
   /** Frames due within this much of now leave at once rather than through a timer. */
@@ -53,7 +55,7 @@ export class FramePump {
   ) {}
 
   run(): void {
-    const { options, clock, feeder, ledger, endFlush, idleGap, ctl, finalizer, turns, wake, earlyMs } = this.parts;
+    const { options, clock, feeder, ledger, endFlush, idleGap, ctl, finalizer, turns, updates, wake, earlyMs } = this.parts;
     const { sessionLimits, rollover } = options;
     const host = this.host;
     for (;;) {
@@ -86,6 +88,7 @@ export class FramePump {
         session.inSoftWindow = true;
         if (feeder.silentRunMs >= rollover.silenceMs && ctl.requestRollover('silence')) continue;
       }
+      if (updates.pending && feeder.silentRunMs >= rollover.silenceMs && ctl.requestRollover('update')) continue;
       const now = clock.now();
       const due = feeder.dueAt(frame, now, ledger.unconfirmedMs(session.streamEndMs) >= ledger.replayBound());
       if (due > now + earlyMs) {

@@ -10,6 +10,7 @@ import type { Feeder } from './feeder.js';
 import type { ResultRouter } from './result-router.js';
 import type { SessionController } from './session-controller.js';
 import type { SessionTimers } from './session-timers.js';
+import type { SettingsUpdate } from './settings-update.js';
 
 /** Longest replay an end-of-utterance rollover may cost (see `cheapBoundary`). */
 const MAX_EOU_REPLAY_MS = 5_000;
@@ -24,6 +25,7 @@ export interface ResponseParts {
   feeder: Feeder;
   stalls: StallGuard;
   ctl: SessionController;
+  updates: SettingsUpdate;
 }
 
 /** What hearing a response asks of the stream. */
@@ -68,8 +70,9 @@ export class Responses {
     }
     if (results.length > 0) host.deliver(session, gate.accept(session.index, results));
     const boundary = results.some((r) => r.endOfUtterance) && this.cheapBoundary(session);
-    if (boundary && session === ctl.current && session.inSoftWindow && !host.utteranceDone() && session.state === 'open') {
-      if (ctl.requestRollover('end-of-utterance')) host.pump();
+    const updating = this.parts.updates.pending;
+    if (boundary && session === ctl.current && (session.inSoftWindow || updating) && !host.utteranceDone() && session.state === 'open') {
+      if (ctl.requestRollover(session.inSoftWindow ? 'end-of-utterance' : 'update')) host.pump();
     }
     // Audio waiting for a final may go on now. Only after this response's results went through
     // the gate: a rollover the pump brings replaces the session, and the gate would then take the

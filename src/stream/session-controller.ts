@@ -29,6 +29,7 @@ import type { Feeder } from './feeder.js';
 import type { IdleKeeper } from './idle-keeper.js';
 import { type SessionFactory, sessionIds } from './session-factory.js';
 import type { SessionTimers } from './session-timers.js';
+import type { SettingsUpdate } from './settings-update.js';
 
 /** The stream's parts the controller works with. */
 export interface ControllerParts {
@@ -52,6 +53,8 @@ export interface ControllerParts {
   recovery: RecoveryPolicy;
   timers: SessionTimers;
   probe: StreamProbe;
+  /** Settings `update()` changed: the next session opens with them. */
+  updates: SettingsUpdate;
 }
 
 /** What the controller asks of the stream. */
@@ -222,6 +225,7 @@ export class SessionController {
   }
 
   private openSession(): void {
+    this.parts.updates.apply();
     const { options, api, intake, sessions, stalls, gate, endFlush, ledger, feeder, slots, timers, pacer, idleGap, clock } = this.parts;
     const host = this.host;
     const first = host.peekFrame();

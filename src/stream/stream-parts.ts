@@ -32,6 +32,7 @@ import { ResultRouter } from './result-router.js';
 import { SessionController, type ControllerHost } from './session-controller.js';
 import { SessionFactory } from './session-factory.js';
 import { SessionTimers } from './session-timers.js';
+import { SettingsUpdate } from './settings-update.js';
 import { TurnEvents } from './turn-events.js';
 
 /** Frames due within this much of now leave at once rather than through a timer. */
@@ -111,6 +112,8 @@ export interface StreamParts {
   turns: TurnEvents;
   /** `finalize()` calls still owed (see `Finalizer`). */
   finalizer: Finalizer;
+  /** Settings `update()` changed, waiting for the next session. */
+  updates: SettingsUpdate;
 }
 
 /**
@@ -122,6 +125,7 @@ export function assembleStream(resolved: ResolvedOptions, internals: StreamInter
   p.gate = new ResultGate();
   p.endFlush = new EndFlush();
   p.router = new ResultRouter((warning) => host.emit('warning', warning));
+  p.updates = new SettingsUpdate(resolved);
   p.api = adapterFor(resolved.api);
   p.ledger = new Ledger(resolved, p.api.followUps?.(resolved) ?? { refinement: false, endOfUtterance: false });
   p.clock = resolved.clock ?? systemClock;
@@ -204,7 +208,7 @@ export function assembleStream(resolved: ResolvedOptions, internals: StreamInter
     options: resolved, api: p.api, clock: p.clock, scheduler: p.scheduler, intake: p.intake, credentials: p.credentials,
     ledger: p.ledger, gate: p.gate, repairs: p.repairs, sessions: p.sessions, feeder: p.feeder, slots: p.slots,
     stalls: p.stalls, endFlush: p.endFlush, pacer: p.pacer, idleGap: p.idleGap, idle: p.idle, recovery: p.recovery,
-    timers: p.timers, probe: p.probe,
+    timers: p.timers, probe: p.probe, updates: p.updates,
   }, {
     emit: (event, ...args) => host.emit(event, ...args),
     destroyed: () => host.destroyed(),
@@ -218,7 +222,7 @@ export function assembleStream(resolved: ResolvedOptions, internals: StreamInter
     onResponse: (session, response) => p.responses.heard(session, response),
     deliver: (session, results) => host.deliver(session, results),
   });
-  p.responses = new Responses({ options: resolved, router: p.router, gate: p.gate, ledger: p.ledger, timers: p.timers, feeder: p.feeder, stalls: p.stalls, ctl: p.ctl }, {
+  p.responses = new Responses({ options: resolved, router: p.router, gate: p.gate, ledger: p.ledger, timers: p.timers, feeder: p.feeder, stalls: p.stalls, ctl: p.ctl, updates: p.updates }, {
     destroyed: () => host.destroyed(),
     utteranceDone: () => host.utteranceDone(),
     status: (event) => host.emit('status', event),
@@ -230,7 +234,7 @@ export function assembleStream(resolved: ResolvedOptions, internals: StreamInter
   });
   p.frames = new FramePump({
     options: resolved, clock: p.clock, feeder: p.feeder, ledger: p.ledger, endFlush: p.endFlush, idleGap: p.idleGap,
-    ctl: p.ctl, finalizer: p.finalizer, turns: p.turns, wake: p.wake, earlyMs: SEND_EARLY_MS,
+    ctl: p.ctl, finalizer: p.finalizer, turns: p.turns, updates: p.updates, wake: p.wake, earlyMs: SEND_EARLY_MS,
   }, {
     utteranceDone: () => host.utteranceDone(),
     readerBlocked: () => host.readerBlocked(),

@@ -170,8 +170,8 @@ describe('v3 session options validation', () => {
   });
 
   it('refuses features it does not emulate with UNIMPLEMENTED', async () => {
-    const out = await refused(pcmOptions(8000, {}, { speaker_labeling: { speaker_labeling: 'SPEAKER_LABELING_ENABLED' } }));
-    expect(out).toMatchObject({ code: 12, details: expect.stringMatching(/speaker_labeling/) });
+    const out = await refused({ recognition_model: { audio_format: { container_audio: { container_audio_type: 'WAV' } } } });
+    expect(out).toMatchObject({ code: 12, details: expect.stringMatching(/WAV/) });
   });
 
   it('refuses audio before the options, options twice, an eou without the external classifier, and empty or zero-length silence', async () => {

@@ -52,7 +52,7 @@ describe('RecognizeStream events', () => {
   });
 
   test('rollover reasons are the ones the stream emits', () => {
-    stream.on('rollover', (e) => expect(e.reason).type.toBe<'end-of-utterance' | 'silence' | 'limit'>());
+    stream.on('rollover', (e) => expect(e.reason).type.toBe<'end-of-utterance' | 'silence' | 'limit' | 'update'>());
   });
 
   test('error codes are a closed set', () => {

@@ -7,6 +7,10 @@ import type {
   RecognitionResult,
   RecognitionResultType,
   RefinementResult,
+  ClassifierResult,
+  SpeakerAnalysisResult,
+  ConversationAnalysisResult,
+  SummarizationResult,
 } from 'speechkit-stream';
 
 declare const result: RecognitionResult;
@@ -31,6 +35,12 @@ describe('RecognitionResult', () => {
         expect(result).type.toBe<EndOfUtteranceResult>();
         expect(result.endOfUtterance).type.toBe<true>();
         break;
+      case 'classifier':
+      case 'speakerAnalysis':
+      case 'conversationAnalysis':
+      case 'summarization':
+        expect(result).type.toBe<ClassifierResult | SpeakerAnalysisResult | ConversationAnalysisResult | SummarizationResult>();
+        break;
       default:
         expect(result).type.toBe<never>();
     }
@@ -38,15 +48,15 @@ describe('RecognitionResult', () => {
 
   test('narrows by `final`, as code written for v2 does', () => {
     if (result.final) expect(result).type.toBe<FinalResult>();
-    else expect(result).type.toBe<PartialResult | RefinementResult | EndOfUtteranceResult>();
+    else expect(result).type.toBe<PartialResult | RefinementResult | EndOfUtteranceResult | ClassifierResult | SpeakerAnalysisResult | ConversationAnalysisResult | SummarizationResult>();
   });
 
   test('`finalIndex` needs narrowing first', () => {
     expect(result.finalIndex).type.toRaiseError("Property 'finalIndex' does not exist");
   });
 
-  test('has exactly four kinds', () => {
-    expect<RecognitionResultType>().type.toBe<'partial' | 'final' | 'refinement' | 'endOfUtterance'>();
+  test('has exactly eight kinds', () => {
+    expect<RecognitionResultType>().type.toBe<'partial' | 'final' | 'refinement' | 'endOfUtterance' | 'classifier' | 'speakerAnalysis' | 'conversationAnalysis' | 'summarization'>();
   });
 
   test('common fields', () => {

@@ -25,6 +25,7 @@ describe('api and v3 options', () => {
       eouClassifier: undefined,
       audioProcessingType: undefined,
       compressSilence: undefined,
+      analysis: { classifiers: undefined, speechAnalysis: undefined, speakerLabeling: false, summarization: undefined, phoneFormatting: true },
     });
     expect(resolveOptions({ auth, api: 'v3', rawResults: true }).v3.textNormalization).toBe(false);
     expect(resolveOptions({ auth, api: 'v3', textNormalization: false }).v3.textNormalization).toBe(false);

@@ -94,6 +94,8 @@ describe('v3 wire format', () => {
     expect(map(roundTrip({ final: alt('three') })).results[0]).toMatchObject({ type: 'final', finalIndex: 1 });
     expect(map(roundTrip({ final_refinement: { final_index: 1, normalized_text: alt('3') } })).results[0]).toMatchObject({ type: 'refinement', final: false, finalIndex: 1, text: '3' });
     expect(map(roundTrip({ partial: { alternatives: [] } })).results[0]).toMatchObject({ type: 'partial', text: '', alternatives: [] });
-    expect(map(roundTrip({ classifier_update: { window_type: 'LAST_FINAL' } }))).toEqual({ results: [] });
+    // Analysis is a result of its own (see analysis-results.test.ts); a keep-alive is not.
+    expect(map(roundTrip({ classifier_update: { window_type: 'LAST_FINAL' } })).results[0]).toMatchObject({ type: 'classifier', window: 'final', text: '' });
+    expect(map(roundTrip({ status_code: { code_type: 'WORKING' } })).results).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ export interface SessionResult {
   final: boolean;
   endOfUtterance: boolean;
   /** API v3: which event carried it (v2 results are `partial` or `final`). */
-  type?: 'partial' | 'final' | 'refinement' | 'endOfUtterance';
+  type?: 'partial' | 'final' | 'refinement' | 'endOfUtterance' | 'classifier' | 'speakerAnalysis' | 'conversationAnalysis' | 'summarization';
   /** API v3: the final's number in its session (finals and refinements). */
   finalIndex?: number;
 }

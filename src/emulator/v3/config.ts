@@ -2,15 +2,16 @@ import type { StreamingOptions__Output } from '../../generated/speechkit/stt/v3/
 import type { SessionConfig } from '../call/session-config.js';
 import type { RecognizerTiming } from '../limits/limits.js';
 import { V2_LANGUAGE_CODES, V2_MODELS, V2_PCM_SAMPLE_RATES } from '../v2/config.js';
+import { resolveV3Analysis, type V3AnalysisOptions } from './analysis-config.js';
 
 /**
  * Validation of v3 `session_options`, with the service's defaults for unset fields: model
  * `general`, REAL_TIME processing, normalization disabled, the default end-of-utterance
  * classifier. Models, languages and PCM rates are the same lists as v2's (the docs share them).
  *
- * Inferred, not documented: the audio format has no default (a session without one is refused),
- * and the emulator refuses features it does not emulate (classifiers, analysis, speaker labeling,
- * summarization) with UNIMPLEMENTED rather than ignoring them.
+ * Inferred, not documented: the audio format has no default (a session without one is refused).
+ * Classifiers, speech analysis, speaker labeling and summarization are validated in
+ * `analysis-config.ts` and answered by deterministic stand-ins (`../analysis/`).
  */
 export type V3ConfigOutcome =
   | { ok: true; config: SessionConfig; options: V3SessionOptions }
@@ -27,6 +28,10 @@ export interface V3SessionOptions {
   audioProcessingType: 'REAL_TIME' | 'FULL_DATA';
   /** Audio-time silence that ends an utterance, from the classifier settings; null with the external classifier. */
   eouSilenceMs: number | null;
+  /** Classifiers, speech analysis, speaker labeling, summarization. */
+  analysis: V3AnalysisOptions;
+  /** `phone_formatting_mode` DISABLED: phone numbers stay as spoken in normalized text. */
+  phoneFormattingDisabled: boolean;
 }
 
 /** The high-sensitivity classifier ends utterances after this fraction of the usual pause. */
@@ -40,13 +45,10 @@ export function resolveV3Config(options: StreamingOptions__Output, timing: Recog
   const unimplemented = (field: string): V3ConfigOutcome => ({
     ok: false,
     status: 'UNIMPLEMENTED',
-    details: `session_options.${field}: not emulated (the emulator recognizes speech only)`,
+    details: `session_options.${field}: not emulated`,
   });
-  if ((options.recognition_classifier?.classifiers ?? []).length > 0) return unimplemented('recognition_classifier');
-  const analysis = options.speech_analysis;
-  if (analysis?.enable_speaker_analysis || analysis?.enable_conversation_analysis) return unimplemented('speech_analysis');
-  if (options.speaker_labeling?.speaker_labeling === 'SPEAKER_LABELING_ENABLED') return unimplemented('speaker_labeling');
-  if (options.summarization?.model_uri || (options.summarization?.properties ?? []).length > 0) return unimplemented('summarization');
+  const analysis = resolveV3Analysis(options);
+  if (!analysis.ok) return bad(analysis.details);
 
   const model = options.recognition_model;
   const modelName = model?.model || 'general';
@@ -128,6 +130,8 @@ export function resolveV3Config(options: StreamingOptions__Output, timing: Recog
       maxPauseBetweenWordsHintMs: hint,
       audioProcessingType,
       eouSilenceMs,
+      analysis: analysis.analysis,
+      phoneFormattingDisabled: normalization?.phone_formatting_mode === 'PHONE_FORMATTING_MODE_DISABLED',
     },
   };
 }

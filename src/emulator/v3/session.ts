@@ -13,6 +13,8 @@ import { sizeLimitBreach } from '../limits/limits.js';
 import { Recognizer, type RecognizedToken, type RecognizerEvent } from '../recognition/recognizer.js';
 import { tokenWord, transcript } from '../recognition/transcript.js';
 import { resolveV3Config, type V3SessionOptions } from './config.js';
+import { wantsAnalysis } from './analysis-config.js';
+import { Analyst } from '../analysis/analyst.js';
 
 type Request = StreamingRequest__Output;
 type Response = StreamingResponse;
@@ -48,6 +50,7 @@ export class V3Session extends CallSession<Request, Response> {
   #options: V3SessionOptions | null = null;
   #decoder: AudioDecoder | null = null;
   #recognizer: Recognizer | null = null;
+  #analyst: Analyst | null = null;
   #sampleRate = 0;
   #silenceMs = 0;
   #finalTimeMs = 0;
@@ -101,6 +104,8 @@ export class V3Session extends CallSession<Request, Response> {
     if (!this.#config) return this.fail('INVALID_ARGUMENT', 'the stream ended before the session_options message');
     // The end of the stream ends the utterance (unless the profile's service drops it).
     if (flush && this.#recognizer) this.#emit(this.#recognizer.flush());
+    // What the session says about all it heard comes last, once nothing more can be heard.
+    if (flush && this.#analyst) this.#sendAnalysis(this.#analyst.sessionEnd(this.#receivedMs()));
     this.finish(OK_STATUS);
   }
 
@@ -129,6 +134,7 @@ export class V3Session extends CallSession<Request, Response> {
         eouSilenceMs: options.eouSilenceMs ?? Infinity,
         cutToneHeard: this.profile.cutToneHeard,
       });
+      if (wantsAnalysis(options.analysis)) this.#analyst = new Analyst(options.analysis, rate, CHANNEL);
     }
     this.log(
       `v3 options ${config.audioEncoding} ${config.sampleRateHertz} Hz ${config.model}` +
@@ -146,6 +152,7 @@ export class V3Session extends CallSession<Request, Response> {
     const before = this.record.audioMs;
     if (this.#limitBreached()) return;
     if (this.pacingBreached(this.record.audioMs - before)) return;
+    this.#analyst?.activity.push(samples);
     if (this.#recognizer) this.#emit(this.#recognizer.push(samples));
     this.checkFaults();
   }
@@ -156,7 +163,9 @@ export class V3Session extends CallSession<Request, Response> {
     this.record.silenceChunks.push({ atMs: this.wallMs(), durationMs: ms });
     if (this.#limitBreached()) return;
     if (this.pacingBreached(ms)) return;
-    if (this.#recognizer) this.#emit(this.#recognizer.push(new Int16Array(Math.round((ms * this.#sampleRate) / 1000))));
+    const silence = new Int16Array(Math.round((ms * this.#sampleRate) / 1000));
+    this.#analyst?.activity.push(silence);
+    if (this.#recognizer) this.#emit(this.#recognizer.push(silence));
     this.checkFaults();
   }
 
@@ -183,7 +192,10 @@ export class V3Session extends CallSession<Request, Response> {
     let ended = false;
     for (const event of events) {
       if (event.type === 'partial') {
-        if (this.#options!.audioProcessingType === 'REAL_TIME') this.#sendUpdate('partial', event.tokens);
+        if (this.#options!.audioProcessingType === 'REAL_TIME') {
+          this.#sendUpdate('partial', event.tokens);
+          if (this.#analyst) this.#sendAnalysis(this.#analyst.partial(event.tokens));
+        }
         continue;
       }
       this.#finalTimeMs = this.#recognizer!.analysedMs;
@@ -193,6 +205,7 @@ export class V3Session extends CallSession<Request, Response> {
       if (this.#options!.textNormalization) this.#sendRefinement(this.#finalIndex, tokens, delayMs);
       this.#finalIndex++;
       this.#sendEou(eouTimeMs ?? this.#finalTimeMs, delayMs);
+      if (this.#analyst) this.#sendAnalysis(this.#analyst.utterance(tokens), delayMs);
       ended = true;
     }
     return ended;
@@ -204,6 +217,13 @@ export class V3Session extends CallSession<Request, Response> {
     const result: SessionResult = { text: alternative.text as string, final, endOfUtterance: false, type: kind };
     if (final) result.finalIndex = this.#finalIndex;
     this.send({ ...this.#envelope(), [kind]: { alternatives: [alternative] } }, [result], delayMs);
+  }
+
+  #sendAnalysis(events: Response[], delayMs = 0): void {
+    for (const event of events) {
+      const type = event.classifier_update ? 'classifier' : event.speaker_analysis ? 'speakerAnalysis' : event.conversation_analysis ? 'conversationAnalysis' : 'summarization';
+      this.send({ ...this.#envelope(), ...event }, [{ text: '', final: false, endOfUtterance: false, type }], delayMs);
+    }
   }
 
   #sendRefinement(finalIndex: number, tokens: RecognizedToken[], delayMs: number): void {
