@@ -216,7 +216,9 @@ export class SpeechRuns {
     const owedRuns: { startMs: number; endMs: number }[] = [];
     let ownedFromMs = unreplayedFromMs;
     for (const r of pending) {
-      if (r.endMs > startMs + 1e-6) continue;
+      // A run a timed final covered is reported (its confirmation may still wait for follow-ups):
+      // the old session owes nothing for it, and a repair must not hear it again.
+      if (r.endMs > startMs + 1e-6 || r.timed) continue;
       owedRuns.push({ startMs: r.startMs, endMs: r.endMs });
       ownedFromMs = Math.min(ownedFromMs ?? Infinity, r.startMs);
     }

@@ -57,6 +57,19 @@ describe('SpeechRuns', () => {
     expect(runs.claimTimeless(1_400)).toEqual({ confirmMs: 1_400, run: undefined });
   });
 
+  it('a cut short of a run a timed final covered (its confirmation held) owes only the runs no final covered', () => {
+    // v3 with late follow-ups: the first run's final came with times, the second's did not come yet.
+    const runs = new SpeechRuns(400);
+    feed(runs, '..ss......ss......ss..');
+    runs.claimSpan(200, 400);
+    const cut = runs.cut(1_700, 1_700, 2_200, 0);
+    expect(cut.owedRuns).toEqual([{ startMs: 1_000, endMs: 1_200 }]);
+    expect(cut).toMatchObject({ owedFinals: 1, oldOwns: true, ownedFromMs: 1_000 });
+    // Both covered: nothing is owed, and the old session keeps nothing.
+    runs.claimSpan(1_000, 1_200);
+    expect(runs.cut(1_700, 1_700, 2_200, 0)).toMatchObject({ owedRuns: [], owedFinals: 0, oldOwns: false });
+  });
+
   it('a timeless final after a timed one whose confirmation is held is taken for the next run, not that one', () => {
     // v3 with a late refinement: the first utterance's timed final holds its confirmation, and a
     // final that lost its (absurd) times comes before the refinement does.
