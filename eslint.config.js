@@ -18,6 +18,7 @@ const PURE = [
   'src/results.ts',
   'src/debug.ts',
   'src/options.ts',
+  'src/option-types.ts',
   'src/timing/**',
   'src/audio/**',
   'src/api/**',
