@@ -40,6 +40,8 @@ const { values } = parseArgs({
     cells: { type: 'string' },
     'big-write-mb': { type: 'string', default: '200' },
     'idle-streams': { type: 'string', default: '1000' },
+    /** Audio per stream in the matrix, ms. */
+    'audio-ms': { type: 'string', default: '8000' },
   },
 });
 const streams = Number(values.streams);
@@ -142,21 +144,21 @@ async function burstRuns(cell, variants, extra = {}) {
         const fromIndex = await emulator.count();
         const result = await runClient('scale-client.js', {
           shape: 'burst', variant: variant.startsWith('library') ? 'library' : 'raw', address: emulator.address,
-          streams: cell.streams, audioMs: 8000, starts: cell.starts, startSpreadMs: 1000, pace: cell.pace, live: cell.mode === 'live',
+          streams: cell.streams, audioMs: Number(values['audio-ms']), starts: cell.starts, startSpreadMs: 1000, pace: cell.pace, live: cell.mode === 'live',
           ...(variant === 'library+big' && { bigWriteBytes: Number(values['big-write-mb']) * 1024 * 1024 }),
           ...(values.profile && { profile: `${values.profile}-${cell.id}-${variant}-${run}.cpuprofile` }),
           ...extra,
         });
         // Lateness as the service sees it: each session's arrivals against its own real-time schedule.
         // Audio messages only (k < 80): after the audio the library may send end-of-stream silence, which has no schedule.
-        const arrivals = await emulator.arrivals({ fromIndex, k0: 0, k1: 8000 / 100, chunkMs: 100 });
+        const arrivals = await emulator.arrivals({ fromIndex, k0: 0, k1: Number(values['audio-ms']) / 100, chunkMs: 100 });
         // The same after each session's first 2 s: what is left once its start is behind it.
-        const steady = await emulator.arrivals({ fromIndex, k0: 20, k1: 8000 / 100, chunkMs: 100 });
+        const steady = await emulator.arrivals({ fromIndex, k0: 20, k1: Number(values['audio-ms']) / 100, chunkMs: 100 });
         Object.assign(result, { lateP50: arrivals.p50, lateP99: arrivals.p99, lateMax: arrivals.max, steadyP99: steady.p99 });
         results[variant].push(result);
         console.log(`  ${cell.id} run ${run + 1} ${variant.padEnd(11)} cpu ${result.cpuSeconds.toFixed(2)} s, lateness p50 ${ms(result.lateP50)} p99 ${ms(result.lateP99)} max ${ms(result.lateMax)} (p99 after 2 s ${ms(result.steadyP99)}), ` +
           `event loop p99 ${ms(result.loopDelayP99)} max ${ms(result.loopDelayMax)}, memory ${kib(result.memoryPerStream ?? 0)}/stream, ${(result.wallMs / 1000).toFixed(1)} s` +
-          `${result.unfinished ? `, ${result.unfinished} streams unfinished` : ''}`);
+          `${result.unfinished ? `, ${result.unfinished} streams unfinished` : ''}${result.bigWriteMs !== undefined ? `, the big write took ${ms(result.bigWriteMs)}` : ''}`);
       }
     }
   } finally {
@@ -167,7 +169,7 @@ async function burstRuns(cell, variants, extra = {}) {
 
 async function matrix() {
   const rows = [];
-  console.log(`matrix: ${runs} alternating runs per cell, 8 s of 16 kHz audio per stream, chunkMs 100; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`matrix: ${runs} alternating runs per cell, ${Number(values['audio-ms']) / 1000} s of 16 kHz audio per stream, chunkMs 100; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   for (const cell of cells()) {
     const r = await burstRuns(cell, ['raw', 'library']);
     const m = (v, key) => median(r[v].map((x) => x[key]));
@@ -189,7 +191,7 @@ async function matrix() {
     const lateness = row.cell.includes('unpaced') ? null : row;
     console.log(`| ${row.cell} | ${row.cpuLib.toFixed(2)} / ${row.cpuRaw.toFixed(2)} | ${pct(row.cpuRatio)} | ${lateness ? pair(row.p50) : 'unpaced'} | ${lateness ? pair(row.p99) : '–'} | ${lateness ? pct(row.p99Ratio) : '–'} | ${lateness ? pair(row.max) : '–'} | ${pair(row.loop, 1)} | ${(row.mem[0] / 1024).toFixed(0)} / ${(row.mem[1] / 1024).toFixed(0)} |`);
   }
-  console.log(`\n${big.streams} live streams, one more handed one ${values['big-write-mb']} MB write: event loop p99 ${ms(big.with.p99)} (max ${ms(big.with.max)}) against ${ms(big.without.p99)} (max ${ms(big.without.max)}) without it; lateness p99 ${ms(big.with.late)} / ${ms(big.without.late)}`);
+  console.log(`\n${big.streams} live streams, one more handed one ${values['big-write-mb']} MB write (which took ${ms(big.with.writeMs)}, stream creation included): event loop p99 ${ms(big.with.p99)} (max ${ms(big.with.max)}) against ${ms(big.without.p99)} (max ${ms(big.without.max)}) without it; lateness p99 ${ms(big.with.late)} / ${ms(big.without.late)}`);
   console.log(`${idle.streams} idle streams: library ${kib(idle.library.beyond)} per stream beyond its audio (${kib(idle.library.audio)} audio held; goal ≤ 64 KiB), raw grpc-js ${kib(idle.raw.total)} per call`);
   return { rows, big, idle };
 }
@@ -201,7 +203,7 @@ async function bigWrite() {
   const m = (v, key) => median(r[v].map((x) => x[key]));
   return {
     streams: cell.streams,
-    with: { p99: m('library+big', 'loopDelayP99'), max: m('library+big', 'loopDelayMax'), late: m('library+big', 'lateP99') },
+    with: { p99: m('library+big', 'loopDelayP99'), max: m('library+big', 'loopDelayMax'), late: m('library+big', 'lateP99'), writeMs: m('library+big', 'bigWriteMs') },
     without: { p99: m('library', 'loopDelayP99'), max: m('library', 'loopDelayMax'), late: m('library', 'lateP99') },
   };
 }

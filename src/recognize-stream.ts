@@ -39,6 +39,14 @@ import type { RecognizeStreamEventArgs, RecognizeStreamListener, RolloverEvent }
 const SEND_EARLY_MS = 0.5;
 /** A write whose format is still undecided may hold this much before the writer waits. */
 const MAX_UNDECIDED_BYTES = 1024 * 1024;
+/**
+ * Writes Node's Writable queues before `write()` returns false. It counts writes, not bytes (the
+ * writable side takes objects, to type-check them itself): the default 16 would let a writer queue
+ * 16 writes of any size on top of `maxBufferedMs`, so unsent audio is bounded by `maxBufferedMs`
+ * plus the write that crossed it plus this one.
+ */
+const WRITES_QUEUED = 2;
+
 /** Longest replay an end-of-utterance rollover may cost (see `cheapBoundary`). */
 const MAX_EOU_REPLAY_MS = 5_000;
 
@@ -127,7 +135,7 @@ export class RecognizeStream extends Duplex {
   constructor(options: RecognizeStreamOptions, internals: StreamInternals);
   constructor(options: RecognizeStreamOptions, internals: StreamInternals = {}) {
     const resolved = resolveOptions(options);
-    super({ writableObjectMode: true, readableObjectMode: true, readableHighWaterMark: resolved.readableHighWaterMark });
+    super({ writableObjectMode: true, writableHighWaterMark: WRITES_QUEUED, readableObjectMode: true, readableHighWaterMark: resolved.readableHighWaterMark });
     this.options = resolved;
     this.api = adapterFor(resolved.api);
     this.ledger = new Ledger(resolved, this.api.followUps?.(resolved) ?? { refinement: false, endOfUtterance: false });

@@ -244,9 +244,16 @@ async function burst() {
   const wall0 = performance.now();
   let mid;
   const midTimer = setTimeout(() => (mid = process.memoryUsage()), startSpreadMs + audioMs / 2);
+  let bigWriteMs;
   if (big) {
-    // One more stream handed one huge write at once (pace 1, never done here): the others must not notice.
-    handles.push(startLibrary(undefined, { source: big, live: false, writeBytes: big.length }));
+    // One more stream handed one huge write at once (pace 1, never done here), half a second in,
+    // while the others run: they must not notice. Timed too: a stall inside the very tick the
+    // delay monitor started in does not show in its histogram.
+    setTimeout(() => {
+      const t = performance.now();
+      handles.push(startLibrary(undefined, { source: big, live: false, writeBytes: big.length }));
+      bigWriteMs = performance.now() - t;
+    }, 500);
   }
   for (let i = 0; i < streams; i++) {
     const wait = wall0 + offsets[i] - performance.now();
@@ -271,6 +278,7 @@ async function burst() {
     unfinished: streams - done,
     loopDelayP99: loop.percentile(99) / 1e6,
     loopDelayMax: loop.max / 1e6,
+    bigWriteMs,
     memoryPerStream: mid ? (mid.heapUsed + mid.external - before.heap - before.external) / streams : undefined,
   });
 }
