@@ -68,7 +68,7 @@ function runClient(script, args, execArgv = ['--expose-gc', ...(process.env.BENC
 }
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
-const ms = (x) => `${x.toFixed(1)} ms`;
+const ms = (x) => (x === undefined || x === null || Number.isNaN(x) ? "–" : `${x.toFixed(1)} ms`);
 
 async function pacing() {
   const emulator = await startEmulatorProcess({ recordAudio: false });
@@ -156,7 +156,7 @@ async function burstRuns(cell, variants, extra = {}) {
         const steady = await emulator.arrivals({ fromIndex, k0: 20, k1: Number(values['audio-ms']) / 100, chunkMs: 100 });
         Object.assign(result, { lateP50: arrivals.p50, lateP99: arrivals.p99, lateMax: arrivals.max, steadyP99: steady.p99 });
         results[variant].push(result);
-        console.log(`  ${cell.id} run ${run + 1} ${variant.padEnd(11)} cpu ${result.cpuSeconds.toFixed(2)} s, lateness p50 ${ms(result.lateP50)} p99 ${ms(result.lateP99)} max ${ms(result.lateMax)} (p99 after 2 s ${ms(result.steadyP99)}), ` +
+        console.log(`  ${cell.id} run ${run + 1} ${variant.padEnd(11)} cpu ${result.cpuSeconds.toFixed(2)} s (main thread ${result.mainThreadSeconds.toFixed(2)} s), lateness p50 ${ms(result.lateP50)} p99 ${ms(result.lateP99)} max ${ms(result.lateMax)} (p99 after 2 s ${ms(result.steadyP99)}), ` +
           `event loop p99 ${ms(result.loopDelayP99)} max ${ms(result.loopDelayMax)}, memory ${kib(result.memoryPerStream ?? 0)}/stream, ${(result.wallMs / 1000).toFixed(1)} s` +
           `${result.unfinished ? `, ${result.unfinished} streams unfinished` : ''}${result.bigWriteMs !== undefined ? `, the big write took ${ms(result.bigWriteMs)}` : ''}`);
       }

@@ -5,6 +5,7 @@
 // moments within `startSpreadMs`, or all at once; measured from the first start to the last
 // end), 'idle' (streams open with a little audio, then nothing: memory per idle stream).
 // Forked by ../scale.js with a JSON argument; sends one message with the figures.
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
@@ -213,6 +214,16 @@ else if (shape === 'idle') await idle();
 else await windowed();
 process.exit(0);
 
+/** CPU seconds of this process's main thread alone (Linux), so V8's GC and worker threads can be told apart. */
+function mainThreadCpu() {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /** When stream i starts, in ms after the first. */
 function startOffsets() {
   const random = seeded(20261202);
@@ -241,6 +252,7 @@ async function burst() {
   loop.enable();
   windowOpen = true;
   const cpu0 = process.cpuUsage();
+  const main0 = mainThreadCpu();
   const wall0 = performance.now();
   let mid;
   const midTimer = setTimeout(() => (mid = process.memoryUsage()), startSpreadMs + audioMs / 2);
@@ -273,6 +285,7 @@ async function burst() {
   for (const h of handles) h.close();
   send({
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    mainThreadSeconds: mainThreadCpu() - main0,
     cpuCores: (cpu.user + cpu.system) / 1000 / wallMs,
     wallMs,
     unfinished: streams - done,
