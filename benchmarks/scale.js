@@ -151,12 +151,12 @@ async function burstRuns(cell, variants, extra = {}) {
         });
         // Lateness as the service sees it: each session's arrivals against its own real-time schedule.
         // Audio messages only (k < 80): after the audio the library may send end-of-stream silence, which has no schedule.
-        const arrivals = await emulator.arrivals({ fromIndex, k0: 0, k1: Number(values['audio-ms']) / 100, chunkMs: 100 });
+        const arrivals = await emulator.arrivals({ fromIndex, k0: 0, k1: Number(values['audio-ms']) / 100, chunkMs: 100, whole: true });
         // The same after each session's first 2 s: what is left once its start is behind it.
-        const steady = await emulator.arrivals({ fromIndex, k0: 20, k1: Number(values['audio-ms']) / 100, chunkMs: 100 });
-        Object.assign(result, { lateP50: arrivals.p50, lateP99: arrivals.p99, lateMax: arrivals.max, steadyP99: steady.p99 });
+        const steady = await emulator.arrivals({ fromIndex, k0: 20, k1: Number(values['audio-ms']) / 100, chunkMs: 100, whole: true });
+        Object.assign(result, { sessions: arrivals.sessions, tailSessions: arrivals.skipped, lateP50: arrivals.p50, lateP99: arrivals.p99, lateMax: arrivals.max, steadyP99: steady.p99 });
         results[variant].push(result);
-        console.log(`  ${cell.id} run ${run + 1} ${variant.padEnd(11)} cpu ${result.cpuSeconds.toFixed(2)} s (main thread ${result.mainThreadSeconds.toFixed(2)} s), lateness p50 ${ms(result.lateP50)} p99 ${ms(result.lateP99)} max ${ms(result.lateMax)} (p99 after 2 s ${ms(result.steadyP99)}), ` +
+        console.log(`  ${cell.id} run ${run + 1} ${variant.padEnd(11)} cpu ${result.cpuSeconds.toFixed(2)} s (main thread ${result.mainThreadSeconds.toFixed(2)} s), lateness p50 ${ms(result.lateP50)} p99 ${ms(result.lateP99)} max ${ms(result.lateMax)} (p99 after 2 s ${ms(result.steadyP99)}; ${result.sessions} sessions${result.tailSessions ? `, ${result.tailSessions} shorter ones left out` : ''}), ` +
           `event loop p99 ${ms(result.loopDelayP99)} max ${ms(result.loopDelayMax)}, memory ${kib(result.memoryPerStream ?? 0)}/stream, ${(result.wallMs / 1000).toFixed(1)} s` +
           `${result.unfinished ? `, ${result.unfinished} streams unfinished` : ''}${result.bigWriteMs !== undefined ? `, the big write took ${ms(result.bigWriteMs)}` : ''}`);
       }

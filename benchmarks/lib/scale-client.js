@@ -135,10 +135,12 @@ function startLibrary(onDone, { source = audio, live = args.live, writeBytes = f
       let settings = true;
       return {
         ...call,
-        write(message) {
+        // The acknowledgement goes through: without it the stream takes its writes for unsent
+        // (a stalled connection) and reconnects.
+        write(message, onWritten) {
           if (settings) settings = false;
           else noteSend(state, performance.now());
-          const accepted = call.write(message);
+          const accepted = call.write(message, onWritten);
           if (!accepted && windowOpen) refusedWrites++;
           return accepted;
         },
