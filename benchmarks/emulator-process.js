@@ -88,20 +88,30 @@ process.on('message', async (message) => {
 /**
  * Arrival-time error of audio messages as the service sees them: for sessions from `fromIndex`,
  * messages k0..k1 of each, against the schedule k × chunkMs anchored where the session's messages
- * arrived earliest (server clock). Computed here: a thousand sessions' message lists are too many
+ * arrived earliest (server clock); `whole` skips sessions shorter than k1. Computed here: a thousand sessions' message lists are too many
  * to ship over IPC.
  */
-function arrivals({ fromIndex, k0, k1, chunkMs }) {
+function arrivals({ fromIndex, k0, k1, chunkMs, whole = false }) {
   const errors = [];
+  let sessions = 0;
+  let skipped = 0;
   for (const s of emulator.sessions.slice(fromIndex)) {
     const m = s.messages;
+    // `whole`: only sessions that carried all of k0..k1. A session that replays the tail of a
+    // stream after a failure has no real-time schedule of its own (it catches up at twice real
+    // time), so against one it would look seconds late.
+    if (whole && m.length < k1) {
+      skipped++;
+      continue;
+    }
     const end = Math.min(k1, m.length);
     if (end <= k0) continue;
+    sessions++;
     let anchor = Infinity;
     for (let k = k0; k < end; k++) anchor = Math.min(anchor, m[k].atMs - k * chunkMs);
     for (let k = k0; k < end; k++) errors.push(m[k].atMs - k * chunkMs - anchor);
   }
   errors.sort((a, b) => a - b);
   const at = (p) => errors[Math.min(errors.length - 1, Math.floor(p * errors.length))];
-  return { count: errors.length, p50: at(0.5), p99: at(0.99), max: errors.at(-1) };
+  return { count: errors.length, sessions, skipped, p50: at(0.5), p99: at(0.99), max: errors.at(-1) };
 }

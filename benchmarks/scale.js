@@ -1,6 +1,14 @@
-// npm run bench:scale [-- --streams 1000 --runs 3 --seconds 15 --skip-start-rate]
+// npm run bench:scale [-- --full] [-- --runs 3 --cells file-random-500,...]
 //
-// A media server's load in one process: 1,000 concurrent real-time 16 kHz streams through
+// By default a quick matrix (a few minutes): streams of 8 s of 16 kHz audio starting at random
+// moments within one second, through the library and through a raw @grpc/grpc-js baseline (one
+// setTimeout per message, or unpaced as fast as flow control allows; the same messages on as many
+// connections), alternating their order run by run: 100 unpaced streams written as a file, 500
+// paced file and live streams; then 100 live streams with one more stream handed a 200 MB write,
+// against the same run without it; then 1,000 idle streams' memory. `--full` runs the whole matrix
+// (file and live, random and aligned starts, 100 unpaced, 500 and 1,000 paced) and everything below.
+//
+// Below (with --full, or --legacy): a media server's load in one process: 1,000 concurrent real-time 16 kHz streams through
 // createRecognizeStream(), against the emulator in a process of its own. Each run forks a fresh
 // client process per variant (the library, and a raw @grpc/grpc-js baseline sending the same
 // messages with one timer per stream), alternating their order; figures are medians over the runs.
@@ -27,6 +35,13 @@ const { values } = parseArgs({
     'skip-frame-cost': { type: 'boolean', default: false },
     'start-streams': { type: 'string' },
     'audio-seconds': { type: 'string', default: '100' },
+    full: { type: 'boolean', default: false },
+    legacy: { type: 'boolean', default: false },
+    cells: { type: 'string' },
+    'big-write-mb': { type: 'string', default: '200' },
+    'idle-streams': { type: 'string', default: '1000' },
+    /** Audio per stream in the matrix, ms. */
+    'audio-ms': { type: 'string', default: '8000' },
   },
 });
 const streams = Number(values.streams);
@@ -53,7 +68,7 @@ function runClient(script, args, execArgv = ['--expose-gc', ...(process.env.BENC
 }
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
-const ms = (x) => `${x.toFixed(1)} ms`;
+const ms = (x) => (x === undefined || x === null || Number.isNaN(x) ? "–" : `${x.toFixed(1)} ms`);
 
 async function pacing() {
   const emulator = await startEmulatorProcess({ recordAudio: false });
@@ -104,6 +119,111 @@ async function pacing() {
   return { ratio, p99: m('library', 'p99'), beyondAudio };
 }
 
+/** The cells of the matrix: how audio reaches the stream, how streams start, how many, paced or not. */
+function cells() {
+  const all = [];
+  for (const starts of ['random', 'aligned']) {
+    // Unpaced audio has no schedule to arrive on: only a file can be sent unpaced.
+    all.push({ id: `file-${starts}-100-unpaced`, mode: 'file', starts, streams: 100, pace: 0 });
+    for (const mode of ['file', 'live']) for (const n of [500, 1000]) all.push({ id: `${mode}-${starts}-${n}`, mode, starts, streams: n, pace: 1 });
+  }
+  const quick = ['file-random-100-unpaced', 'file-random-500', 'live-random-500'];
+  const chosen = values.cells ? values.cells.split(',') : values.full ? all.map((c) => c.id) : quick;
+  return all.filter((c) => chosen.includes(c.id));
+}
+
+const pct = (x) => (x === undefined ? '–' : x.toFixed(2));
+
+async function burstRuns(cell, variants, extra = {}) {
+  const emulator = await startEmulatorProcess({ recordAudio: false });
+  const results = Object.fromEntries(variants.map((v) => [v, []]));
+  try {
+    for (let run = 0; run < runs; run++) {
+      const order = run % 2 === 0 ? variants : [...variants].reverse();
+      for (const variant of order) {
+        const fromIndex = await emulator.count();
+        const result = await runClient('scale-client.js', {
+          shape: 'burst', variant: variant.startsWith('library') ? 'library' : 'raw', address: emulator.address,
+          streams: cell.streams, audioMs: Number(values['audio-ms']), starts: cell.starts, startSpreadMs: 1000, pace: cell.pace, live: cell.mode === 'live',
+          ...(variant === 'library+big' && { bigWriteBytes: Number(values['big-write-mb']) * 1024 * 1024 }),
+          ...(values.profile && { profile: `${values.profile}-${cell.id}-${variant}-${run}.cpuprofile` }),
+          ...extra,
+        });
+        // Lateness as the service sees it: each session's arrivals against its own real-time schedule.
+        // Audio messages only (k < 80): after the audio the library may send end-of-stream silence, which has no schedule.
+        const arrivals = await emulator.arrivals({ fromIndex, k0: 0, k1: Number(values['audio-ms']) / 100, chunkMs: 100, whole: true });
+        // The same after each session's first 2 s: what is left once its start is behind it.
+        const steady = await emulator.arrivals({ fromIndex, k0: 20, k1: Number(values['audio-ms']) / 100, chunkMs: 100, whole: true });
+        Object.assign(result, { sessions: arrivals.sessions, tailSessions: arrivals.skipped, lateP50: arrivals.p50, lateP99: arrivals.p99, lateMax: arrivals.max, steadyP99: steady.p99 });
+        results[variant].push(result);
+        console.log(`  ${cell.id} run ${run + 1} ${variant.padEnd(11)} cpu ${result.cpuSeconds.toFixed(2)} s (main thread ${result.mainThreadSeconds.toFixed(2)} s), lateness p50 ${ms(result.lateP50)} p99 ${ms(result.lateP99)} max ${ms(result.lateMax)} (p99 after 2 s ${ms(result.steadyP99)}; ${result.sessions} sessions${result.tailSessions ? `, ${result.tailSessions} shorter ones left out` : ''}), ` +
+          `event loop p99 ${ms(result.loopDelayP99)} max ${ms(result.loopDelayMax)}, memory ${kib(result.memoryPerStream ?? 0)}/stream, ${(result.wallMs / 1000).toFixed(1)} s` +
+          `${result.unfinished ? `, ${result.unfinished} streams unfinished` : ''}${result.bigWriteMs !== undefined ? `, the big write took ${ms(result.bigWriteMs)}` : ''}`);
+      }
+    }
+  } finally {
+    await emulator.close();
+  }
+  return results;
+}
+
+async function matrix() {
+  const rows = [];
+  console.log(`matrix: ${runs} alternating runs per cell, ${Number(values['audio-ms']) / 1000} s of 16 kHz audio per stream, chunkMs 100; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  for (const cell of cells()) {
+    const r = await burstRuns(cell, ['raw', 'library']);
+    const m = (v, key) => median(r[v].map((x) => x[key]));
+    // Ratios run by run (the library against the raw client of the same run), then their median.
+    const ratio = (key) => median(r.library.map((x, i) => x[key] / r.raw[i][key]));
+    rows.push({
+      cell: cell.id, cpuRatio: ratio('cpuSeconds'), cpuLib: m('library', 'cpuSeconds'), cpuRaw: m('raw', 'cpuSeconds'),
+      p50: [m('library', 'lateP50'), m('raw', 'lateP50')], p99: [m('library', 'lateP99'), m('raw', 'lateP99')], max: [m('library', 'lateMax'), m('raw', 'lateMax')],
+      p99Ratio: ratio('lateP99'), loop: [m('library', 'loopDelayP99'), m('raw', 'loopDelayP99')], mem: [m('library', 'memoryPerStream'), m('raw', 'memoryPerStream')],
+    });
+  }
+  const big = await bigWrite();
+  const idle = await idleMemory();
+  console.log(`\nmedians of ${runs} alternating runs (library / raw grpc-js; ratios are the median of each run's library ÷ raw)`);
+  console.log('| cell | client CPU (s) | CPU ratio | lateness p50 (ms) | p99 (ms) | p99 ratio | max (ms) | event loop p99 (ms) | memory/stream mid-run (KiB, no GC) |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const row of rows) {
+    const pair = (p, d = 0) => `${p[0].toFixed(d)} / ${p[1].toFixed(d)}`;
+    const lateness = row.cell.includes('unpaced') ? null : row;
+    console.log(`| ${row.cell} | ${row.cpuLib.toFixed(2)} / ${row.cpuRaw.toFixed(2)} | ${pct(row.cpuRatio)} | ${lateness ? pair(row.p50) : 'unpaced'} | ${lateness ? pair(row.p99) : '–'} | ${lateness ? pct(row.p99Ratio) : '–'} | ${lateness ? pair(row.max) : '–'} | ${pair(row.loop, 1)} | ${(row.mem[0] / 1024).toFixed(0)} / ${(row.mem[1] / 1024).toFixed(0)} |`);
+  }
+  console.log(`\n${big.streams} live streams, one more handed one ${values['big-write-mb']} MB write (which took ${ms(big.with.writeMs)}, stream creation included): event loop p99 ${ms(big.with.p99)} (max ${ms(big.with.max)}) against ${ms(big.without.p99)} (max ${ms(big.without.max)}) without it; lateness p99 ${ms(big.with.late)} / ${ms(big.without.late)}`);
+  console.log(`${idle.streams} idle streams: library ${kib(idle.library.beyond)} per stream beyond its audio (${kib(idle.library.audio)} audio held; goal ≤ 64 KiB), raw grpc-js ${kib(idle.raw.total)} per call`);
+  return { rows, big, idle };
+}
+
+/** Event-loop delay with a huge write in flight: 100 live streams with and without one more stream written 200 MB at once. */
+async function bigWrite() {
+  const cell = { id: 'big-write', mode: 'live', starts: 'random', streams: 100, pace: 1 };
+  const r = await burstRuns(cell, ['library', 'library+big']);
+  const m = (v, key) => median(r[v].map((x) => x[key]));
+  return {
+    streams: cell.streams,
+    with: { p99: m('library+big', 'loopDelayP99'), max: m('library+big', 'loopDelayMax'), late: m('library+big', 'lateP99'), writeMs: m('library+big', 'bigWriteMs') },
+    without: { p99: m('library', 'loopDelayP99'), max: m('library', 'loopDelayMax'), late: m('library', 'lateP99') },
+  };
+}
+
+/** What an idle stream costs: streams open with 200 ms of audio each, then nothing, for a few seconds. */
+async function idleMemory() {
+  const streams = Number(values['idle-streams']);
+  const emulator = await startEmulatorProcess({ recordAudio: false });
+  const out = { streams, library: [], raw: [] };
+  try {
+    for (const variant of ['raw', 'library']) {
+      const r = await runClient('scale-client.js', { shape: 'idle', variant, address: emulator.address, streams, audioMs: 200, live: false });
+      out[variant] = { total: r.heapPerStream + r.externalPerStream, audio: r.audioHeldPerStream, beyond: r.heapPerStream + r.externalPerStream - r.audioHeldPerStream };
+    }
+  } finally {
+    await emulator.close();
+  }
+  return out;
+}
+
 async function startRate() {
   const startStreams = Number(values['start-streams'] ?? streams);
   const limits = { maxAudioMs: 45_000 };
@@ -142,7 +262,10 @@ async function frameCost() {
 }
 
 const summary = {};
-if (!values['skip-pacing']) summary.pacing = await pacing();
-if (!values['skip-start-rate']) summary.startRate = await startRate();
-if (!values['skip-frame-cost']) summary.frameCost = await frameCost();
+summary.matrix = await matrix();
+if (values.full || values.legacy) {
+  if (!values['skip-pacing']) summary.pacing = await pacing();
+  if (!values['skip-start-rate']) summary.startRate = await startRate();
+  if (!values['skip-frame-cost']) summary.frameCost = await frameCost();
+}
 console.log(`\n${JSON.stringify(summary)}`);

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import * as protoLoader from '@grpc/proto-loader';
-import { prefixInPlace } from './wire-headroom.js';
+import { prefixInPlace, withPrefix } from './wire-headroom.js';
 
 /** The same options the message types in `src/generated` were generated with. */
 export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
@@ -40,7 +40,7 @@ export function methodCodec(api: keyof typeof METHOD_PATHS): MethodCodec {
     const serialize = method.requestSerialize as (value: unknown) => Buffer;
     const created: MethodCodec = {
       path: method.path,
-      serialize: (value) => (api === 'v2' ? encodeV2AudioInPlace(value) : encodeV3AudioInPlace(value)) ?? serialize(value),
+      serialize: (value) => (api === 'v2' ? encodeV2Audio(value, withPrefix) : encodeV3Audio(value, withPrefix)) ?? serialize(value),
       deserialize: method.responseDeserialize as (bytes: Buffer) => unknown,
     };
     codecs.set(api, created);
@@ -87,20 +87,35 @@ function varintLength(value: number): number {
  * of every stream; anything else goes through the generic encoder.
  */
 export function encodeV2AudioInPlace(value: unknown): Buffer | undefined {
-  const audio = (value as { audio_content?: unknown }).audio_content;
-  if (!(audio instanceof Uint8Array) || (value as { config?: unknown }).config !== undefined) return undefined;
-  header[0] = FIELD_2_BYTES;
-  return prefixInPlace(audio, header, writeVarint(1, audio.length));
+  return encodeV2Audio(value, prefixInPlace);
 }
 
 /** v3 `StreamingRequest { chunk: AudioChunk { data } }`, as `encodeV2AudioInPlace`. */
 export function encodeV3AudioInPlace(value: unknown): Buffer | undefined {
+  return encodeV3Audio(value, prefixInPlace);
+}
+
+/** How the header meets the audio: in place only, or in place else one copy (`withPrefix`). */
+type Prefixer = (data: Uint8Array, prefix: Uint8Array, prefixLength: number) => Buffer | undefined;
+
+/**
+ * A frame cut from a written buffer (see `PcmFramer`) has no room in front: the message is then
+ * built with one copy, cheaper than the generic encoder's writer; undefined for other messages.
+ */
+function encodeV2Audio(value: unknown, prefix: Prefixer): Buffer | undefined {
+  const audio = (value as { audio_content?: unknown }).audio_content;
+  if (!(audio instanceof Uint8Array) || audio.length === 0 || (value as { config?: unknown }).config !== undefined) return undefined;
+  header[0] = FIELD_2_BYTES;
+  return prefix(audio, header, writeVarint(1, audio.length));
+}
+
+function encodeV3Audio(value: unknown, prefix: Prefixer): Buffer | undefined {
   const chunk = (value as { chunk?: { data?: unknown } }).chunk;
   const audio = chunk?.data;
-  if (!(audio instanceof Uint8Array) || Object.keys(value as object).length !== 1) return undefined;
+  if (!(audio instanceof Uint8Array) || audio.length === 0 || Object.keys(value as object).length !== 1 || Object.keys(chunk!).length !== 1) return undefined;
   header[0] = FIELD_2_BYTES;
   let n = writeVarint(1, 1 + varintLength(audio.length) + audio.length);
   header[n++] = FIELD_1_BYTES;
   n = writeVarint(n, audio.length);
-  return prefixInPlace(audio, header, n);
+  return prefix(audio, header, n);
 }

@@ -34,6 +34,21 @@ export function prefixInPlace(data: Uint8Array, prefix: Uint8Array, prefixLength
   return out;
 }
 
+/**
+ * `prefix` followed by `data` as one buffer: in place where `data` is a frame of a registered slab
+ * (see `prefixInPlace`), else one copy into a new buffer (a view of a buffer the writer wrote has
+ * nothing of ours in front of it). Never writes into `data`'s own memory outside a slab's headroom.
+ */
+export function withPrefix(data: Uint8Array, prefix: Uint8Array, prefixLength: number): Buffer {
+  const inPlace = prefixInPlace(data, prefix, prefixLength);
+  if (inPlace) return inPlace;
+  // allocUnsafe: every byte is written below; small messages come from Node's shared pool.
+  const out = Buffer.allocUnsafe(prefixLength + data.length);
+  for (let i = 0; i < prefixLength; i++) out[i] = prefix[i]!;
+  out.set(data, prefixLength);
+  return out;
+}
+
 function startsAFrame(data: Uint8Array): boolean {
   const stride = strides.get(data.buffer);
   return stride !== undefined && data.byteOffset % stride === WIRE_HEADROOM;

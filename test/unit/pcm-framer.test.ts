@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PcmFramer } from '../../src/audio/pcm-framer.js';
 import type { AudioFrame } from '../../src/audio/frame.js';
+import { g711Decoder } from '../../src/audio/g711.js';
 
 function pcm(samples: number): Buffer {
   const b = Buffer.alloc(samples * 2);
@@ -73,14 +74,57 @@ describe('PcmFramer', () => {
     expect(() => drain(framer, true)).toThrow(expect.objectContaining({ code: 'SPEECHKIT_ERR_INVALID_AUDIO' }));
   });
 
-  it('copies audio, so a writer may reuse its buffer after the write', () => {
-    const framer = new PcmFramer(8000, 10);
-    const buf = pcm(200);
-    const original = Buffer.from(buf);
-    framer.append(buf);
-    buf.fill(0);
+  it('frames inside one write are views of it (no copy); a frame across two writes is a copy of its own', () => {
+    const framer = new PcmFramer(8000, 10); // 160-byte frames
+    const a = pcm(200); // 400 bytes: two frames and 80 bytes of a third
+    const b = pcm(200);
+    framer.append(a);
+    framer.append(b);
     const frames = drain(framer, true);
-    expect(Buffer.concat(frames.map((f) => f.data)).equals(original)).toBe(true);
+    expect(frames.map((f) => f.data.length)).toEqual([160, 160, 160, 160, 160]);
+    expect(frames[0]!.data.buffer).toBe(a.buffer);
+    expect(frames[0]!.data.byteOffset).toBe(a.byteOffset);
+    expect(frames[1]!.data.byteOffset).toBe(a.byteOffset + 160);
+    expect(frames[2]!.data.buffer).not.toBe(a.buffer);
+    expect(frames[2]!.data.buffer).not.toBe(b.buffer);
+    expect(frames[3]!.data.buffer).toBe(b.buffer);
+    expect(Buffer.concat(frames.map((f) => f.data)).equals(Buffer.concat([a, b]))).toBe(true);
+  });
+
+  it('cuts frames only when asked for: audio written ahead is not framed or copied at write time', () => {
+    const framer = new PcmFramer(16000, 100);
+    expect(framer.cut()).toBe(0); // nothing written: no cut
+    const audio = pcm(16000 * 2); // 2 s
+    const original = Buffer.from(audio);
+    framer.append(audio);
+    const early = [0, 1, 2, 3, 4].map(() => framer.next(false)!);
+    audio.fill(1, 3200 * 5); // a writer breaking the contract, for audio not yet sent…
+    const rest = drain(framer, true);
+    // …shows in the frames cut after it (nothing was copied at write time), not in those before.
+    expect(Buffer.concat(early.map((f) => f.data)).equals(original.subarray(0, 3200 * 5))).toBe(true);
+    expect(rest).toHaveLength(15);
+    expect(rest.every((f) => f.data.every((x) => x === 1))).toBe(true);
+  });
+
+  it('never writes into the buffers it was given, across cuts, odd splits and G.711 expansion', () => {
+    for (const decoder of [undefined, g711Decoder('MULAW')]) {
+      const written = [pcm(333), Buffer.from([5]), Buffer.from([6]), pcm(1600), Buffer.from([7, 8, 9]), Buffer.from([10])];
+      const copies = written.map((b) => Buffer.from(b));
+      const framer = new PcmFramer(8000, 10, decoder);
+      const out: AudioFrame[] = [];
+      for (const b of written) {
+        framer.append(b);
+        framer.cut();
+        out.push(...drain(framer, false));
+      }
+      out.push(...drain(framer, true));
+      written.forEach((b, i) => expect(b.equals(copies[i]!)).toBe(true));
+      const expected = Buffer.concat(copies);
+      const total = out.reduce((n, f) => n + f.data.length, 0);
+      expect(total).toBe(decoder ? expected.length * 2 : expected.length);
+      if (!decoder) expect(Buffer.concat(out.map((f) => f.data)).equals(expected)).toBe(true);
+      out.forEach((f) => expect(f.data.length).toBeGreaterThan(0));
+    }
   });
 
   it('handles one many-megabyte write', () => {

@@ -69,13 +69,37 @@ describe('v2 audio messages encoded in place', () => {
     expect(methodCodec('v2').serialize(config).equals(reference.serialize(config))).toBe(true);
   });
 
-  it('are what the PCM framer produces for whole frames', () => {
+  it('are built with one copy for a frame that is a view of a written buffer, leaving that buffer as it was', () => {
     const framer = new PcmFramer(16000, 100);
-    framer.append(Buffer.alloc(3200 * 3 + 100, 7));
+    const written = Buffer.alloc(3200 * 3 + 100, 7);
+    framer.append(written);
     const frames = [framer.next(false)!, framer.next(false)!, framer.next(true)!];
-    expect(frames.slice(0, 2).every((f) => encodeV2AudioInPlace(audioRequest(f.data)) !== undefined)).toBe(true);
-    // The flushed short tail starts where a frame starts: in place too, and correct.
-    expect(encodeV2AudioInPlace(audioRequest(frames[2]!.data))).toBeDefined();
-    expect(methodCodec('v2').serialize(audioRequest(frames[2]!.data)).equals(reference.serialize(audioRequest(Buffer.from(frames[2]!.data))))).toBe(true);
+    for (const f of frames) {
+      expect(f.data.buffer).toBe(written.buffer);
+      expect(encodeV2AudioInPlace(audioRequest(f.data))).toBeUndefined();
+      const encoded = methodCodec('v2').serialize(audioRequest(f.data));
+      expect(encoded.equals(reference.serialize(audioRequest(Buffer.from(f.data))))).toBe(true);
+      expect(encoded.buffer).not.toBe(written.buffer);
+    }
+    expect(written.every((x) => x === 7)).toBe(true);
+  });
+
+  it('are in place for a frame the PCM framer built across two writes', () => {
+    const framer = new PcmFramer(16000, 100);
+    framer.append(Buffer.alloc(1000, 1));
+    framer.append(Buffer.alloc(2200, 2));
+    const frame = framer.next(false)!;
+    expect(encodeV2AudioInPlace(audioRequest(frame.data))).toBeDefined();
+    expect(methodCodec('v2').serialize(audioRequest(frame.data)).equals(reference.serialize(audioRequest(Buffer.from(frame.data))))).toBe(true);
+  });
+});
+
+describe('audio messages of written buffers (v3)', () => {
+  it('are byte for byte what the protobuf encoder makes', () => {
+    const v3 = messageType('v3', 'speechkit.stt.v3.StreamingRequest');
+    for (const size of [1, 127, 128, 3200, 16383, 16384]) {
+      const data = filled(Buffer.alloc(size + 20), size).subarray(10, 10 + size);
+      expect(methodCodec('v3').serialize(chunkRequest(data)).equals(v3.serialize(chunkRequest(Buffer.from(data))))).toBe(true);
+    }
   });
 });
