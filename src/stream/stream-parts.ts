@@ -38,7 +38,7 @@ import { TurnEvents } from './turn-events.js';
 /** Frames due within this much of now leave at once rather than through a timer. */
 export const SEND_EARLY_MS = 0.5;
 
-/** @internal Seams for tests: a fake transport, fake credentials, a fixed random source. */
+/** Seams for tests: a fake transport, fake credentials, a fixed random source (the constructor that takes them is internal). */
 export interface StreamInternals {
   transport?: Transport;
   credentials?: Credentials;
