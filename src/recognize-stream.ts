@@ -1,12 +1,13 @@
 import { Duplex } from 'node:stream';
 import type { AudioFrame } from './audio/frame.js';
 import type { AudioFormat } from './audio/intake.js';
-import { ErrorCodes, invalidAudio, SpeechKitError } from './errors.js';
+import { ErrorCodes, SpeechKitError } from './errors.js';
 import { resolveOptions, type RecognizeStreamOptions, type ResolvedOptions } from './options.js';
 import type { RecognitionResult } from './results.js';
 import type { Session } from './session/session.js';
 import type { StreamUpdate } from './stream/settings-update.js';
 import { assembleStream, type StreamInternals, type StreamParts } from './stream/stream-parts.js';
+import { notAudioError, refuseWriteAfterEnd, type WriteCallback } from './stream/written.js';
 import type { RecognizeStreamEventArgs, RecognizeStreamListener } from './stream-events.js';
 
 /** A write whose format is still undecided may hold this much before the writer waits. */
@@ -133,22 +134,15 @@ export class RecognizeStream extends Duplex {
     if (!this.destroyed) this.pump();
   }
 
-  /**
-   * A write after `end()` is the caller's mistake, not the stream's failure: Node would destroy the
-   * stream with it, losing the results still owed for the audio written before `end()`.
-   */
+  /** A write after `end()` is a warning, not the loss of the results still owed (see `refuseWriteAfterEnd`). */
   override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
     if (!this.writableEnded || this.destroyed) return super.write(chunk, encoding as BufferEncoding, callback);
-    const done = typeof encoding === 'function' ? encoding : callback;
-    const error = new SpeechKitError(ErrorCodes.WRITE_AFTER_END, 'Audio was written after end(); it is ignored (the audio written before end() is still recognized)');
-    if (done) process.nextTick(done, error);
-    this.emit('warning', error);
-    return false;
+    return refuseWriteAfterEnd((error) => this.emit('warning', error), encoding, callback);
   }
 
   override _write(chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     if (!(chunk instanceof Uint8Array)) {
-      callback(invalidAudio(`Write audio as Buffer or Uint8Array; got ${describeChunk(chunk)}`));
+      callback(notAudioError(chunk));
       return;
     }
     if (this.utteranceDone) {
@@ -341,13 +335,6 @@ export interface RecognizeStream {
   emit<E extends string | symbol>(event: E, ...args: RecognizeStreamEventArgs<E>): boolean;
 }
 
-type WriteCallback = (error?: Error | null) => void;
-
-function describeChunk(chunk: unknown): string {
-  if (chunk === null) return 'null';
-  if (typeof chunk === 'object') return (chunk as object).constructor?.name ?? 'an object';
-  return typeof chunk;
-}
 
 function abortError(signal: AbortSignal | undefined): SpeechKitError {
   return new SpeechKitError(ErrorCodes.ABORTED, 'The recognition stream was aborted', { cause: signal?.reason });

@@ -6,6 +6,7 @@ import { FORWARDED_EVENTS, type ChannelRef, type MultiChannelStreamEventArgs, ty
 import { InterleavedInput, type ChannelLayout } from './interleaved-input.js';
 import { resolveChannelOptions, type MultiChannelStreamOptions, type ResolvedChannels } from './multi-channel-options.js';
 import { SilentChannel } from './silent-channel.js';
+import { notAudioError, refuseWriteAfterEnd, type WriteCallback } from '../stream/written.js';
 
 /** Whole-stream positions in events, mapped back from a channel's own audio when it skipped silence. */
 const EVENT_TIMES = ['atMs', 'replayFromMs', 'unreplayedFromMs', 'fromMs', 'toMs', 'baseOffsetMs'] as const;
@@ -97,14 +98,10 @@ export class MultiChannelStream extends Duplex {
     await target.stream.finalize();
   }
 
-  /** As a recognition stream's: a write after `end()` is a warning, not the loss of the results still owed. */
+  /** A write after `end()` is a warning, not the loss of the results still owed (see `refuseWriteAfterEnd`). */
   override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
     if (!this.writableEnded || this.destroyed) return super.write(chunk, encoding as BufferEncoding, callback);
-    const done = typeof encoding === 'function' ? encoding : callback;
-    const error = new SpeechKitError(ErrorCodes.WRITE_AFTER_END, 'Audio was written after end(); it is ignored (the audio written before end() is still recognized)');
-    if (done) process.nextTick(done, error);
-    this.emit('warning', error);
-    return false;
+    return refuseWriteAfterEnd((error) => this.emit('warning', error), encoding, callback);
   }
 
   override _write(chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -113,7 +110,7 @@ export class MultiChannelStream extends Duplex {
       return;
     }
     if (!(chunk instanceof Uint8Array)) {
-      callback(invalidAudio('Write audio as Buffer or Uint8Array'));
+      callback(notAudioError(chunk));
       return;
     }
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -234,7 +231,6 @@ export class MultiChannelStream extends Duplex {
   }
 }
 
-type WriteCallback = (error?: Error | null) => void;
 
 /** A result's times (and its words'), from the recognizer's audio to the recording's timeline. */
 function resultOnWhole(result: RecognitionResult, silence: SilentChannel): RecognitionResult {
