@@ -66,6 +66,17 @@ export interface SoakReport {
   unavailable: string[];
 }
 
+/** Waits for `drain` (or `close`), taking both listeners off again: a long stream waits thousands of times. */
+function drainedOrClosed(stream: RecognizeStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done).off('close', done);
+      resolve();
+    };
+    stream.once('drain', done).once('close', done);
+  });
+}
+
 function heapMb(): number {
   (globalThis as { gc?: () => void }).gc?.();
   return process.memoryUsage().heapUsed / 2 ** 20;
@@ -125,7 +136,7 @@ export async function runJob(job: number, o: SoakOptions, faults: string[]): Pro
     let failed = false;
     ended.catch(() => (failed = true));
     for (let at = 0; at < pcm.length && !failed; at += piece) {
-      if (!stream.write(pcm.subarray(at, at + piece))) await new Promise((r) => stream.once('drain', r).once('close', r));
+      if (!stream.write(pcm.subarray(at, at + piece))) await drainedOrClosed(stream);
     }
     if (!failed) stream.end();
     await ended.finally(() => clearTimeout(hang));
