@@ -12,6 +12,8 @@
  * false): the stream then falls back to confirming only by finals.
  */
 
+import { PAUSE_OWES_FINAL_MS } from './liveness.js';
+
 /**
  * A pause this long ends a speech run: longer than the gaps between words, shorter than the
  * silence after which a service ends an utterance (0.5-0.8 s). Not `rollover.silenceMs`: a user who
@@ -23,8 +25,9 @@ export const UTTERANCE_GAP_MS = 400;
 export const SILENCE_LEAD_MS = 500;
 /**
  * A finished run whose final has not come after this much audio and this much time (a strict
- * service finalizes up to 1.5 s after an utterance ends) is taken for a sound with no words
- * (a click, a cough), so that it does not hold confirmation back for ever.
+ * service finalizes up to 1.5 s after an utterance ends), and that was followed by a pause long
+ * enough for the stall watch to expect a final, is taken for a sound with no words (a click, a
+ * cough), so that it does not hold confirmation back for ever.
  */
 export const GIVE_UP_AUDIO_MS = 2_000;
 export const GIVE_UP_WALL_MS = 3_000;
@@ -121,13 +124,25 @@ export class SpeechRuns {
     }
     // Runs that never got a final stop holding silence back once their final is long overdue.
     let first = this.runs[0];
-    while (first && first.closed && !first.claimed && end - first.endMs >= GIVE_UP_AUDIO_MS && now - first.endSentAt >= this.giveUpWallMs) {
+    while (first && first.closed && !first.claimed && end - first.endMs >= GIVE_UP_AUDIO_MS && now - first.endSentAt >= this.giveUpWallMs && this.pauseAfter(first, end) >= PAUSE_OWES_FINAL_MS - 1e-6) {
       this.runs.shift();
       first = this.runs[0];
     }
     if (first) return undefined;
     const at = end - this.leadMs;
     return at > confirmedMs ? at : undefined;
+  }
+
+  /**
+   * The silence after `run`: up to the next run, or to `endMs` when it is the last. Only a pause
+   * this long makes a v2 service owe its final (`PAUSE_OWES_FINAL_MS`), so only then can the stall
+   * watch tell a service that stopped answering from a sound with no words; a run followed by
+   * shorter pauses is never given up, whatever the time (else a stalled session's speech would be
+   * confirmed as silence, neither replayed nor owed at the next cut).
+   */
+  private pauseAfter(run: Run, endMs: number): number {
+    const next = this.runs[this.runs.indexOf(run) + 1];
+    return (next ? next.startMs : endMs) - run.endMs;
   }
 
   /**

@@ -86,6 +86,18 @@ describe('SpeechRuns', () => {
     expect(feed(runs, '.', 3_100, 0, GIVE_UP_WALL_MS)).toBe(3_200 - SILENCE_LEAD_MS);
   });
 
+  it('never gives up on speech whose pauses are too short for a stalled service to be noticed (the next cut still owes it)', () => {
+    // A v2 session that stopped answering while utterances come 800 ms apart: no pause makes the
+    // stall watch expect a final, so only the cut can hand that speech on.
+    const runs = new SpeechRuns(400);
+    let at = 0;
+    for (let i = 0; i < 6; i++, at += 1_300) feed(runs, 'sssss........', at, 0, i * 2 * GIVE_UP_WALL_MS);
+    expect(feed(runs, '.', at, 0, 20 * GIVE_UP_WALL_MS)).toBeUndefined();
+    const cut = runs.cut(at - 2_000, at - 2_000, at + 100, 0);
+    expect(cut.owedRuns.map((r) => r.startMs)).toEqual([0, 1_300, 2_600, 3_900, 5_200]);
+    expect(cut).toMatchObject({ owedFinals: 5, oldOwns: true, ownedFromMs: 0 });
+  });
+
   it('cuts in a pause: the old session keeps a finished run it must still finalize; mid-speech only with no pause in reach', () => {
     const runs = new SpeechRuns(400);
     feed(runs, 'sssss.....sss');
