@@ -23,6 +23,9 @@ export type LivenessExpectation = 'any-audio' | 'speech' | 'pause-after-speech';
 /** Audio silence after speech, in ms, after which a v2 service owes the utterance's final. */
 export const PAUSE_OWES_FINAL_MS = 1_000;
 
+/** The least audio with speech after which a v2 service without partial results owes a final (see `LivenessWatch`). */
+export const MIN_OWES_AFTER_SPEECH_MS = 10_000;
+
 export const DEFAULT_STALL_TIMEOUT_MS = 5_000;
 export const MIN_STALL_TIMEOUT_MS = 200;
 export const MAX_STALL_TIMEOUT_MS = 300_000;
@@ -34,6 +37,8 @@ export class LivenessWatch {
   private owedSince: number | undefined;
   private speechUnanswered = false;
   private pauseMs = 0;
+  /** Audio sent since the last response, from its first speech on. */
+  private unansweredMs = 0;
   private paused = false;
   /** Wall times of writes the transport has not acknowledged yet, oldest first. */
   private readonly unacked: number[] = [];
@@ -44,6 +49,14 @@ export class LivenessWatch {
     private readonly expects: LivenessExpectation,
     /** False: nothing is owed until the first response (see above). */
     private owesResponses = true,
+    /**
+     * Audio with speech in it after which a final is owed however short its pauses
+     * ('pause-after-speech'): `maxReplayMs`, so that a service that stopped answering between
+     * closely spaced utterances is found while the replay buffer (`maxReplayMs` + the timeout)
+     * still holds everything since its last final (a recognizer that hears that much speech and
+     * finalizes none is as good as gone; if it was not, the cost is one reconnect).
+     */
+    private readonly owesAfterSpeechMs = Infinity,
   ) {}
 
   /** Whether responses are owed at all (false until the first one, for a session started quiet). */
@@ -72,6 +85,10 @@ export class LivenessWatch {
       this.owedSince ??= nowMs;
       return;
     }
+    if (this.speechUnanswered || speech !== false) {
+      this.unansweredMs += durationMs;
+      if (this.unansweredMs >= this.owesAfterSpeechMs) this.owedSince ??= nowMs;
+    }
     if (speech !== false) {
       this.pauseMs = 0;
       this.speechUnanswered = true;
@@ -89,6 +106,7 @@ export class LivenessWatch {
     this.owedSince = undefined;
     this.speechUnanswered = false;
     this.pauseMs = 0;
+    this.unansweredMs = 0;
   }
 
   /** The stream stopped (true) or resumed (false) reading the call's responses. */

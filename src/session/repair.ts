@@ -15,6 +15,8 @@ import type { Session } from './session.js';
 export interface OwedStretch {
   /** The session that owed the speech. */
   fromSession: number;
+  /** The session that replaced it (for the `seam` event). */
+  toSession: number;
   /** Where that session's audio ended (for the `seam` event if the repair gives up). */
   atMs: number;
   /** Where the next session's audio starts: the repair owns finals that start before this. */

@@ -88,7 +88,14 @@ export class Repairs {
     const { gate } = this.host;
     const { frames, runs } = repairFrom(stretch, owing, SILENCE_LEAD_MS, UTTERANCE_GAP_MS / 2);
     const first = frames[0];
-    if (!first || runs.length === 0) return;
+    const owedFrom = runs[0]?.startMs;
+    if (owedFrom === undefined) return;
+    // The replay buffer let go of the start of that speech (it outgrew maxReplayMs unconfirmed):
+    // what it no longer holds cannot be heard again, and is said lost.
+    if (stretch.attempts === 0 && (!first || first.streamMs > owedFrom + 1e-6)) {
+      this.host.seam({ reason: 'replay-bound', fromSession: stretch.fromSession, toSession: stretch.toSession, atMs: stretch.atMs, replayFromMs: first?.streamMs ?? stretch.untilMs, unreplayedFromMs: owedFrom, dropped: [] });
+    }
+    if (!first) return;
     const attempt: OwedStretch = { ...stretch, runs, frames, attempts: stretch.attempts + 1 };
     const key = gateKey(attempt);
     gate.open(key);

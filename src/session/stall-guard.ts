@@ -25,8 +25,8 @@ export class StallGuard {
   }
 
   /** Liveness bookkeeping for a new session (pass to its constructor). */
-  livenessFor(expects: LivenessExpectation): { watch: LivenessWatch; now: () => number } {
-    return { watch: new LivenessWatch(this.timeoutMs, expects, !this.quiet), now: () => this.clock.now() };
+  livenessFor(expects: LivenessExpectation, owesAfterSpeechMs?: number): { watch: LivenessWatch; now: () => number } {
+    return { watch: new LivenessWatch(this.timeoutMs, expects, !this.quiet, owesAfterSpeechMs), now: () => this.clock.now() };
   }
 
   /** Watches `session` (the current one) from now on; call after anything it sent or received. */

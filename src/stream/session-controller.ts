@@ -9,7 +9,7 @@ import type { RecognitionResult } from '../results.js';
 import type { EndFlush, UnconfirmedEvent } from '../session/end-flush.js';
 import type { IdleGap } from '../session/idle.js';
 import type { Ledger } from '../session/ledger.js';
-import { livenessExpectation } from '../session/liveness.js';
+import { livenessExpectation, MIN_OWES_AFTER_SPEECH_MS } from '../session/liveness.js';
 import type { RecoveryDecision, RecoveryPolicy } from '../session/recovery-policy.js';
 import type { OwedStretch } from '../session/repair.js';
 import type { Repairs } from '../session/repairs.js';
@@ -188,6 +188,7 @@ export class SessionController {
     const ownedUntilMs = lastRun ? lastRun.endMs - UTTERANCE_GAP_MS / 2 : undefined;
     const stretch: OwedStretch | undefined = lastRun && {
       fromSession: from.index,
+      toSession: sessions.count,
       atMs,
       untilMs: cut.startMs,
       runs: cut.owedRuns,
@@ -234,7 +235,7 @@ export class SessionController {
       onResponse: (s, response) => host.onResponse(s, response),
       onDrain: () => host.pump(),
       onEnd: (s, status) => this.onSessionEnd(s, status),
-    }, stalls.livenessFor(livenessExpectation(api.version, options.partialResults)));
+    }, stalls.livenessFor(livenessExpectation(api.version, options.partialResults), Math.max(MIN_OWES_AFTER_SPEECH_MS, options.maxReplayMs)));
     gate.open(session.index);
     this.current = session;
     endFlush.newSession();

@@ -146,3 +146,31 @@ describe('a service that is quiet for its own reasons', () => {
     expect(watch.check(now + T)).toBe('no-response');
   });
 });
+
+describe('v2 without partial results, utterances closer than a final-owing pause', () => {
+  it('owes a final once it has heard `owesAfterSpeechMs` of audio with speech and answered nothing', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const random = seededRandom(seed);
+      const owesAfter = 3_000 + Math.round(random() * 10) * 1_000;
+      const watch = new LivenessWatch(T, 'pause-after-speech', true, owesAfter);
+      const silent = new LivenessWatch(T, 'pause-after-speech', true, owesAfter);
+      let now = 0;
+      let heard = 0;
+      // Speech of 200-600 ms, pauses of 400-900 ms: never the 1 s pause that owes a final by itself.
+      while (heard < owesAfter + 2_000) {
+        const speech = 200 + Math.round(random() * 4) * 100;
+        const pause = 400 + Math.round(random() * 5) * 100;
+        now = feed(watch, now, speech, true);
+        now = feed(watch, now, pause, false);
+        feed(silent, now - speech - pause, speech + pause, false);
+        heard += speech + pause;
+        if (heard < owesAfter) expect(watch.check(now + T), `seed ${seed} at ${heard} ms`).toBe('alive');
+      }
+      expect(watch.check(now + T), `seed ${seed}`).toBe('no-response');
+      // An answer starts the count again; silence alone never owes anything.
+      watch.responded();
+      expect(watch.check(now + T)).toBe('alive');
+      expect(silent.check(now + 10 * T)).toBe('alive');
+    }
+  });
+});
