@@ -28,6 +28,21 @@ describe('liveness judged against the connection', () => {
     expect(a.check(3500)).toBe('alive');
   });
 
+  it('a connection serving its calls unevenly: a call may wait as long as the slowest one heard, not just the latest', () => {
+    const lag = new ConnectionLag();
+    const a = watchOn(lag);
+    const b = watchOn(lag);
+    a.written(1000);
+    b.written(0);
+    b.acknowledged(1700); // one call waited 1.7 s
+    for (let t = 1800; t < 4500; t += 100) {
+      b.written(t - 100);
+      b.acknowledged(t); // the others are served in 100 ms
+    }
+    expect(a.check(4500)).toBe('alive'); // 3.5 s: the timeout plus the slowest lag heard (3.7 s)
+    expect(a.check(4700)).toBe('unacknowledged');
+  });
+
   it('a dead connection is still found: its evidence expires within one timeout of its last delivery', () => {
     const lag = new ConnectionLag();
     const a = watchOn(lag);
@@ -88,13 +103,13 @@ describe('liveness judged against the connection', () => {
     expect(lag.extension(1000 + T, T)).toBe(0);
   });
 
-  it('a smaller lag heard later outlives the largest when that one expires', () => {
+  it('the largest lag counts for several timeouts while the connection keeps delivering; one timeout of silence ends it', () => {
     const lag = new ConnectionLag();
     lag.heard(1500, 0, T);
-    lag.heard(900, 1500, T);
-    expect(lag.extension(1999, T)).toBe(1500);
-    expect(lag.changesAt(1999, T)).toBe(T);
-    expect(lag.extension(T, T)).toBe(900);
-    expect(lag.extension(1500 + T, T)).toBe(0);
+    for (let t = 500; t < 6 * T; t += 500) lag.heard(100, t, T); // served unevenly: most calls fast
+    expect(lag.extension(6 * T - 1, T)).toBe(1500);
+    expect(lag.changesAt(6 * T - 1, T)).toBe(6 * T);
+    expect(lag.extension(6 * T, T)).toBe(100);
+    expect(lag.extension(6 * T - 500 + T, T)).toBe(0);
   });
 });
