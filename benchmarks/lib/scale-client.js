@@ -188,8 +188,8 @@ function startLibrary(onDone, { source = audio, live = args.live, writeBytes = f
   }
   return {
     close: () => { clearTimeout(timer); stream.destroy(); },
-    // Audio the stream owns: unsent (the write buffer) and sent since the last final (for replay).
-    held: () => ((stream.intake.bufferedMs + stream.ledger.replay.durationMs) * sampleRate * 2) / 1000,
+    // Audio the stream owns: unsent (the write buffer) and sent since the last final (for replay); `p` holds its parts.
+    held: () => ((stream.p.intake.bufferedMs + stream.p.ledger.replay.durationMs) * sampleRate * 2) / 1000,
   };
 }
 
