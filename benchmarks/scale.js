@@ -7,6 +7,7 @@
 // paced file and live streams; then 100 live streams with one more stream handed a 200 MB write,
 // against the same run without it; then 1,000 idle streams' memory. `--full` runs the whole matrix
 // (file and live, random and aligned starts, 100 unpaced, 500 and 1,000 paced) and everything below.
+// `--cells a,b` runs only those cells (add `big-write` or `idle` to the list for those two runs).
 //
 // Below (with --full, or --legacy): a media server's load in one process: 1,000 concurrent real-time 16 kHz streams through
 // createRecognizeStream(), against the emulator in a process of its own. Each run forks a fresh
@@ -40,6 +41,8 @@ const { values } = parseArgs({
     cells: { type: 'string' },
     'big-write-mb': { type: 'string', default: '200' },
     'idle-streams': { type: 'string', default: '1000' },
+    /** The library's stallTimeoutMs in the matrix (default: its own, 5 s); lower it to see a stall check under load. */
+    'stall-timeout-ms': { type: 'string' },
     /** Audio per stream in the matrix, ms. */
     'audio-ms': { type: 'string', default: '8000' },
   },
@@ -147,6 +150,7 @@ async function burstRuns(cell, variants, extra = {}) {
           streams: cell.streams, audioMs: Number(values['audio-ms']), starts: cell.starts, startSpreadMs: 1000, pace: cell.pace, live: cell.mode === 'live',
           ...(variant === 'library+big' && { bigWriteBytes: Number(values['big-write-mb']) * 1024 * 1024 }),
           ...(values.profile && { profile: `${values.profile}-${cell.id}-${variant}-${run}.cpuprofile` }),
+          ...(values['stall-timeout-ms'] && { options: { stallTimeoutMs: Number(values['stall-timeout-ms']) } }),
           ...extra,
         });
         // Lateness as the service sees it: each session's arrivals against its own real-time schedule.
@@ -157,6 +161,7 @@ async function burstRuns(cell, variants, extra = {}) {
         Object.assign(result, { sessions: arrivals.sessions, tailSessions: arrivals.skipped, lateP50: arrivals.p50, lateP99: arrivals.p99, lateMax: arrivals.max, steadyP99: steady.p99 });
         results[variant].push(result);
         console.log(`  ${cell.id} run ${run + 1} ${variant.padEnd(11)} cpu ${result.cpuSeconds.toFixed(2)} s (main thread ${result.mainThreadSeconds.toFixed(2)} s), lateness p50 ${ms(result.lateP50)} p99 ${ms(result.lateP99)} max ${ms(result.lateMax)} (p99 after 2 s ${ms(result.steadyP99)}; ${result.sessions} sessions${result.tailSessions ? `, ${result.tailSessions} shorter ones left out` : ''}), ` +
+          `${result.sessions + result.tailSessions} sessions for ${cell.streams + (variant === 'library+big' ? 1 : 0)} streams${Object.keys(result.retries ?? {}).length ? ` (retries ${Object.entries(result.retries).map(([k, v]) => `${k.replace('SPEECHKIT_ERR_', '')} ${v}`).join(', ')})` : ''}, ` +
           `event loop p99 ${ms(result.loopDelayP99)} max ${ms(result.loopDelayMax)}, memory ${kib(result.memoryPerStream ?? 0)}/stream, ${(result.wallMs / 1000).toFixed(1)} s` +
           `${result.unfinished ? `, ${result.unfinished} streams unfinished` : ''}${result.bigWriteMs !== undefined ? `, the big write took ${ms(result.bigWriteMs)}` : ''}`);
       }
@@ -181,8 +186,9 @@ async function matrix() {
       p99Ratio: ratio('lateP99'), loop: [m('library', 'loopDelayP99'), m('raw', 'loopDelayP99')], mem: [m('library', 'memoryPerStream'), m('raw', 'memoryPerStream')],
     });
   }
-  const big = await bigWrite();
-  const idle = await idleMemory();
+  const only = values.cells?.split(',');
+  const big = only && !only.includes('big-write') ? undefined : await bigWrite();
+  const idle = only && !only.includes('idle') ? undefined : await idleMemory();
   console.log(`\nmedians of ${runs} alternating runs (library / raw grpc-js; ratios are the median of each run's library ÷ raw)`);
   console.log('| cell | client CPU (s) | CPU ratio | lateness p50 (ms) | p99 (ms) | p99 ratio | max (ms) | event loop p99 (ms) | memory/stream mid-run (KiB, no GC) |');
   console.log('|---|---|---|---|---|---|---|---|---|');
@@ -191,8 +197,8 @@ async function matrix() {
     const lateness = row.cell.includes('unpaced') ? null : row;
     console.log(`| ${row.cell} | ${row.cpuLib.toFixed(2)} / ${row.cpuRaw.toFixed(2)} | ${pct(row.cpuRatio)} | ${lateness ? pair(row.p50) : 'unpaced'} | ${lateness ? pair(row.p99) : '–'} | ${lateness ? pct(row.p99Ratio) : '–'} | ${lateness ? pair(row.max) : '–'} | ${pair(row.loop, 1)} | ${(row.mem[0] / 1024).toFixed(0)} / ${(row.mem[1] / 1024).toFixed(0)} |`);
   }
-  console.log(`\n${big.streams} live streams, one more handed one ${values['big-write-mb']} MB write (which took ${ms(big.with.writeMs)}, stream creation included): event loop p99 ${ms(big.with.p99)} (max ${ms(big.with.max)}) against ${ms(big.without.p99)} (max ${ms(big.without.max)}) without it; lateness p99 ${ms(big.with.late)} / ${ms(big.without.late)}`);
-  console.log(`${idle.streams} idle streams: library ${kib(idle.library.beyond)} per stream beyond its audio (${kib(idle.library.audio)} audio held; goal ≤ 64 KiB), raw grpc-js ${kib(idle.raw.total)} per call`);
+  if (big) console.log(`\n${big.streams} live streams, one more handed one ${values['big-write-mb']} MB write (which took ${ms(big.with.writeMs)}, stream creation included): event loop p99 ${ms(big.with.p99)} (max ${ms(big.with.max)}) against ${ms(big.without.p99)} (max ${ms(big.without.max)}) without it; lateness p99 ${ms(big.with.late)} / ${ms(big.without.late)}`);
+  if (idle) console.log(`${idle.streams} idle streams: library ${kib(idle.library.beyond)} per stream beyond its audio (${kib(idle.library.audio)} audio held; goal ≤ 64 KiB), raw grpc-js ${kib(idle.raw.total)} per call`);
   return { rows, big, idle };
 }
 

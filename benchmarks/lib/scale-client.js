@@ -56,6 +56,8 @@ let errorCount = 0;
 const lateAt = [];
 /** Writes grpc-js answered with "buffer full": the stream then waits for 'drain' (backpressure). */
 let refusedWrites = 0;
+/** The library's retries by error code (a stall check that takes slow calls for dead ones shows here). */
+const retries = {};
 let windowOpen = false;
 function noteSend(state, now) {
   if (state.t0 === undefined) state.t0 = now;
@@ -156,6 +158,7 @@ function startLibrary(onDone, { source = audio, live = args.live, writeBytes = f
     { transport },
   );
   stream.on('data', () => {});
+  stream.on('retry', (event) => (retries[event.code] = (retries[event.code] ?? 0) + 1));
   stream.on('close', () => onDone?.());
   stream.on('error', (error) => { if (!closing) console.error('stream error', error.code, error.message); });
   let offset = 0;
@@ -185,8 +188,8 @@ function startLibrary(onDone, { source = audio, live = args.live, writeBytes = f
   }
   return {
     close: () => { clearTimeout(timer); stream.destroy(); },
-    // Audio the stream owns: unsent (the write buffer) and sent since the last final (for replay).
-    held: () => ((stream.intake.bufferedMs + stream.ledger.replay.durationMs) * sampleRate * 2) / 1000,
+    // Audio the stream owns: unsent (the write buffer) and sent since the last final (for replay); `p` holds its parts.
+    held: () => ((stream.p.intake.bufferedMs + stream.p.ledger.replay.durationMs) * sampleRate * 2) / 1000,
   };
 }
 
@@ -297,6 +300,7 @@ async function burst() {
     loopDelayP99: loop.percentile(99) / 1e6,
     loopDelayMax: loop.max / 1e6,
     bigWriteMs,
+    retries,
     memoryPerStream: mid ? (mid.heapUsed + mid.external - before.heap - before.external) / streams : undefined,
   });
 }

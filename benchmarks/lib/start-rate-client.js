@@ -56,7 +56,9 @@ function runCall(index) {
       let settings = true;
       return {
         ...call,
-        write(message) {
+        // The acknowledgement goes through: without it every write looks unsent and the stream
+        // takes its connection for a dead one after stallTimeoutMs (see scale-client.js).
+        write(message, onWritten) {
           if (settings) settings = false;
           else if (message.audio_content) {
             const now = performance.now();
@@ -70,7 +72,7 @@ function runCall(index) {
               timing.position += bytes / PCM_BYTES_PER_MS;
             }
           }
-          return call.write(message);
+          return call.write(message, onWritten);
         },
       };
     },

@@ -14,8 +14,16 @@
  * owed until it resumes. A service may also be quiet for its own reasons (v2 hears noise that is
  * no speech, and sends no final for it): a session that replaces one given up for 'no-response'
  * owes nothing until its service has answered once, so such audio costs one reconnect, not the
- * stream. Pure: wall times come in as arguments (the injected clock).
+ * stream.
+ *
+ * A call that is merely slow is not a dead one: when this process or the service is short of CPU,
+ * every call on the connection is acknowledged and answered late. What the connection's calls
+ * heard lately, and how late (`ConnectionLag`), extends the timeout by that lag; a dead connection
+ * delivers nothing, so its extension expires within one timeout. Pure: wall times come in as
+ * arguments (the injected clock).
  */
+import type { ConnectionLag } from './connection-lag.js';
+
 
 /** What the service answers without being asked for anything else. */
 export type LivenessExpectation = 'any-audio' | 'speech' | 'pause-after-speech';
@@ -43,6 +51,8 @@ export class LivenessWatch {
   /** Wall times of writes the transport has not acknowledged yet, oldest first. */
   private readonly unacked: number[] = [];
   private unackedHead = 0;
+  /** The call's connection, once it has one: how late its calls hear back (absent: no extension). */
+  private connection: ConnectionLag | undefined;
 
   constructor(
     private readonly timeoutMs: number,
@@ -64,14 +74,20 @@ export class LivenessWatch {
     return this.owesResponses;
   }
 
+  /** The call opened on this connection. */
+  attach(connection: ConnectionLag | undefined): void {
+    this.connection = connection;
+  }
+
   /** A message went to the transport. */
   written(nowMs: number): void {
     this.unacked.push(nowMs);
   }
 
   /** The transport acknowledged the oldest unacknowledged write (acknowledgements come in order). */
-  acknowledged(): void {
+  acknowledged(nowMs: number): void {
     if (this.unackedHead >= this.unacked.length) return;
+    this.connection?.heard(nowMs - this.unacked[this.unackedHead]!, nowMs, this.timeoutMs);
     this.unackedHead++;
     if (this.unackedHead === this.unacked.length) {
       this.unacked.length = 0;
@@ -101,7 +117,8 @@ export class LivenessWatch {
   }
 
   /** Any response from the service. */
-  responded(): void {
+  responded(nowMs: number): void {
+    this.connection?.heard(this.owedSince === undefined || this.paused ? 0 : nowMs - this.owedSince, nowMs, this.timeoutMs);
     this.owesResponses = true;
     this.owedSince = undefined;
     this.speechUnanswered = false;
@@ -118,19 +135,32 @@ export class LivenessWatch {
   }
 
   check(nowMs: number): LivenessVerdict {
+    const limit = this.timeoutMs + this.extension(nowMs);
     const oldest = this.oldestUnacked();
-    if (oldest !== undefined && nowMs - oldest >= this.timeoutMs) return 'unacknowledged';
-    if (this.owesResponses && !this.paused && this.owedSince !== undefined && nowMs - this.owedSince >= this.timeoutMs) return 'no-response';
+    if (oldest !== undefined && nowMs - oldest >= limit) return 'unacknowledged';
+    const owed = this.owed();
+    if (owed !== undefined && nowMs - owed >= limit) return 'no-response';
     return 'alive';
   }
 
-  /** When `check` could next find a stall; undefined when nothing is pending. */
-  nextCheckAt(): number | undefined {
+  /** When `check` could next find a stall (an early look just looks again); undefined when nothing is pending. */
+  nextCheckAt(nowMs: number): number | undefined {
     const oldest = this.oldestUnacked();
-    const owed = this.paused || !this.owesResponses ? undefined : this.owedSince;
-    if (oldest === undefined) return owed === undefined ? undefined : owed + this.timeoutMs;
-    if (owed === undefined) return oldest + this.timeoutMs;
-    return Math.min(oldest, owed) + this.timeoutMs;
+    const owed = this.owed();
+    if (oldest === undefined && owed === undefined) return undefined;
+    const due = Math.min(oldest ?? Infinity, owed ?? Infinity) + this.timeoutMs;
+    const extension = this.extension(nowMs);
+    if (extension === 0 || !this.connection) return due;
+    // The extension may shrink when the evidence for it expires: look again then.
+    return Math.min(due + extension, Math.max(due, this.connection.changesAt(nowMs, this.timeoutMs)));
+  }
+
+  private extension(nowMs: number): number {
+    return this.connection?.extension(nowMs, this.timeoutMs) ?? 0;
+  }
+
+  private owed(): number | undefined {
+    return this.owesResponses && !this.paused ? this.owedSince : undefined;
   }
 
   private oldestUnacked(): number | undefined {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApiAdapter, ApiResponse, ResponseMapper } from '../api/adapter.js';
 import type { AudioFrame, SessionWire } from '../audio/frame.js';
 import type { CallStatus, SttCall, Transport } from '../transport/call.js';
+import { connectionLag } from './connection-lag.js';
 import type { LivenessWatch } from './liveness.js';
 import { SessionTimeline } from './timeline.js';
 
@@ -96,7 +97,7 @@ export class Session {
     if (this.state !== 'opening') return;
     this.call = transport.open(this.api.method, { ...metadata, 'x-client-request-id': this.clientRequestId }, {
       onResponse: (message) => {
-        this.liveness?.watch.responded();
+        this.liveness?.watch.responded(this.liveness.now());
         if (this.state === 'ended') return;
         const response = this.mapResponse(message);
         if (response.status) response.status = { ...response.status, message: this.scrub(response.status.message) };
@@ -115,6 +116,7 @@ export class Session {
     });
     this.state = 'open';
     this.wire = wire;
+    if (this.call.connection) this.liveness?.watch.attach(connectionLag(this.call.connection));
     this.liveness?.watch.written(this.liveness.now());
     this.blocked = !this.call.write(config, this.acknowledged);
     if (this.paused) this.call.pause();
@@ -178,7 +180,7 @@ export class Session {
 
   /** The transport took a write off its buffers (acknowledgements come in write order). */
   private readonly acknowledged = (): void => {
-    this.liveness?.watch.acknowledged();
+    this.liveness?.watch.acknowledged(this.liveness.now());
   };
 
   /** Stops (true) or resumes (false) taking responses from the call: reader backpressure. */

@@ -8,12 +8,19 @@ import type { Session } from './session.js';
  * Runs the liveness check of the stream's current session on one reusable timer. The timer is
  * only armed when nothing is pending: every deadline the watch adds lies after one already armed
  * (times only grow), so a timer that fires early just looks again.
+ *
+ * A timer that fires late says the process itself was not running: what the connection delivered
+ * meanwhile (acknowledgements, responses) still waits to be read, behind this very timer. A stall
+ * found then is looked at once more, after that I/O, before it counts.
  */
 export class StallGuard {
   private readonly timer: SchedulerTimer;
   private watched: Session | undefined;
   /** The last session given up was given up for 'no-response': the next owes nothing until it hears back. */
   private quiet = false;
+  /** When the timer was set to fire; a stall found late is looked at again once (see above). */
+  private armedAt = 0;
+  private recheck = false;
 
   constructor(
     scheduler: Scheduler,
@@ -37,8 +44,10 @@ export class StallGuard {
     }
     if (this.quiet && session.liveness?.watch.owes) this.quiet = false;
     if (this.timer.pending) return;
-    const at = session.liveness?.watch.nextCheckAt();
-    if (at !== undefined) this.timer.set(at);
+    const at = session.liveness?.watch.nextCheckAt(this.clock.now());
+    if (at === undefined) return;
+    this.armedAt = at;
+    this.timer.set(at);
   }
 
   stop(): void {
@@ -49,16 +58,30 @@ export class StallGuard {
   private check(): void {
     const session = this.watched;
     if (!session?.liveness || session.state === 'ended' || session.retired || session.stalled) return;
-    const verdict = session.liveness.watch.check(this.clock.now());
+    const now = this.clock.now();
+    const verdict = session.liveness.watch.check(now);
     if (verdict === 'alive') {
+      this.recheck = false;
       this.arm(session);
       return;
     }
+    if (!this.recheck && now - this.armedAt > LATE_TIMER_MS) {
+      this.recheck = true;
+      this.armedAt = now + RECHECK_AFTER_MS;
+      this.timer.set(now + RECHECK_AFTER_MS);
+      return;
+    }
+    this.recheck = false;
     session.stalled = verdict;
     if (verdict === 'no-response') this.quiet = true;
     this.onStall(session);
   }
 }
+
+/** A check this late means the process was busy elsewhere: the stall it finds waits for the I/O behind it. */
+const LATE_TIMER_MS = 50;
+/** A timer this far ahead runs after the I/O that is already waiting (Node polls before its next timers). */
+const RECHECK_AFTER_MS = 1;
 
 /** The failure a stalled session ends with: retried like UNAVAILABLE. */
 export function stalledError(session: Session, timeoutMs: number, ids: Record<string, unknown>): SpeechKitError {

@@ -31,6 +31,11 @@ export interface SttCall {
   /** Stop / resume delivering responses (reader backpressure). */
   pause(): void;
   resume(): void;
+  /**
+   * Names the connection the call runs on (the same object for every call sharing it), so that a
+   * call can be judged against its neighbours: slow with them, or stuck alone. Absent: unknown.
+   */
+  readonly connection?: object;
 }
 
 export type ApiMethod = 'v2' | 'v3';

@@ -42,6 +42,8 @@ interface PooledChannel {
   linger: NodeJS.Timeout | undefined;
   /** Its connection was found dead: out of the pool, closed when its last call ends. */
   evicted: boolean;
+  /** What its calls name as their connection (see `SttCall.connection`). */
+  token: object;
 }
 
 const pools = new Map<string, PooledChannel[]>();
@@ -55,7 +57,7 @@ function acquire(target: ChannelTarget): PooledChannel {
     const credentials = !target.tls
       ? grpc.credentials.createInsecure()
       : grpc.credentials.createSsl(target.ca ? Buffer.from(trustedRoots(target.ca)) : null);
-    channel = { key, client: new grpc.Client(target.endpoint, credentials, CHANNEL_OPTIONS), calls: 0, linger: undefined, evicted: false };
+    channel = { key, client: new grpc.Client(target.endpoint, credentials, CHANNEL_OPTIONS), calls: 0, linger: undefined, evicted: false, token: {} };
     pool.push(channel);
   }
   if (channel.linger) clearTimeout(channel.linger);
@@ -131,6 +133,7 @@ export function createGrpcTransport(target: ChannelTarget): Transport {
         },
         pause: () => call.pause(),
         resume: () => call.resume(),
+        connection: channel.token,
       };
     },
     close() {

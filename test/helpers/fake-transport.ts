@@ -32,6 +32,8 @@ export interface FakeCall {
 export class FakeTransport implements Transport {
   readonly calls: FakeCall[] = [];
   onOpen: ((call: FakeCall) => void) | undefined;
+  /** What the calls name as their connection (`SttCall.connection`); unset, they name none. */
+  connection: object | undefined;
 
   constructor(private readonly clock: Clock) {}
 
@@ -89,6 +91,7 @@ export class FakeTransport implements Transport {
       resume() {
         call.paused = false;
       },
+      ...(this.connection && { connection: this.connection }),
     };
   }
 

@@ -9,7 +9,7 @@ function feed(watch: LivenessWatch, start: number, ms: number, speech: boolean |
   let now = start;
   for (let sent = 0; sent < ms; sent += 100) {
     watch.written(now);
-    watch.acknowledged();
+    watch.acknowledged(0);
     watch.sentAudio(now, 100, speech);
     now += 100;
   }
@@ -20,12 +20,12 @@ describe('liveness watch', () => {
   it('v3: any audio owes a response; silence included', () => {
     const watch = new LivenessWatch(T, livenessExpectation('v3', false));
     const end = feed(watch, 0, 3000, false);
-    expect(watch.nextCheckAt()).toBe(T);
+    expect(watch.nextCheckAt(0)).toBe(T);
     expect(watch.check(T - 1)).toBe('alive');
     expect(watch.check(end)).toBe('no-response');
-    watch.responded();
+    watch.responded(0);
     expect(watch.check(end)).toBe('alive');
-    expect(watch.nextCheckAt()).toBeUndefined();
+    expect(watch.nextCheckAt(0)).toBeUndefined();
   });
 
   it('v2 without partials: speech alone owes nothing; a pause after speech owes the final', () => {
@@ -37,7 +37,7 @@ describe('liveness watch', () => {
     expect(watch.check(now + 10 * T)).toBe('alive');
     now = feed(watch, now, 100, false);
     const owedAt = now - 100;
-    expect(watch.nextCheckAt()).toBe(owedAt + T);
+    expect(watch.nextCheckAt(0)).toBe(owedAt + T);
     expect(watch.check(owedAt + T - 1)).toBe('alive');
     expect(watch.check(owedAt + T)).toBe('no-response');
   });
@@ -46,16 +46,16 @@ describe('liveness watch', () => {
     const watch = new LivenessWatch(T, livenessExpectation('v2', false));
     let now = feed(watch, 0, 500, true);
     now = feed(watch, now, 1500, false);
-    watch.responded(); // the final
+    watch.responded(0); // the final
     now = feed(watch, now, 60_000, false);
     expect(watch.check(now)).toBe('alive');
-    expect(watch.nextCheckAt()).toBeUndefined();
+    expect(watch.nextCheckAt(0)).toBeUndefined();
   });
 
   it('v2 with partials: speech owes a partial', () => {
     const watch = new LivenessWatch(T, livenessExpectation('v2', true));
     expect(feed(watch, 0, 1000, false)).toBe(1000);
-    expect(watch.nextCheckAt()).toBeUndefined();
+    expect(watch.nextCheckAt(0)).toBeUndefined();
     const now = feed(watch, 1000, 3000, true);
     expect(watch.check(now)).toBe('no-response');
   });
@@ -63,7 +63,7 @@ describe('liveness watch', () => {
   it('unknown silence (Ogg) counts as speech', () => {
     const watch = new LivenessWatch(T, livenessExpectation('v2', true));
     feed(watch, 0, 100, undefined);
-    expect(watch.nextCheckAt()).toBe(T);
+    expect(watch.nextCheckAt(0)).toBe(T);
   });
 
   it('nothing is owed while paused; what was owed is owed again from the resume', () => {
@@ -71,7 +71,7 @@ describe('liveness watch', () => {
     feed(watch, 0, 500, true);
     watch.setPaused(true, 500);
     expect(watch.check(60_000)).toBe('alive');
-    expect(watch.nextCheckAt()).toBeUndefined();
+    expect(watch.nextCheckAt(0)).toBeUndefined();
     watch.setPaused(false, 60_000);
     expect(watch.check(60_000 + T - 1)).toBe('alive');
     expect(watch.check(60_000 + T)).toBe('no-response');
@@ -80,17 +80,17 @@ describe('liveness watch', () => {
   it('a write not acknowledged for the timeout is a stall, paused or not', () => {
     const watch = new LivenessWatch(T, livenessExpectation('v2', false));
     watch.written(0);
-    watch.acknowledged();
+    watch.acknowledged(0);
     watch.written(100);
     watch.written(200);
     watch.setPaused(true, 200);
-    expect(watch.nextCheckAt()).toBe(100 + T);
+    expect(watch.nextCheckAt(0)).toBe(100 + T);
     expect(watch.check(100 + T - 1)).toBe('alive');
-    watch.acknowledged();
+    watch.acknowledged(0);
     expect(watch.check(100 + T)).toBe('alive');
     expect(watch.check(200 + T)).toBe('unacknowledged');
-    watch.acknowledged();
-    watch.acknowledged(); // one too many is harmless
+    watch.acknowledged(0);
+    watch.acknowledged(0); // one too many is harmless
     expect(watch.check(1e9)).toBe('alive');
   });
 
@@ -117,15 +117,15 @@ describe('liveness watch', () => {
           pending++;
           watch.sentAudio(now, 100, random() < 0.5);
         } else if (r < 0.8 && pending > 0) {
-          watch.acknowledged();
+          watch.acknowledged(0);
           pending--;
         } else if (r < 0.9) {
-          watch.responded();
+          watch.responded(0);
         } else {
           watch.setPaused(random() < 0.5, now);
         }
         // The stream's rule: arm only when nothing is armed.
-        armedAt ??= watch.nextCheckAt();
+        armedAt ??= watch.nextCheckAt(0);
       }
     }
   });
@@ -136,11 +136,11 @@ describe('a service that is quiet for its own reasons', () => {
     const watch = new LivenessWatch(T, 'any-audio', false);
     let now = feed(watch, 0, 10_000, true);
     expect(watch.check(now)).toBe('alive');
-    expect(watch.nextCheckAt()).toBeUndefined();
+    expect(watch.nextCheckAt(0)).toBeUndefined();
     watch.written(now);
     expect(watch.check(now + T)).toBe('unacknowledged');
-    watch.acknowledged();
-    watch.responded();
+    watch.acknowledged(0);
+    watch.responded(0);
     expect(watch.owes).toBe(true);
     now = feed(watch, now, 100, true);
     expect(watch.check(now + T)).toBe('no-response');
