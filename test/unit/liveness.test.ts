@@ -168,7 +168,7 @@ describe('v2 without partial results, utterances closer than a final-owing pause
       }
       expect(watch.check(now + T), `seed ${seed}`).toBe('no-response');
       // An answer starts the count again; silence alone never owes anything.
-      watch.responded();
+      watch.responded(now + T);
       expect(watch.check(now + T)).toBe('alive');
       expect(silent.check(now + 10 * T)).toBe('alive');
     }
