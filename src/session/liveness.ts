@@ -35,6 +35,8 @@ export const PAUSE_OWES_FINAL_MS = 1_000;
 export const MIN_OWES_AFTER_SPEECH_MS = 10_000;
 
 export const DEFAULT_STALL_TIMEOUT_MS = 5_000;
+/** Acknowledged writes kept at the head of the list before it is compacted. */
+const COMPACT_UNACKED = 1_024;
 export const MIN_STALL_TIMEOUT_MS = 200;
 export const MAX_STALL_TIMEOUT_MS = 300_000;
 
@@ -92,7 +94,16 @@ export class LivenessWatch {
     if (this.unackedHead === this.unacked.length) {
       this.unacked.length = 0;
       this.unackedHead = 0;
+    } else if (this.unackedHead >= COMPACT_UNACKED) {
+      // A call that always has a write in flight never empties the list: drop what is behind.
+      this.unacked.splice(0, this.unackedHead);
+      this.unackedHead = 0;
     }
+  }
+
+  /** Writes remembered (acknowledged ones not yet dropped included); for tests. */
+  get unackedHeld(): number {
+    return this.unacked.length;
   }
 
   /** Audio went out: `speech` is false for known silence, undefined when unknown (counted as speech). */

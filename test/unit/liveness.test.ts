@@ -174,3 +174,18 @@ describe('v2 without partial results, utterances closer than a final-owing pause
     }
   });
 });
+
+describe('the list of unacknowledged writes', () => {
+  it('stays bounded on a call that always has a write in flight', () => {
+    const watch = new LivenessWatch(T, 'any-audio');
+    watch.written(0);
+    for (let i = 1; i <= 100_000; i++) {
+      watch.written(i);
+      watch.acknowledged(i);
+    }
+    expect(watch.unackedHeld).toBeLessThanOrEqual(1_025);
+    // The one still in flight is the newest: it is what a stall is judged by.
+    expect(watch.check(100_000 + T - 1)).toBe('alive');
+    expect(watch.check(100_000 + T)).toBe('unacknowledged');
+  });
+});
